@@ -1,0 +1,10 @@
+# Debian 12 and Homebrew both ship CMake packages for these; libssh through pkg-config,
+# whose .pc file is the same on both.
+find_package(fmt REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(tomlplusplus REQUIRED)
+find_package(nlohmann_json 3.9 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBSSH REQUIRED IMPORTED_TARGET libssh>=0.10)
+add_library(lxhost_libssh INTERFACE)
+target_link_libraries(lxhost_libssh INTERFACE PkgConfig::LIBSSH)

@@ -1,0 +1,16 @@
+# lxhost_embed(NAME FILE SYMBOL): compile FILE's text into NAME.cpp as `std::string_view SYMBOL`.
+# Re-runs when FILE changes, so the embedded copy can never drift from the file in the tree.
+function(lxhost_embed name file symbol)
+  set(src ${CMAKE_CURRENT_SOURCE_DIR}/${file})
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${src})
+  file(READ ${src} LXHOST_EMBED_TEXT)
+  string(FIND "${LXHOST_EMBED_TEXT}" ")lxhost_embed\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${file} contains the raw-string delimiter used for embedding")
+  endif()
+  string(REGEX REPLACE "::[^:]*$" "" ns "${symbol}")
+  string(REGEX REPLACE "^.*::" "" var "${symbol}")
+  set(LXHOST_EMBED_NAMESPACE ${ns})
+  set(LXHOST_EMBED_VARIABLE ${var})
+  configure_file(${CMAKE_CURRENT_SOURCE_DIR}/cmake/embed.cpp.in ${CMAKE_CURRENT_BINARY_DIR}/${name}.cpp @ONLY)
+endfunction()

@@ -1,0 +1,15 @@
+# ENABLE_ASAN / ENABLE_UBSAN: applied to our targets and the final link.
+add_library(lxhost_sanitizers INTERFACE)
+set(_lxhost_san "")
+if(ENABLE_ASAN)
+  list(APPEND _lxhost_san address)
+endif()
+if(ENABLE_UBSAN)
+  list(APPEND _lxhost_san undefined)
+endif()
+if(_lxhost_san)
+  list(JOIN _lxhost_san "," _lxhost_san_list)
+  target_compile_options(lxhost_sanitizers INTERFACE -fsanitize=${_lxhost_san_list} -fno-omit-frame-pointer
+    -fno-sanitize-recover=all)
+  target_link_options(lxhost_sanitizers INTERFACE -fsanitize=${_lxhost_san_list})
+endif()

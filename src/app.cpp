@@ -1,0 +1,4 @@
+#include "app.hpp"
+namespace lxhost {
+int run(int, char**) { return 0; }
+}

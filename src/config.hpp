@@ -1,0 +1,111 @@
+// lxhost's TOML config: the values, where each came from, and a pure parser over text.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace lxhost {
+
+// Where a value came from, for `config show` and for "apply only what the user set".
+struct Origin {
+  enum class Kind { builtin, file, env, flag };
+  Kind kind = Kind::builtin;
+  std::string where;  // file: "PATH:LINE:COL"; env: "LXHOST_HOST"; flag: "-H"; builtin: ""
+
+  bool user_set() const { return kind != Kind::builtin; }
+  std::string describe() const;  // "default", "PATH:LINE:COL", "env LXHOST_HOST", "flag -H"
+};
+
+template <class T>
+struct Setting {
+  T value{};
+  Origin origin{};
+
+  bool user_set() const { return origin.user_set(); }
+  void set(T v, Origin o) { value = std::move(v); origin = std::move(o); }
+};
+
+enum class HostKeyPolicy { strict, accept_new };
+enum class ViaHost { never, always, automatic };
+
+std::string_view to_string(HostKeyPolicy);
+std::string_view to_string(ViaHost);
+
+// One [hosts.NAME] table. Defaults are DESIGN.md's; `user`, `port` and `identity_file` are
+// only passed to libssh when user_set(), so ~/.ssh/config keeps winning until then.
+struct HostConfig {
+  std::string name;                       // the key under [hosts]
+  Setting<std::string> address;           // default "containers.local"
+  Setting<int> port;                      // default 22
+  Setting<std::string> user;              // default "" (~/.ssh/config, else $USER)
+  Setting<std::string> identity_file;     // default "" (agent first, then libssh's defaults)
+  Setting<bool> sudo;                     // default true: run lxc-* as `sudo -n`
+  Setting<std::string> lxcpath;           // default "": passed as -P when set
+  Setting<HostKeyPolicy> host_key;        // default strict
+  Setting<std::string> known_hosts;       // default "~/.ssh/known_hosts"
+  Setting<int> connect_timeout_ms;        // default 5000
+};
+
+struct DiscoveryConfig {
+  Setting<int> resolve_timeout_ms;                 // default 1000
+  Setting<int> browse_timeout_ms;                  // default 2000
+  Setting<std::vector<std::string>> services;      // default {"_ssh._tcp", "_workstation._tcp"}
+};
+
+struct CompletionConfig {
+  Setting<int> cache_ttl_s;  // default 30
+};
+
+struct MuxConfig {
+  Setting<bool> enabled;         // default true
+  Setting<int> idle_timeout_s;   // default 600
+};
+
+struct SshConfigConfig {
+  Setting<std::string> user;                       // default "ubuntu"
+  Setting<std::string> preferred_authentications;  // default "publickey"
+  Setting<std::string> identity_file;              // default "~/.ssh/id_ed25519"
+  Setting<ViaHost> via_host;                       // default automatic ("auto")
+  // [ssh_config.options]: extra options in file order, validated by the ssh-config issue.
+  std::vector<std::pair<std::string, Setting<std::string>>> options;
+};
+
+struct Config {
+  std::string source;                 // the file parsed, or "" for built-in defaults
+  Setting<std::string> default_host;  // default "containers"
+  std::vector<HostConfig> hosts;      // file order; built-in: one host "containers"
+  DiscoveryConfig discovery;
+  CompletionConfig completion;
+  MuxConfig mux;
+  SshConfigConfig ssh_config;
+
+  const HostConfig* find_host(std::string_view name) const;
+  std::vector<std::string> host_names() const;
+};
+
+// DESIGN.md's built-in defaults: one host "containers" at containers.local.
+Config default_config();
+
+// Parses TOML text. `source_name` prefixes every error: "SOURCE:LINE:COL: message".
+// Throws ConfigError on malformed TOML, a wrong type, an out-of-range or unknown value, or an
+// unknown key (naming the closest valid key). A file with no [hosts] keeps the built-in host;
+// a file with [hosts] replaces it. default_host must name a host; when the file does not set it
+// and has exactly one host, that host is the default.
+Config parse_config(std::string_view text, std::string_view source_name);
+
+// A HostConfig with every value at its default, named `name`.
+HostConfig default_host_config(std::string name);
+
+// The host a command talks to. `requested` (from -H or $LXHOST_HOST, with its origin) is a
+// [hosts.*] key, or else an address used with the default host's settings.
+// With no request: the default host.
+HostConfig select_host(const Config& config, const std::optional<Setting<std::string>>& requested);
+
+// `config show`: every effective value, one per line, `key = value  # origin`,
+// for the global tables and the selected host (marked as selected).
+std::string render_config_show(const Config& config, const HostConfig& selected);
+
+}  // namespace lxhost

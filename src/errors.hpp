@@ -1,0 +1,54 @@
+// The error types every part throws. app.cpp is the one place that catches them, prints
+// `lxhost: error: WHAT: WHY` (+ an optional hint line) and maps them to DESIGN.md's exit codes.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace lxhost {
+
+namespace exit_code {
+inline constexpr int ok = 0;
+inline constexpr int failure = 1;      // resolve found nothing, sudo refused, a file not written...
+inline constexpr int usage = 2;        // usage or config error
+inline constexpr int interrupted = 130;
+inline constexpr int connect = 255;    // could not connect, or the connection was lost
+}  // namespace exit_code
+
+class Error : public std::runtime_error {
+ public:
+  Error(int code, std::string message, std::string hint = {})
+      : std::runtime_error(std::move(message)), code_(code), hint_(std::move(hint)) {}
+  int code() const noexcept { return code_; }
+  const std::string& hint() const noexcept { return hint_; }
+
+ private:
+  int code_;
+  std::string hint_;
+};
+
+// Bad command line. Exit 2.
+struct UsageError : Error {
+  explicit UsageError(std::string message, std::string hint = {})
+      : Error(exit_code::usage, std::move(message), std::move(hint)) {}
+};
+
+// Bad config; the message starts with FILE:LINE:COL. Exit 2.
+struct ConfigError : Error {
+  explicit ConfigError(std::string message, std::string hint = {})
+      : Error(exit_code::usage, std::move(message), std::move(hint)) {}
+};
+
+// Could not reach, trust or log in to the host, or lost it. Exit 255.
+struct ConnectError : Error {
+  explicit ConnectError(std::string message, std::string hint = {})
+      : Error(exit_code::connect, std::move(message), std::move(hint)) {}
+};
+
+// Anything else that stops a command. Exit 1.
+struct Failure : Error {
+  explicit Failure(std::string message, std::string hint = {})
+      : Error(exit_code::failure, std::move(message), std::move(hint)) {}
+};
+
+}  // namespace lxhost
