@@ -1,1 +1,426 @@
-// TODO
+#include "config.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "errors.hpp"
+#include "suggest.hpp"
+
+namespace lxhost::embedded {
+extern const std::string_view config_example;  // config/config.example.toml, see cmake/Embed.cmake
+}  // namespace lxhost::embedded
+
+namespace lxhost {
+
+std::string Origin::describe() const {
+  switch (kind) {
+    case Kind::builtin: return "default";
+    case Kind::file: return where;
+    case Kind::env: return "env " + where;
+    case Kind::flag: return "flag " + where;
+  }
+  return where;
+}
+
+std::string_view to_string(HostKeyPolicy policy) {
+  return policy == HostKeyPolicy::strict ? "strict" : "accept-new";
+}
+
+std::string_view to_string(ViaHost via) {
+  switch (via) {
+    case ViaHost::never: return "never";
+    case ViaHost::always: return "always";
+    case ViaHost::automatic: return "auto";
+  }
+  return "auto";
+}
+
+HostConfig default_host_config(std::string name) {
+  HostConfig host;
+  host.name = std::move(name);
+  host.address.value = "containers.local";
+  host.port.value = 22;
+  host.sudo.value = true;
+  host.host_key.value = HostKeyPolicy::strict;
+  host.known_hosts.value = "~/.ssh/known_hosts";
+  host.connect_timeout_ms.value = 5000;
+  return host;
+}
+
+Config default_config() {
+  Config config;
+  config.default_host.value = "containers";
+  config.hosts.push_back(default_host_config("containers"));
+  config.discovery.resolve_timeout_ms.value = 1000;
+  config.discovery.browse_timeout_ms.value = 2000;
+  config.discovery.services.value = {"_ssh._tcp", "_workstation._tcp"};
+  config.completion.cache_ttl_s.value = 30;
+  config.mux.enabled.value = true;
+  config.mux.idle_timeout_s.value = 600;
+  config.ssh_config.user.value = "ubuntu";
+  config.ssh_config.preferred_authentications.value = "publickey";
+  config.ssh_config.identity_file.value = "~/.ssh/id_ed25519";
+  config.ssh_config.via_host.value = ViaHost::automatic;
+  return config;
+}
+
+std::string_view config_template() { return embedded::config_example; }
+
+const HostConfig* Config::find_host(std::string_view name) const {
+  const auto it = std::find_if(hosts.begin(), hosts.end(), [&](const HostConfig& h) { return h.name == name; });
+  return it == hosts.end() ? nullptr : &*it;
+}
+
+std::vector<std::string> Config::host_names() const {
+  std::vector<std::string> names;
+  names.reserve(hosts.size());
+  for (const HostConfig& host : hosts) names.push_back(host.name);
+  return names;
+}
+
+namespace {
+
+std::string_view a_type(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::none: return "nothing";
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a float";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+  }
+  return "a value";
+}
+
+// "hosts" + "lab" -> "hosts.lab"; keys that are not bare are quoted.
+std::string dotted(std::string_view table_path, std::string_view key) {
+  return table_path.empty() ? toml_key(key) : fmt::format("{}.{}", table_path, toml_key(key));
+}
+
+std::string quoted_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& name : names) out += (out.empty() ? "" : ", ") + toml_string(name);
+  return out;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  const auto suggestion = closest(word, candidates);
+  return suggestion ? fmt::format(" (did you mean '{}'?)", *suggestion) : std::string{};
+}
+
+// "_name._tcp" or "_name._udp", name in letters, digits and '-' (RFC 6763 service types).
+bool is_service_type(std::string_view type) {
+  if (!type.ends_with("._tcp") && !type.ends_with("._udp")) return false;
+  const std::string_view name = type.substr(0, type.size() - 5);
+  if (name.size() < 2 || name[0] != '_') return false;
+  return std::all_of(name.begin() + 1, name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+struct Entry {
+  const toml::key* key;
+  const toml::node* node;
+};
+
+// toml::table is sorted by key; the user's file order is the order of the keys' positions.
+std::vector<Entry> in_file_order(const toml::table& table) {
+  std::vector<Entry> entries;
+  for (auto&& [key, node] : table) entries.push_back({&key, &node});
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    const auto& pa = a.key->source().begin;
+    const auto& pb = b.key->source().begin;
+    return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
+  });
+  return entries;
+}
+
+const std::vector<std::string> top_keys = {"default_host", "hosts", "discovery", "completion", "mux", "ssh_config"};
+const std::vector<std::string> host_keys = {"address", "port", "user", "identity_file", "sudo",
+                                            "lxcpath", "host_key", "known_hosts", "connect_timeout_ms"};
+const std::vector<std::string> discovery_keys = {"resolve_timeout_ms", "browse_timeout_ms", "services"};
+const std::vector<std::string> completion_keys = {"cache_ttl_s"};
+const std::vector<std::string> mux_keys = {"enabled", "idle_timeout_s"};
+const std::vector<std::string> ssh_config_keys = {"user", "preferred_authentications", "identity_file", "via_host",
+                                                  "options"};
+
+constexpr int max_timeout_ms = 600000;
+
+// Reads one parsed document into a Config; every error names SOURCE:LINE:COL.
+class Reader {
+ public:
+  explicit Reader(std::string_view source) : source_(source) {}
+
+  Config read(const toml::table& root) const {
+    Config config = default_config();
+    config.source = std::string{source_};
+    reject_unknown(root, "", top_keys);
+
+    const toml::key* hosts_key = read_hosts(root, config);
+
+    if (const toml::table* t = sub_table(root, "discovery", "")) {
+      reject_unknown(*t, "discovery", discovery_keys);
+      DiscoveryConfig& d = config.discovery;
+      read_int(*t, "resolve_timeout_ms", "discovery", 1, max_timeout_ms, d.resolve_timeout_ms);
+      read_int(*t, "browse_timeout_ms", "discovery", 1, max_timeout_ms, d.browse_timeout_ms);
+      read_services(*t, d.services);
+    }
+    if (const toml::table* t = sub_table(root, "completion", "")) {
+      reject_unknown(*t, "completion", completion_keys);
+      read_int(*t, "cache_ttl_s", "completion", 0, INT_MAX, config.completion.cache_ttl_s);
+    }
+    if (const toml::table* t = sub_table(root, "mux", "")) {
+      reject_unknown(*t, "mux", mux_keys);
+      read_bool(*t, "enabled", "mux", config.mux.enabled);
+      read_int(*t, "idle_timeout_s", "mux", 1, INT_MAX, config.mux.idle_timeout_s);
+    }
+    if (const toml::table* t = sub_table(root, "ssh_config", "")) read_ssh_config(*t, config.ssh_config);
+
+    resolve_default_host(root, hosts_key, config);
+    return config;
+  }
+
+ private:
+  std::string where(const toml::source_region& region) const {
+    return fmt::format("{}:{}:{}", source_, region.begin.line, region.begin.column);
+  }
+  Origin origin(const toml::node& node) const { return Origin{Origin::Kind::file, where(node.source())}; }
+
+  [[noreturn]] void fail(const toml::source_region& region, std::string_view message) const {
+    throw ConfigError(fmt::format("{}: {}", where(region), message));
+  }
+
+  void reject_unknown(const toml::table& table, std::string_view path, const std::vector<std::string>& known) const {
+    for (const Entry& e : in_file_order(table)) {
+      const std::string_view key = e.key->str();
+      if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+      const std::string hint = did_you_mean(key, known);
+      if (e.node->is_table()) fail(e.key->source(), fmt::format("unknown table [{}]{}", dotted(path, key), hint));
+      if (path.empty()) fail(e.key->source(), fmt::format("unknown key '{}'{}", toml_key(key), hint));
+      fail(e.key->source(), fmt::format("unknown key '{}' in [{}]{}", toml_key(key), path, hint));
+    }
+  }
+
+  const toml::table* sub_table(const toml::table& parent, std::string_view key, std::string_view path) const {
+    const toml::node* node = parent.get(key);
+    if (node == nullptr) return nullptr;
+    if (!node->is_table()) fail(node->source(), fmt::format("{} must be a table, not {}", dotted(path, key), a_type(*node)));
+    return node->as_table();
+  }
+
+  void read_int(const toml::table& t, std::string_view key, std::string_view path, int min, int max,
+                Setting<int>& out) const {
+    const toml::node* node = t.get(key);
+    if (node == nullptr) return;
+    const std::string name = dotted(path, key);
+    const auto* integer = node->as_integer();
+    if (integer == nullptr) fail(node->source(), fmt::format("{} must be an integer, not {}", name, a_type(*node)));
+    const std::int64_t value = integer->get();
+    if (value < min || value > max) {
+      fail(node->source(), fmt::format("{} must be between {} and {}", name, min, max));
+    }
+    out.set(static_cast<int>(value), origin(*node));
+  }
+
+  void read_bool(const toml::table& t, std::string_view key, std::string_view path, Setting<bool>& out) const {
+    const toml::node* node = t.get(key);
+    if (node == nullptr) return;
+    const auto* boolean = node->as_boolean();
+    if (boolean == nullptr) {
+      fail(node->source(), fmt::format("{} must be a boolean, not {}", dotted(path, key), a_type(*node)));
+    }
+    out.set(boolean->get(), origin(*node));
+  }
+
+  // Returns the node when the key is set, so the caller can check the value at its position.
+  const toml::node* read_string(const toml::table& t, std::string_view key, std::string_view path,
+                                Setting<std::string>& out) const {
+    const toml::node* node = t.get(key);
+    if (node == nullptr) return nullptr;
+    const auto* text = node->as_string();
+    if (text == nullptr) {
+      fail(node->source(), fmt::format("{} must be a string, not {}", dotted(path, key), a_type(*node)));
+    }
+    out.set(text->get(), origin(*node));
+    return node;
+  }
+
+  void read_services(const toml::table& t, Setting<std::vector<std::string>>& out) const {
+    const toml::node* node = t.get("services");
+    if (node == nullptr) return;
+    const toml::array* array = node->as_array();
+    if (array == nullptr) {
+      fail(node->source(), fmt::format("discovery.services must be an array of strings, not {}", a_type(*node)));
+    }
+    std::vector<std::string> services;
+    std::size_t index = 0;
+    for (const toml::node& element : *array) {
+      const auto* text = element.as_string();
+      if (text == nullptr) {
+        fail(element.source(), fmt::format("discovery.services[{}] must be a string, not {}", index, a_type(element)));
+      }
+      if (!is_service_type(text->get())) {
+        fail(element.source(), fmt::format(R"(discovery.services entries must look like "_name._tcp" or "_name._udp", not {})",
+                                           toml_string(text->get())));
+      }
+      services.push_back(text->get());
+      ++index;
+    }
+    out.set(std::move(services), origin(*node));
+  }
+
+  // Replaces the built-in host when the file has [hosts]; returns the `hosts` key, else nullptr.
+  const toml::key* read_hosts(const toml::table& root, Config& config) const {
+    const auto it = root.find("hosts");
+    if (it == root.end()) return nullptr;
+    const toml::key& hosts_key = it->first;
+    const toml::table* hosts = sub_table(root, "hosts", "");
+    config.hosts.clear();
+    config.hosts_origin = Origin{Origin::Kind::file, where(hosts_key.source())};
+    for (const Entry& e : in_file_order(*hosts)) {
+      const std::string path = dotted("hosts", e.key->str());
+      const toml::table* t = e.node->as_table();
+      if (t == nullptr) fail(e.node->source(), fmt::format("{} must be a table, not {}", path, a_type(*e.node)));
+      config.hosts.push_back(read_host(*t, path, std::string{e.key->str()}));
+    }
+    if (config.hosts.empty()) {
+      fail(hosts_key.source(), "[hosts] has no [hosts.NAME] table (add one, or remove [hosts] to keep the built-in host)");
+    }
+    return &hosts_key;
+  }
+
+  HostConfig read_host(const toml::table& t, std::string_view path, std::string name) const {
+    reject_unknown(t, path, host_keys);
+    HostConfig host = default_host_config(std::move(name));
+    if (const toml::node* node = read_string(t, "address", path, host.address); node && host.address.value.empty()) {
+      fail(node->source(), fmt::format("{}.address must not be empty", path));
+    }
+    read_int(t, "port", path, 1, 65535, host.port);
+    read_string(t, "user", path, host.user);
+    read_string(t, "identity_file", path, host.identity_file);
+    read_bool(t, "sudo", path, host.sudo);
+    if (const toml::node* node = read_string(t, "lxcpath", path, host.lxcpath);
+        node && !host.lxcpath.value.empty() && host.lxcpath.value.front() != '/') {
+      fail(node->source(), fmt::format("{}.lxcpath must be an absolute path", path));
+    }
+    Setting<std::string> text;
+    if (const toml::node* node = read_string(t, "host_key", path, text)) {
+      if (text.value == "strict") {
+        host.host_key.set(HostKeyPolicy::strict, text.origin);
+      } else if (text.value == "accept-new") {
+        host.host_key.set(HostKeyPolicy::accept_new, text.origin);
+      } else {
+        fail(node->source(), fmt::format(R"({}.host_key must be "strict" or "accept-new")", path));
+      }
+    }
+    read_string(t, "known_hosts", path, host.known_hosts);
+    read_int(t, "connect_timeout_ms", path, 1, max_timeout_ms, host.connect_timeout_ms);
+    return host;
+  }
+
+  void read_ssh_config(const toml::table& t, SshConfigConfig& out) const {
+    reject_unknown(t, "ssh_config", ssh_config_keys);
+    read_string(t, "user", "ssh_config", out.user);
+    read_string(t, "preferred_authentications", "ssh_config", out.preferred_authentications);
+    read_string(t, "identity_file", "ssh_config", out.identity_file);
+    Setting<std::string> text;
+    if (const toml::node* node = read_string(t, "via_host", "ssh_config", text)) {
+      if (text.value == "never") {
+        out.via_host.set(ViaHost::never, text.origin);
+      } else if (text.value == "always") {
+        out.via_host.set(ViaHost::always, text.origin);
+      } else if (text.value == "auto") {
+        out.via_host.set(ViaHost::automatic, text.origin);
+      } else {
+        fail(node->source(), R"(ssh_config.via_host must be "never", "always" or "auto")");
+      }
+    }
+    if (const toml::table* options = sub_table(t, "options", "ssh_config")) {
+      for (const Entry& e : in_file_order(*options)) {
+        const auto* value = e.node->as_string();
+        if (value == nullptr) {
+          fail(e.node->source(), fmt::format("{} must be a string, not {}", dotted("ssh_config.options", e.key->str()),
+                                             a_type(*e.node)));
+        }
+        out.options.emplace_back(std::string{e.key->str()}, Setting<std::string>{value->get(), origin(*e.node)});
+      }
+    }
+  }
+
+  void resolve_default_host(const toml::table& root, const toml::key* hosts_key, Config& config) const {
+    if (const toml::node* node = read_string(root, "default_host", "", config.default_host)) {
+      const std::string& name = config.default_host.value;
+      if (config.find_host(name) == nullptr) {
+        const auto names = config.host_names();
+        fail(node->source(), fmt::format("default_host {} is not a configured host; configured: {}{}", toml_string(name),
+                                         quoted_list(names), did_you_mean(name, names)));
+      }
+      return;
+    }
+    if (hosts_key == nullptr) return;  // the built-in host stays the default
+    if (config.hosts.size() == 1) {
+      const toml::table& hosts = *root.get("hosts")->as_table();
+      config.default_host.set(config.hosts.front().name,
+                              Origin{Origin::Kind::file, where(in_file_order(hosts).front().key->source())});
+      return;
+    }
+    fail(hosts_key->source(), fmt::format("several hosts ({}) and no default_host: set default_host to one of them",
+                                               quoted_list(config.host_names())));
+  }
+
+  std::string_view source_;
+};
+
+std::string one_line(std::string_view text) {
+  std::string out{text};
+  std::replace_if(out.begin(), out.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  return out;
+}
+
+}  // namespace
+
+Config parse_config(std::string_view text, std::string_view source_name) {
+  toml::table root;
+  try {
+    root = toml::parse(text, std::string{source_name});
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(fmt::format("{}:{}:{}: invalid TOML: {}", source_name, e.source().begin.line,
+                                  e.source().begin.column, one_line(e.description())));
+  }
+  return Reader{source_name}.read(root);
+}
+
+HostConfig select_host(const Config& config, const std::optional<Setting<std::string>>& requested) {
+  const HostConfig* default_host = config.find_host(config.default_host.value);
+  if (default_host == nullptr) {
+    // parse_config() never returns such a Config; a hand-built one might.
+    throw ConfigError(fmt::format("{}: default_host {} is not a configured host", config.default_host.origin.describe(),
+                                  toml_string(config.default_host.value)));
+  }
+  if (!requested) {
+    HostConfig host = *default_host;
+    host.selected_by = config.default_host.origin;
+    return host;
+  }
+  if (requested->value.empty()) throw UsageError(fmt::format("{}: the host name is empty", requested->origin.describe()));
+  if (const HostConfig* named = config.find_host(requested->value)) {
+    HostConfig host = *named;
+    host.selected_by = requested->origin;
+    return host;
+  }
+  HostConfig host = *default_host;
+  host.name = requested->value;
+  host.address.set(requested->value, requested->origin);
+  host.selected_by = requested->origin;
+  return host;
+}
+
+}  // namespace lxhost

@@ -47,6 +47,9 @@ struct HostConfig {
   Setting<HostKeyPolicy> host_key;        // default strict
   Setting<std::string> known_hosts;       // default "~/.ssh/known_hosts"
   Setting<int> connect_timeout_ms;        // default 5000
+  // How select_host() picked this host (default_host's origin, or the -H / $LXHOST_HOST
+  // request's), for `config show`. Builtin for a host that was not selected.
+  Origin selected_by;
 };
 
 struct DiscoveryConfig {
@@ -77,6 +80,7 @@ struct Config {
   std::string source;                 // the file parsed, or "" for built-in defaults
   Setting<std::string> default_host;  // default "containers"
   std::vector<HostConfig> hosts;      // file order; built-in: one host "containers"
+  Origin hosts_origin;                // the file's [hosts] key position, or builtin
   DiscoveryConfig discovery;
   CompletionConfig completion;
   MuxConfig mux;
@@ -88,6 +92,9 @@ struct Config {
 
 // DESIGN.md's built-in defaults: one host "containers" at containers.local.
 Config default_config();
+
+// config/config.example.toml as compiled into the binary: what `config init` writes.
+std::string_view config_template();
 
 // Parses TOML text. `source_name` prefixes every error: "SOURCE:LINE:COL: message".
 // Throws ConfigError on malformed TOML, a wrong type, an out-of-range or unknown value, or an
@@ -103,6 +110,11 @@ HostConfig default_host_config(std::string name);
 // [hosts.*] key, or else an address used with the default host's settings.
 // With no request: the default host.
 HostConfig select_host(const Config& config, const std::optional<Setting<std::string>>& requested);
+
+// TOML spellings, for `config show` and error messages: a basic string with escapes
+// ("a\"b"), and a key that stays bare when it can (lab, "my lab").
+std::string toml_string(std::string_view text);
+std::string toml_key(std::string_view key);
 
 // `config show`: every effective value, one per line, `key = value  # origin`,
 // for the global tables and the selected host (marked as selected).

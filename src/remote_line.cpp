@@ -1,1 +1,103 @@
-// TODO
+#include "remote_line.hpp"
+
+#include <fmt/format.h>
+
+#include "shell_quote.hpp"
+#include "verbs.hpp"
+
+namespace lxhost {
+namespace {
+
+// `[sudo -n] TOOL [-P LXCPATH] ARGS...` as a list of words (not quoted yet).
+std::vector<std::string> tool_words(std::span<const std::string> argv, const RemoteContext& ctx) {
+  std::vector<std::string> words;
+  if (argv.empty()) return words;
+  words.reserve(argv.size() + 4);
+  if (ctx.sudo) {
+    words.emplace_back("sudo");
+    words.emplace_back("-n");
+  }
+  words.push_back(argv[0]);
+  const Verb* verb = find_tool(argv[0]);
+  if (!ctx.lxcpath.empty() && verb && verb->takes_lxcpath) {
+    words.emplace_back("-P");
+    words.push_back(ctx.lxcpath);
+  }
+  words.insert(words.end(), argv.begin() + 1, argv.end());
+  return words;
+}
+
+std::string words_line(std::span<const std::string> argv, const RemoteContext& ctx) {
+  const std::vector<std::string> words = tool_words(argv, ctx);
+  return quote_words(words);
+}
+
+}  // namespace
+
+std::string tool_line(std::span<const std::string> argv, const RemoteContext& ctx) {
+  return "exec " + words_line(argv, ctx);
+}
+
+std::vector<std::string> tag_attach(std::span<const std::string> argv, const std::string& token) {
+  std::vector<std::string> tagged(argv.begin(), argv.end());
+  if (tagged.empty() || tagged[0] != "lxc-attach") return tagged;
+  tagged.insert(tagged.begin() + 1, {"-v", "LXHOST_TOKEN=" + token});
+  return tagged;
+}
+
+std::optional<std::string> attach_target(std::span<const std::string> argv) {
+  std::optional<std::string> name;
+  for (size_t i = 1; i < argv.size(); ++i) {
+    const std::string& arg = argv[i];
+    if (arg == "--") break;
+    if ((arg == "-n" || arg == "--name") && i + 1 < argv.size()) {
+      name = argv[++i];
+    } else if (arg.starts_with("--name=")) {
+      name = arg.substr(7);
+    } else if (arg.starts_with("-n") && arg.size() > 2) {
+      name = arg.substr(2);
+    }
+  }
+  return name;
+}
+
+std::string signal_tagged_line(const std::string& container, const std::string& token, const std::string& signal,
+                               const RemoteContext& ctx) {
+  // Runs inside the container: busybox and coreutils both have tr, grep -qxF and kill -s.
+  static constexpr const char* kScript =
+      "t=\"LXHOST_TOKEN=$1\"; for d in /proc/[0-9]*; do "
+      "[ \"$d\" = /proc/$$ ] && continue; "
+      "if tr '\\000' '\\n' < \"$d/environ\" 2>/dev/null | grep -qxF \"$t\"; then kill -s \"$2\" \"${d#/proc/}\" "
+      "2>/dev/null; fi; done; exit 0";
+  const std::vector<std::string> argv = {"lxc-attach", "-n", container, "--", "/bin/sh", "-c", kScript, "sh", token,
+                                         signal};
+  return tool_line(argv, ctx);
+}
+
+std::string ephemeral_script(const EphemeralRun& run, const std::string& token, const RemoteContext& ctx) {
+  const std::vector<std::string> stop_argv = {"lxc-stop", "-n", run.name, "-k"};
+  std::vector<std::string> attach_argv = {"lxc-attach", "-n", run.name, "-v", "LXHOST_TOKEN=" + token, "--"};
+  attach_argv.insert(attach_argv.end(), run.command.begin(), run.command.end());
+  const std::string stop = words_line(stop_argv, ctx) + " >/dev/null 2>&1";
+  // The watchdog stops the copy when the SSH session goes away ($PPID is the sshd session process,
+  // which exits when the connection is lost); traps stop it on INT/TERM/HUP (a `signal` request).
+  // `exec 3<&0` keeps stdin for the background attach (POSIX gives background jobs /dev/null).
+  return fmt::format(
+      "stop() {{ {stop}; }}\n"
+      "{copy} || exit $?\n"
+      "trap 'stop; exit 130' INT; trap 'stop; exit 143' TERM; trap 'stop; exit 129' HUP\n"
+      "( while kill -0 $PPID 2>/dev/null; do sleep 1; done; stop ) </dev/null >/dev/null 2>&1 &\n"
+      "w=$!\n"
+      "exec 3<&0\n"
+      "{attach} <&3 3<&- &\n"
+      "a=$!\n"
+      "wait $a; rc=$?\n"
+      "trap - INT TERM HUP\n"
+      "kill $w 2>/dev/null\n"
+      "stop\n"
+      "exit $rc\n",
+      fmt::arg("stop", stop), fmt::arg("copy", words_line(run.copy_argv, ctx)),
+      fmt::arg("attach", words_line(attach_argv, ctx)));
+}
+
+}  // namespace lxhost

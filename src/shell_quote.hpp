@@ -8,8 +8,8 @@
 namespace lxhost {
 
 // One word that a POSIX shell reads back as exactly `word`, byte for byte (any bytes but NUL).
-// Words made only of [A-Za-z0-9_@%+=:,./-] (and not empty) stay as they are; anything else is
-// single-quoted, with each ' written as '\''.
+// Words made only of [A-Za-z0-9_@%+=:,./-] (not empty, not starting with `=`, which zsh expands)
+// stay as they are; anything else is single-quoted, with each ' written as '\''.
 std::string quote_word(std::string_view word);
 
 // The words quoted and joined by single spaces.

@@ -1,1 +1,48 @@
-// TODO
+#include <unistd.h>
+
+#include <vector>
+
+#include "commands/commands.hpp"
+#include "commands/remote_run.hpp"
+#include "terminal.hpp"
+
+namespace lxhost {
+
+bool wants_pty(TtyMode mode, bool interactive) {
+  switch (mode) {
+    case TtyMode::force:
+      return true;
+    case TtyMode::never:
+      return false;
+    case TtyMode::automatic:
+      break;
+  }
+  return interactive && is_terminal(STDIN_FILENO) && is_terminal(STDOUT_FILENO);
+}
+
+int run_passthrough(Context& ctx, const Verb& verb, std::span<const std::string> args) {
+  std::vector<std::string> argv;
+  argv.reserve(args.size() + 1);
+  argv.emplace_back(verb.tool);
+  argv.insert(argv.end(), args.begin(), args.end());
+
+  const RemoteContext remote = ctx.remote_context();
+  RemoteCommand command;
+  command.pty = wants_pty(ctx.invocation().options.tty, verb.interactive);
+  // Without a terminal, lxc-attach does not pass Ctrl-C on to the process it runs: tag that
+  // process so an interrupt can find it (see RemoteCommand::on_interrupt).
+  if (!command.pty && verb.tool == "lxc-attach") {
+    if (auto container = attach_target(argv)) {
+      const std::string token = make_token();
+      argv = tag_attach(argv, token);
+      command.on_interrupt = [container = *container, token, remote](std::string_view signal) {
+        return signal_tagged_line(container, token, std::string(signal), remote);
+      };
+    }
+  }
+  command.line = tool_line(argv, remote);
+  ctx.log().debug("remote line: {}", command.line);
+  return run_remote(ctx, command, verb.tool);
+}
+
+}  // namespace lxhost

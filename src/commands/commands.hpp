@@ -1,0 +1,24 @@
+// One function per command; each returns the process exit code or throws an Error.
+#pragma once
+
+#include <span>
+#include <string>
+
+#include "commands/context.hpp"
+#include "verbs.hpp"
+
+namespace lxhost {
+
+// A pass-through verb: `lxc-VERB ARGS...` on the host, exactly as typed.
+int run_passthrough(Context& ctx, const Verb& verb, std::span<const std::string> args);
+// `clone` and `start-ephemeral`, translated for the host's LXC.
+int run_legacy(Context& ctx, const Verb& verb, std::span<const std::string> args);
+int run_list(Context& ctx, std::span<const std::string> args);
+int run_config(Context& ctx, std::span<const std::string> args);
+int run_install_links(Context& ctx, std::span<const std::string> args);
+int run_help(Context& ctx, std::span<const std::string> args);
+
+// Whether a command with this interactivity gets a PTY under the -t/-T/LXHOST_TTY setting.
+bool wants_pty(TtyMode mode, bool interactive);
+
+}  // namespace lxhost

@@ -1,0 +1,72 @@
+#include "commands/context.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+
+#include <fmt/format.h>
+
+#include "errors.hpp"
+
+namespace lxhost {
+namespace {
+
+std::optional<std::string> read_config_file(const std::string& path, bool required) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT && !required) return std::nullopt;
+    throw ConfigError(fmt::format("{}: {}", path, std::strerror(errno)));
+  }
+  if (S_ISDIR(st.st_mode)) throw ConfigError(fmt::format("{}: is a directory", path));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(fmt::format("{}: cannot be read: {}", path, std::strerror(errno)));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+Context::Context(Invocation invocation, Environment env, Paths paths)
+    : invocation_(std::move(invocation)),
+      env_(std::move(env)),
+      paths_(std::move(paths)),
+      log_(invocation_.options.verbosity) {}
+
+std::string Context::config_path() const {
+  if (invocation_.options.config_file) return expand_tilde(invocation_.options.config_file->value, paths_.home);
+  return paths_.config_file;
+}
+
+const Config& Context::config() {
+  if (!config_) {
+    const std::string path = config_path();
+    if (auto text = read_config_file(path, config_path_required())) {
+      config_ = parse_config(*text, path);
+    } else {
+      config_ = default_config();
+    }
+    if (invocation_.options.no_mux) config_->mux.enabled.set(false, *invocation_.options.no_mux);
+    log_.debug("config: {}", config_->source.empty() ? "built-in defaults" : config_->source);
+  }
+  return *config_;
+}
+
+const HostConfig& Context::host() {
+  if (!host_) host_ = select_host(config(), invocation_.options.host);
+  return *host_;
+}
+
+RemoteContext Context::remote_context() {
+  const HostConfig& selected = host();
+  return RemoteContext{selected.sudo.value, selected.lxcpath.value};
+}
+
+Transport& Context::transport() {
+  if (!transport_) transport_ = make_libssh_transport(host(), paths_, log_);
+  return *transport_;
+}
+
+}  // namespace lxhost

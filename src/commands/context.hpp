@@ -1,0 +1,46 @@
+// What every command gets: the parsed invocation, the environment, paths, log, and lazily the
+// config, the selected host and a transport (so `help` works even with a broken config).
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "cli.hpp"
+#include "config.hpp"
+#include "log.hpp"
+#include "paths.hpp"
+#include "remote_line.hpp"
+#include "transport/transport.hpp"
+
+namespace lxhost {
+
+class Context {
+ public:
+  Context(Invocation invocation, Environment env, Paths paths);
+
+  const Invocation& invocation() const { return invocation_; }
+  const Environment& env() const { return env_; }
+  const Paths& paths() const { return paths_; }
+  const Log& log() const { return log_; }
+
+  // The config file in use (-c, $LXHOST_CONFIG, else the XDG path) and whether it must exist.
+  std::string config_path() const;
+  bool config_path_required() const { return invocation_.options.config_file.has_value(); }
+
+  // Loaded on first use. Throws ConfigError (exit 2).
+  const Config& config();
+  const HostConfig& host();
+  RemoteContext remote_context();
+  Transport& transport();
+
+ private:
+  Invocation invocation_;
+  Environment env_;
+  Paths paths_;
+  Log log_;
+  std::optional<Config> config_;
+  std::optional<HostConfig> host_;
+  std::unique_ptr<Transport> transport_;
+};
+
+}  // namespace lxhost

@@ -1,0 +1,33 @@
+// Diagnostics on stderr: warnings (silenced by -q) and debug lines (shown with -v).
+#pragma once
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <string_view>
+
+namespace lxhost {
+
+class Log {
+ public:
+  explicit Log(int verbosity = 0) : verbosity_(verbosity) {}
+
+  template <class... Args>
+  void warn(fmt::format_string<Args...> format, Args&&... args) const {
+    if (verbosity_ >= 0) line("warning", fmt::format(format, std::forward<Args>(args)...));
+  }
+  template <class... Args>
+  void debug(fmt::format_string<Args...> format, Args&&... args) const {
+    if (verbosity_ > 0) line("debug", fmt::format(format, std::forward<Args>(args)...));
+  }
+  bool debugging() const { return verbosity_ > 0; }
+
+ private:
+  static void line(std::string_view kind, std::string_view text) {
+    fmt::print(stderr, "lxhost: {}: {}\n", kind, text);
+    std::fflush(stderr);
+  }
+  int verbosity_;
+};
+
+}  // namespace lxhost

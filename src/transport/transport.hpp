@@ -1,0 +1,62 @@
+// Runs commands on one container host. The libssh implementation is the real one; unit tests of
+// the commands can fake this interface. End-to-end tests always use the real one.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "config.hpp"
+#include "log.hpp"
+#include "paths.hpp"
+
+namespace lxhost {
+
+struct RemoteCommand {
+  std::string line;          // what the remote POSIX login shell runs
+  bool pty = false;          // request a terminal (raw mode and window size when stdin is one)
+  // Without a PTY: the line to run on a second channel when lxhost is interrupted by a signal
+  // (named as SSH names it, "INT"), after the signal request: lxc-attach does not forward
+  // signals to the process it attached. Empty function: nothing more than the signal request.
+  std::function<std::string(std::string_view signal)> on_interrupt;
+};
+
+// Where a remote command's output goes. Returning false means the local side is gone
+// (stdout closed): the command is ended as a local process would be, by SIGPIPE.
+class OutputSink {
+ public:
+  virtual ~OutputSink() = default;
+  virtual bool out(std::string_view bytes) = 0;
+  virtual bool err(std::string_view bytes) = 0;
+};
+
+// Writes to the local stdout (fd 1) and stderr (fd 2) as bytes arrive.
+class LocalOutput : public OutputSink {
+ public:
+  bool out(std::string_view bytes) override;
+  bool err(std::string_view bytes) override;
+};
+
+struct Captured {
+  int exit_code = 0;
+  std::string out;
+  std::string err;
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Streams stdin to the command and its stdout/stderr to `sink`, separately, as they come.
+  // Returns the remote exit code; 128+N when it died of signal N; 128+N when lxhost was
+  // interrupted by signal N (the signal is passed on first). Throws ConnectError (exit 255).
+  virtual int run(const RemoteCommand& command, OutputSink& sink) = 0;
+  // Runs `line` with no input and returns its output.
+  virtual Captured capture(const std::string& line) = 0;
+};
+
+// Connects on first use: ~/.ssh/config (from paths.ssh_dir) first, then the TOML values the user
+// set; verifies the host key by host.host_key before authenticating (agent, then identity files).
+std::unique_ptr<Transport> make_libssh_transport(const HostConfig& host, const Paths& paths, const Log& log);
+
+}  // namespace lxhost

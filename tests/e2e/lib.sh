@@ -1,0 +1,108 @@
+# Sourced by every tests/e2e/test_*.sh. The lab must be up (ctest's lab fixture brings it up).
+# lxhost runs inside the lab's "laptop" namespace with the lab's HOME and config; containers a
+# test makes get unique names and are destroyed when the test exits, whatever happened.
+set -euo pipefail
+
+: "${LXHOST_BIN:?set by ctest: the lxhost binary under test}"
+: "${LXHOST_SOURCE_DIR:?set by ctest: the source tree}"
+LAB_TOOL=$LXHOST_SOURCE_DIR/tests/lab/lab
+eval "$("$LAB_TOOL" env)"
+
+T=$(mktemp -d /tmp/lxhost-e2e.XXXXXX)
+chmod 755 "$T"
+SUITE=$(basename "$0" .sh)
+SUITE=${SUITE#test_}
+CREATED=()
+FAILURES=0
+CHECKS=0
+
+cleanup() {
+  local name
+  for name in "${CREATED[@]}"; do
+    lxc-stop -P "$LAB_LXCPATH" -n "$name" -k >/dev/null 2>&1 || true
+    lxc-destroy -P "$LAB_LXCPATH" -n "$name" -f >/dev/null 2>&1 || true
+  done
+  rm -rf "$T"
+}
+trap cleanup EXIT
+
+# lx ARGS...: the real binary in the laptop namespace, stdio passed through. "${LX[@]}" is the
+# same without a function, for `"${LX[@]}" ARGS &`, whose $! is then lxhost itself (all exec).
+LX=("$LAB_TOOL" exec laptop "$LXHOST_BIN")
+lx() { "${LX[@]}" "$@"; }
+
+# run_lx ARGS...: runs lx with stdin from /dev/null (or $STDIN_FILE); sets OUT, ERR, RC, MS.
+run_lx() {
+  local start end
+  start=${EPOCHREALTIME/./}
+  set +e
+  lx "$@" <"${STDIN_FILE:-/dev/null}" >"$T/out" 2>"$T/err"
+  RC=$?
+  set -e
+  end=${EPOCHREALTIME/./}
+  MS=$(((10#$end - 10#$start) / 1000))
+  OUT=$(cat "$T/out")
+  ERR=$(cat "$T/err")
+}
+
+# host_lxc VERB ARGS...: LXC on the container host itself, as root, for setup and inspection.
+host_lxc() {
+  local verb=$1
+  shift
+  "lxc-$verb" -P "$LAB_LXCPATH" "$@"
+}
+
+# new_name PREFIX: a container name unique to this run, destroyed at exit.
+new_name() {
+  local name="$1-$$-$RANDOM"
+  CREATED+=("$name")
+  printf '%s' "$name"
+}
+
+container_exists() { [ -d "$LAB_LXCPATH/$1" ]; }
+container_state() { host_lxc info -n "$1" -s -H 2>/dev/null || echo ABSENT; }
+
+# Assertions: each prints what it checked; a failure is counted and the suite fails at the end.
+pass() { CHECKS=$((CHECKS + 1)); printf 'ok   %s\n' "$*"; }
+fail() {
+  CHECKS=$((CHECKS + 1))
+  FAILURES=$((FAILURES + 1))
+  printf 'FAIL %s\n' "$*"
+  printf '     rc=%s\n     stdout: %s\n     stderr: %s\n' "${RC-}" "${OUT-}" "${ERR-}" | head -c 4000
+}
+check() {
+  local what=$1
+  shift
+  if "$@"; then pass "$what"; else fail "$what"; fi
+}
+expect_rc() { if [ "$RC" = "$1" ]; then pass "${2:-exit code} = $1"; else fail "${2:-exit code}: expected $1, got $RC"; fi; }
+expect_out() { if [ "$OUT" = "$1" ]; then pass "${2:-stdout} is '$1'"; else fail "${2:-stdout}: expected '$1'"; fi; }
+contains() { case "$1" in *"$2"*) return 0 ;; esac; return 1; }
+expect_out_has() { if contains "$OUT" "$1"; then pass "stdout has '$1'"; else fail "stdout lacks '$1'"; fi; }
+expect_err_has() { if contains "$ERR" "$1"; then pass "stderr has '$1'"; else fail "stderr lacks '$1'"; fi; }
+expect_err_lines() {
+  local n
+  n=$(printf '%s' "$ERR" | grep -c '' || true)
+  if [ "$n" -le "$1" ]; then pass "stderr has at most $1 line(s)"; else fail "stderr has $n lines, expected at most $1"; fi
+}
+
+# lab_config FILE [SED-EXPR...]: the lab's config with edits, for a test's own -c FILE.
+lab_config() {
+  local file=$1
+  shift
+  cp "$LAB_CONFIG" "$file"
+  local expr
+  for expr in "$@"; do sed -i "$expr" "$file"; done
+}
+
+finish() {
+  if [ "$FAILURES" -gt 0 ]; then
+    printf '%s: %d of %d checks failed\n' "$SUITE" "$FAILURES" "$CHECKS"
+    exit 1
+  fi
+  if [ "$CHECKS" -eq 0 ]; then
+    echo "$SUITE: no checks ran"
+    exit 1
+  fi
+  printf '%s: all %d checks passed\n' "$SUITE" "$CHECKS"
+}

@@ -1,0 +1,73 @@
+# Ctrl-C without a terminal: lxhost passes the signal on, exits 130, and the remote process is gone
+# (also for lxc-attach, which does not forward signals itself, and for start-ephemeral -- CMD,
+# whose copy is stopped too).
+source "$(dirname "$0")/lib.sh"
+set -m  # background jobs keep SIGINT (a script's background jobs otherwise start with it ignored)
+
+# remote_running PATTERN: a process on the container host whose command line matches.
+remote_running() { ps -eo args= | grep -Eq "$1"; }
+
+wait_for() {  # wait_for SECONDS CMD...
+  local n=$(($1 * 20))
+  shift
+  while ! "$@"; do
+    n=$((n - 1))
+    [ "$n" -gt 0 ] || return 1
+    sleep 0.05
+  done
+}
+
+# interrupt PATTERN ARGS...: start lxhost ARGS, wait until PATTERN runs remotely, send SIGINT.
+interrupt() {
+  local pattern=$1
+  shift
+  "${LX[@]}" "$@" </dev/null >"$T/out" 2>"$T/err" &
+  local pid=$!
+  if ! wait_for 20 remote_running "$pattern"; then
+    fail "remote process '$pattern' never started"
+    kill -KILL "$pid" 2>/dev/null || true
+    return
+  fi
+  local start=${EPOCHREALTIME/./}
+  kill -INT "$pid"
+  set +e
+  wait "$pid"
+  RC=$?
+  set -e
+  MS=$(((${EPOCHREALTIME/./} - start) / 1000))
+  ERR=$(cat "$T/err")
+  OUT=$(cat "$T/out")
+}
+
+n=$((3000 + RANDOM % 1000))
+interrupt "^sleep $n\$" attach -n web -- sleep "$n"
+expect_rc 130 "attach interrupted"
+check "the attached process is gone" wait_for 5 eval "! remote_running '^sleep $n\$'"
+check "no lxc-attach left on the host" wait_for 5 eval "! remote_running 'lxc-attach .*sleep $n'"
+
+interrupt "lxc-wait .*-s FROZEN" lxc-wait -n web -s FROZEN
+expect_rc 130 "lxc-wait interrupted"
+check "lxc-wait is gone" wait_for 5 eval "! remote_running 'lxc-wait .*-s FROZEN'"
+
+before=$(ls "$LAB_LXCPATH")
+m=$((4000 + RANDOM % 1000))
+e=$(new_name eph-int)
+interrupt "^sleep $m\$" start-ephemeral -o base -n "$e" -- sleep "$m"
+expect_rc 130 "start-ephemeral -- CMD interrupted"
+check "the ephemeral copy is gone" wait_for 10 eval "test ! -e '$LAB_LXCPATH/$e'"
+check "no container left behind" test "$(ls "$LAB_LXCPATH")" = "$before"
+
+# A lost connection (lxhost killed outright) still stops the copy: the remote watchdog sees its
+# SSH session end.
+k=$((5000 + RANDOM % 1000))
+e2=$(new_name eph-lost)
+"${LX[@]}" start-ephemeral -o base -n "$e2" -- sleep "$k" </dev/null >/dev/null 2>&1 &
+pid=$!
+if wait_for 20 remote_running "^sleep $k\$"; then
+  kill -KILL "$pid"
+  wait "$pid" 2>/dev/null || true
+  check "copy stopped after the connection was lost" wait_for 15 eval "test ! -e '$LAB_LXCPATH/$e2'"
+else
+  fail "ephemeral command never started"
+fi
+finish

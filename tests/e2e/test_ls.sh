@@ -1,0 +1,26 @@
+# `ls` is pure pass-through: lxc-ls's own output and exit code, through lxhost and through lxc-ls.
+source "$(dirname "$0")/lib.sh"
+
+run_lx ls
+expect_rc 0 "lxhost ls"
+check "ls lists base" grep -qx base "$T/out"
+check "ls lists web" grep -qx web "$T/out"
+
+run_lx lxc-ls -f
+expect_rc 0 "lxhost lxc-ls -f"
+check "lxc-ls -f shows web RUNNING" grep -Eq '^web +RUNNING' "$T/out"
+check "lxc-ls -f shows base STOPPED" grep -Eq '^base +STOPPED' "$T/out"
+
+run_lx ls --running
+expect_rc 0
+check "--running reaches lxc-ls (web only)" test "$OUT" = web
+
+run_lx ls --help
+expect_rc 0 "remote --help"
+expect_out_has "Usage: lxc-ls"
+
+# An argument lxc-ls rejects: its message and code, unchanged.
+run_lx ls --no-such-flag
+check "lxc-ls's own error code passes through (non-zero)" test "$RC" -ne 0 -a "$RC" -ne 255
+expect_err_has "no-such-flag"
+finish

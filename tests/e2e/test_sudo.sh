@@ -1,0 +1,26 @@
+# sudo's own refusals become one line naming the sudoers line to add, exit 1, never a hang.
+source "$(dirname "$0")/lib.sh"
+
+lab_config "$T/nopw.toml" "s|^user = .*|user = \"$LAB_NOPW_USER\"|"
+run_lx -c "$T/nopw.toml" ls
+expect_rc 1 "sudo wants a password"
+expect_err_has "sudo wants a password"
+expect_err_has "$LAB_NOPW_USER ALL=(root) NOPASSWD: /usr/bin/lxc-*"
+check "sudo's own line is not shown" eval '! contains "$ERR" "a password is required"'
+check "ended within 10 s (${MS} ms)" test "$MS" -lt 10000
+
+lab_config "$T/notallowed.toml" "s|^user = .*|user = \"$LAB_NOTALLOWED_USER\"|"
+run_lx -c "$T/notallowed.toml" attach -n web -- true
+expect_rc 1 "sudo does not allow lxc-*"
+expect_err_has "$LAB_NOTALLOWED_USER ALL=(root) NOPASSWD: /usr/bin/lxc-*"
+
+run_lx -c "$T/nopw.toml" list
+expect_rc 1 "list: sudo refusal too"
+expect_err_has "NOPASSWD"
+
+# sudo = false: the tool runs as the login user (lxc-ls then lists that user's containers: none).
+lab_config "$T/nosudo.toml" '/^\[hosts.lab\]/a sudo = false'
+run_lx -c "$T/nosudo.toml" ls
+expect_rc 0 "sudo = false runs lxc-ls unprivileged"
+check "no containers for the unprivileged user" test -z "$OUT"
+finish
