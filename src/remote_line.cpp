@@ -81,10 +81,11 @@ std::string ephemeral_script(const EphemeralRun& run, const std::string& token, 
   const std::string stop = words_line(stop_argv, ctx) + " >/dev/null 2>&1";
   // The watchdog stops the copy when the SSH session goes away ($PPID is the sshd session process,
   // which exits when the connection is lost); traps stop it on INT/TERM/HUP (a `signal` request).
+  // lxc-copy's "Created ..." line is not CMD's output; `-o /dev/null` makes it print its errors.
   // `exec 3<&0` keeps stdin for the background attach (POSIX gives background jobs /dev/null).
   return fmt::format(
       "stop() {{ {stop}; }}\n"
-      "{copy} || exit $?\n"
+      "{copy} -o /dev/null >/dev/null || exit $?\n"
       "trap 'stop; exit 130' INT; trap 'stop; exit 143' TERM; trap 'stop; exit 129' HUP\n"
       "( while kill -0 $PPID 2>/dev/null; do sleep 1; done; stop ) </dev/null >/dev/null 2>&1 &\n"
       "w=$!\n"

@@ -1,8 +1,8 @@
 # `ls` is pure pass-through: lxc-ls's own output and exit code, through lxhost and through lxc-ls.
 source "$(dirname "$0")/lib.sh"
 
-run_lx ls
-expect_rc 0 "lxhost ls"
+run_lx ls -1
+expect_rc 0 "lxhost ls -1"
 check "ls lists base" grep -qx base "$T/out"
 check "ls lists web" grep -qx web "$T/out"
 
@@ -11,13 +11,18 @@ expect_rc 0 "lxhost lxc-ls -f"
 check "lxc-ls -f shows web RUNNING" grep -Eq '^web +RUNNING' "$T/out"
 check "lxc-ls -f shows base STOPPED" grep -Eq '^base +STOPPED' "$T/out"
 
-run_lx ls --running
+run_lx ls -1 --running
 expect_rc 0
 check "--running reaches lxc-ls (web only)" test "$OUT" = web
 
+# Without -1, lxc-ls prints names in columns when stdout is not a tty, as it does locally.
+run_lx ls
+expect_rc 0 "lxhost ls"
+check "plain ls output has both names" eval 'contains "$OUT" base && contains "$OUT" web' 
+
 run_lx ls --help
 expect_rc 0 "remote --help"
-expect_out_has "Usage: lxc-ls"
+expect_err_has "Usage: lxc-ls"  # lxc-ls writes its help to stderr
 
 # An argument lxc-ls rejects: its message and code, unchanged.
 run_lx ls --no-such-flag

@@ -18,9 +18,12 @@ run_lx -c "$T/nopw.toml" list
 expect_rc 1 "list: sudo refusal too"
 expect_err_has "NOPASSWD"
 
-# sudo = false: the tool runs as the login user (lxc-ls then lists that user's containers: none).
+# sudo = false: the tool runs as the login user, whose own lxcpath lxc-config reports.
+run_lx lxc-config lxc.lxcpath
+expect_rc 0 "lxc-config under sudo"
+expect_out /var/lib/lxc "root's lxcpath under sudo"
 lab_config "$T/nosudo.toml" '/^\[hosts.lab\]/a sudo = false'
-run_lx -c "$T/nosudo.toml" ls
-expect_rc 0 "sudo = false runs lxc-ls unprivileged"
-check "no containers for the unprivileged user" test -z "$OUT"
+run_lx -c "$T/nosudo.toml" lxc-config lxc.lxcpath
+expect_rc 0 "sudo = false runs lxc-config unprivileged"
+check "the login user's own lxcpath ($OUT)" eval 'contains "$OUT" "/.local/share/lxc"' 
 finish
