@@ -48,10 +48,37 @@ struct ChannelDeleter {
 };
 using ChannelPtr = std::unique_ptr<ssh_channel_struct, ChannelDeleter>;
 
+int on_fd_ready(socket_t fd, int revents, void* userdata);
+
 struct EventDeleter {
   void operator()(ssh_event event) const { ssh_event_free(event); }
 };
 using EventPtr = std::unique_ptr<ssh_event_struct, EventDeleter>;
+
+// The fds added to an event; ssh_event_free does not free their poll handles, removal does.
+class EventFds {
+ public:
+  explicit EventFds(ssh_event event) : event_(event) {}
+  ~EventFds() {
+    for (int fd : fds_) ssh_event_remove_fd(event_, fd);
+  }
+  EventFds(const EventFds&) = delete;
+  EventFds& operator=(const EventFds&) = delete;
+
+  void add(int fd, int* ready) {
+    if (ssh_event_add_fd(event_, fd, POLLIN, on_fd_ready, ready) == SSH_OK) fds_.push_back(fd);
+  }
+  void remove(int fd) {
+    const auto it = std::find(fds_.begin(), fds_.end(), fd);
+    if (it == fds_.end()) return;
+    ssh_event_remove_fd(event_, fd);
+    fds_.erase(it);
+  }
+
+ private:
+  ssh_event event_;
+  std::vector<int> fds_;
+};
 
 bool write_all(int fd, std::string_view bytes) {
   while (!bytes.empty()) {
@@ -323,13 +350,14 @@ int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
   int stdin_ready = 0, signal_ready = 0;
   bool stdin_open = ::fcntl(STDIN_FILENO, F_GETFD) != -1;
   bool stdin_watched = false;
+  EventFds fds(event.get());
   auto watch_stdin = [&](bool on) {
     if (on == stdin_watched) return;
-    if (on) ssh_event_add_fd(event.get(), STDIN_FILENO, POLLIN, on_fd_ready, &stdin_ready);
-    else ssh_event_remove_fd(event.get(), STDIN_FILENO);
+    if (on) fds.add(STDIN_FILENO, &stdin_ready);
+    else fds.remove(STDIN_FILENO);
     stdin_watched = on;
   };
-  ssh_event_add_fd(event.get(), signals.fd(), POLLIN, on_fd_ready, &signal_ready);
+  fds.add(signals.fd(), &signal_ready);
   if (stdin_open) watch_stdin(true);
   else ssh_channel_send_eof(channel.get());
 

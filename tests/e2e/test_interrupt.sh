@@ -50,13 +50,11 @@ interrupt "[l]xc-wait .*-s FROZEN" lxc-wait -n web -s FROZEN
 expect_rc 130 "lxc-wait interrupted"
 check "lxc-wait is gone" wait_for 5 eval "! remote_running '[l]xc-wait .*-s FROZEN'"
 
-before=$(ls "$LAB_LXCPATH")
 m=$((4000 + RANDOM % 1000))
 e=$(new_name eph-int)
 interrupt "^sleep $m\$" start-ephemeral -o base -n "$e" -- sleep "$m"
 expect_rc 130 "start-ephemeral -- CMD interrupted"
 check "the ephemeral copy is gone" wait_for 10 eval "test ! -e '$LAB_LXCPATH/$e'"
-check "no container left behind" test "$(ls "$LAB_LXCPATH")" = "$before"
 
 # A lost connection (lxhost killed outright) still stops the copy: the remote watchdog sees its
 # SSH session end.
