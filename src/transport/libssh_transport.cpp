@@ -29,6 +29,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+long long elapsed_ms(Clock::time_point since) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
+}
+
 // How long an interrupted command may take to end after the signal was passed on.
 constexpr auto kInterruptGrace = std::chrono::seconds(3);
 
@@ -271,8 +275,7 @@ void LibsshTransport::connect() {
   if (ssh_connect(session.get()) != SSH_OK)
     throw ConnectError(fmt::format("cannot connect to {}: {}", display(), ssh_get_error(session.get())),
                        "check that the host is up and sshd listens on that port (lxhost -v shows more)");
-  log_.debug("connected to {} in {} ms", display(),
-             std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count());
+  log_.debug("connected to {} in {} ms", display(), elapsed_ms(started));
 
   char* known_hosts_raw = nullptr;
   std::string known_hosts = expand_tilde(host_.known_hosts.value, paths_.home);
@@ -287,8 +290,7 @@ void LibsshTransport::connect() {
   ssh_callbacks_init(&session_callbacks_);
   ssh_set_callbacks(session.get(), &session_callbacks_);
   authenticate(session.get());
-  log_.debug("authenticated to {} after {} ms", display(),
-             std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count());
+  log_.debug("authenticated to {} after {} ms", display(), elapsed_ms(started));
   session_ = std::move(session);
 }
 
@@ -343,7 +345,9 @@ int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
 
   ChannelState state;
   state.sink = &sink;
+  const auto started = Clock::now();
   ChannelPtr channel = open_exec(command.line, state, command.pty);
+  log_.debug("command started in {} ms", elapsed_ms(started));
 
   EventPtr event(ssh_event_new());
   if (!event || ssh_event_add_session(event.get(), s) != SSH_OK) lost("while waiting");
@@ -431,6 +435,7 @@ int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
     if (stdin_open && !stdin_watched && ssh_channel_window_size(channel.get()) > 0) watch_stdin(true);
   }
   watch_stdin(false);
+  log_.debug("command ended after {} ms", elapsed_ms(started));
 
   if (interrupted) return 128 + *interrupted;
   if (state.local_output_gone) return 128 + SIGPIPE;

@@ -52,11 +52,11 @@ host_lxc() {
   "lxc-$verb" -P "$LAB_LXCPATH" "$@"
 }
 
-# new_name PREFIX: a container name unique to this run, destroyed at exit.
+# new_name VAR PREFIX: sets VAR to a container name unique to this run, destroyed at exit.
+# (Not `$(new_name ...)`: a command substitution's subshell could not record the name.)
 new_name() {
-  local name="$1-$$-$RANDOM"
-  CREATED+=("$name")
-  printf '%s' "$name"
+  printf -v "$1" '%s-%s-%s' "$2" "$$" "$RANDOM"
+  CREATED+=("${!1}")
 }
 
 container_exists() { [ -d "$LAB_LXCPATH/$1" ]; }

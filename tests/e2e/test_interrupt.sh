@@ -51,7 +51,7 @@ expect_rc 130 "lxc-wait interrupted"
 check "lxc-wait is gone" wait_for 5 eval "! remote_running '[l]xc-wait .*-s FROZEN'"
 
 m=$((4000 + RANDOM % 1000))
-e=$(new_name eph-int)
+new_name e eph-int
 interrupt "^sleep $m\$" start-ephemeral -o base -n "$e" -- sleep "$m"
 expect_rc 130 "start-ephemeral -- CMD interrupted"
 check "the ephemeral copy is gone" wait_for 10 eval "test ! -e '$LAB_LXCPATH/$e'"
@@ -59,7 +59,7 @@ check "the ephemeral copy is gone" wait_for 10 eval "test ! -e '$LAB_LXCPATH/$e'
 # A lost connection (lxhost killed outright) still stops the copy: the remote watchdog sees its
 # SSH session end.
 k=$((5000 + RANDOM % 1000))
-e2=$(new_name eph-lost)
+new_name e2 eph-lost
 "${LX[@]}" start-ephemeral -o base -n "$e2" -- sleep "$k" </dev/null >/dev/null 2>&1 &
 pid=$!
 if wait_for 20 remote_running "^sleep $k\$"; then

@@ -1,9 +1,9 @@
 # LXC 1 verbs, as the seed's users type them, on an LXC 5 host (translated to lxc-copy).
 source "$(dirname "$0")/lib.sh"
 
-a=$(new_name clone-a)
-b=$(new_name clone-b)
-c=$(new_name clone-c)
+new_name a clone-a
+new_name b clone-b
+new_name c clone-c
 
 run_lx clone -o base -n "$a" -s
 expect_rc 0 "clone -o base -n A -s"
@@ -22,7 +22,7 @@ expect_rc 2 "unknown clone flag"
 expect_err_has "'-Z'"
 
 # start-ephemeral -d: a running copy that disappears when stopped.
-e=$(new_name eph)
+new_name e eph
 run_lx start-ephemeral -o base -n "$e" -d
 expect_rc 0 "start-ephemeral -o base -n E -d"
 check "ephemeral copy runs" test "$(container_state "$e")" = RUNNING
@@ -40,7 +40,7 @@ expect_rc 7 "start-ephemeral -- CMD returns CMD's code"
 expect_out in-copy
 check "no container left behind" test "$(generated)" = "$before"
 
-n=$(new_name eph-named)
+new_name n eph-named
 printf 'fed through stdin\n' >"$T/in"
 STDIN_FILE=$T/in run_lx start-ephemeral -o base -n "$n" -- cat
 expect_rc 0 "start-ephemeral -n N -- cat"

@@ -1,8 +1,8 @@
 # A container's life through lxhost: create, snapshot copy, start, wait, info, attach, stop, destroy.
 source "$(dirname "$0")/lib.sh"
 
-made=$(new_name made)
-snap=$(new_name snap)
+new_name made made
+new_name snap snap
 
 run_lx create -n "$made" -t busybox -f "$LXHOST_LAB_DIR/lxc-empty.conf"
 expect_rc 0 "create -t busybox"
