@@ -11,10 +11,10 @@ namespace {
 
 std::string_view filter_name(NameFilter filter) {
   switch (filter) {
-    case NameFilter::running: return "running";
-    case NameFilter::stopped: return "stopped";
+    case NameFilter::running: return "a running";
+    case NameFilter::stopped: return "a stopped";
     case NameFilter::defined: return "any defined";
-    case NameFilter::frozen: return "frozen";
+    case NameFilter::frozen: return "a frozen";
     case NameFilter::none: break;
   }
   return "";
@@ -34,7 +34,7 @@ void print_verb(const Verb& verb) {
   }
   fmt::print("Terminal: {}.\n", verb.interactive ? "yes when stdin and stdout are terminals (-T: never)"
                                                  : "no (-t forces one)");
-  if (verb.names != NameFilter::none) fmt::print("Completes the names of {} containers.\n", filter_name(verb.names));
+  if (verb.names != NameFilter::none) fmt::print("Its -n names {} container.\n", filter_name(verb.names));
 }
 
 }  // namespace

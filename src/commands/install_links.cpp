@@ -9,18 +9,12 @@
 
 #include "commands/args.hpp"
 #include "commands/commands.hpp"
+#include "self_path.hpp"
 
 namespace fs = std::filesystem;
 
 namespace lxhost {
 namespace {
-
-fs::path own_executable() {
-  std::error_code error;
-  fs::path self = fs::read_symlink("/proc/self/exe", error);  // Linux
-  if (error) throw Failure("cannot find lxhost's own executable (/proc/self/exe)");
-  return self;
-}
 
 // A link is ours when it resolves to the same file as the running lxhost.
 bool links_to(const fs::path& link, const fs::path& self) {
@@ -42,7 +36,7 @@ int run_install_links(Context& ctx, std::span<const std::string> args) {
   const fs::path dir(dir_arg);
   std::error_code error;
   if (!fs::is_directory(dir, error)) throw Failure(fmt::format("{}: not a directory", dir_arg));
-  const fs::path self = own_executable();
+  const fs::path self = self_executable();
   // Next to lxhost itself (cmake --install, DESTDIR too) the link is relative: "lxhost".
   const fs::path target = fs::equivalent(dir, self.parent_path(), error) ? self.filename() : self;
 

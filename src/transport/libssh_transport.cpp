@@ -169,7 +169,9 @@ int on_fd_ready(socket_t, int revents, void* userdata) {
 }
 
 // Asks for a key passphrase on the terminal only; never echoed, never logged.
-int ask_passphrase(const char* prompt, char* buffer, size_t length, int /*echo*/, int /*verify*/, void* /*userdata*/) {
+int ask_passphrase(const char* prompt, char* buffer, size_t length, int /*echo*/, int /*verify*/, void* userdata) {
+  // Noted for the error message when no key works: "needs a passphrase" is not "refused".
+  *static_cast<bool*>(userdata) = true;
   if (length == 0 || !is_terminal(STDIN_FILENO)) return -1;
   const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
   if (tty < 0) return -1;
@@ -224,6 +226,7 @@ class LibsshTransport : public Transport {
   SessionPtr session_;
   ssh_callbacks_struct session_callbacks_{};
   unsigned port_ = 22;
+  bool passphrase_wanted_ = false;
 };
 
 ssh_session LibsshTransport::session() {
@@ -287,6 +290,7 @@ void LibsshTransport::connect() {
 
   session_callbacks_ = {};
   session_callbacks_.auth_function = ask_passphrase;
+  session_callbacks_.userdata = &passphrase_wanted_;
   ssh_callbacks_init(&session_callbacks_);
   ssh_set_callbacks(session.get(), &session_callbacks_);
   authenticate(session.get());
@@ -305,6 +309,10 @@ void LibsshTransport::authenticate(ssh_session session) {
   const int rc = ssh_userauth_publickey_auto(session, nullptr, nullptr);
   if (rc == SSH_AUTH_SUCCESS) return;
   if (rc == SSH_AUTH_ERROR) lost("while authenticating", session);
+  if (passphrase_wanted_ && !is_terminal(STDIN_FILENO))
+    throw ConnectError(fmt::format("{}@{}: a key needs its passphrase and there is no terminal to ask on", user,
+                                   display()),
+                       "add the key to your ssh-agent (ssh-add), or run lxhost on a terminal");
   throw ConnectError(
       fmt::format("{}@{} refused every key offered (agent{}{})", user, display(),
                   host_.identity_file.user_set() ? ", " : ", default identity files",

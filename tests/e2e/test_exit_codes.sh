@@ -17,7 +17,57 @@ expect_rc 2 "stop of a stopped container"
 run_lx attach -n no-such-container -- true
 expect_rc 1 "attach to a missing container"
 
-# The remote shell itself killed by a signal: the channel reports exit-signal.
 run_lx lxc-wait -n web -s RUNNING -t 1
 expect_rc 0 "lxc-wait for a state it is in"
+
+# host_pid PATTERN: the pid of the first host process whose "PID ARGS" line matches.
+host_pid() { ps -eo pid=,args= | awk -v p="$1" '$0 ~ p { print $1; exit }'; }
+wait_pid() {  # wait_pid VAR PATTERN: bounded wait for host_pid
+  local i
+  for i in $(seq 200); do
+    printf -v "$1" '%s' "$(host_pid "$2")"
+    [ -n "${!1}" ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+finish_bg() {  # finish_bg PID: its exit code in RC, its stderr in ERR
+  set +e
+  wait "$1"
+  RC=$?
+  set -e
+  ERR=$(cat "$T/err")
+}
+
+# The remote tool killed by a signal: sudo re-raises it, sshd sends exit-signal: 128+9.
+"${LX[@]}" lxc-wait -n web -s THAWED </dev/null >/dev/null 2>"$T/err" &
+pid=$!
+if wait_pid tool "^ *[0-9]+ lxc-wait .*THAWED"; then  # the tool itself: not sudo, not lxhost
+  kill -KILL "$tool"
+  finish_bg "$pid"
+  expect_rc 137 "remote tool killed by SIGKILL"
+else
+  fail "remote lxc-wait never started"
+fi
+
+# The sshd process serving the session killed mid-command: the connection is lost, exit 255.
+n=$((6000 + RANDOM % 1000))
+"${LX[@]}" attach -n web -- sleep "$n" </dev/null >/dev/null 2>"$T/err" &
+pid=$!
+if wait_pid sleeper "^ *[0-9]+ sleep $n\$"; then
+  session=$sleeper
+  while [ -n "$session" ] && [ "$session" != 1 ]; do
+    case "$(ps -o args= -p "$session")" in "sshd: $LAB_USER@notty"*) break ;; esac
+    session=$(ps -o ppid= -p "$session" | tr -d ' ')
+  done
+  check "found the sshd session process" test -n "$session" -a "$session" != 1
+  kill -KILL "$session"
+  finish_bg "$pid"
+  expect_rc 255 "sshd session killed"
+  expect_err_has "lost"
+  expect_err_lines 1
+  kill -KILL "$sleeper" 2>/dev/null || true  # left behind in the container: ours to end
+else
+  fail "remote sleep never started"
+fi
 finish

@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 set -m  # background jobs keep SIGINT (a script's background jobs otherwise start with it ignored)
 
 # remote_running PATTERN: a process on the container host whose command line matches.
-# (Patterns start with a bracket expression, so that grep does not match its own command line.)
+# (Patterns must match neither grep's own command line nor the local lxhost's: anchor them.)
 remote_running() { ps -eo args= | grep -Eq "$1"; }
 
 wait_for() {  # wait_for SECONDS CMD...
@@ -44,11 +44,11 @@ n=$((3000 + RANDOM % 1000))
 interrupt "^sleep $n\$" attach -n web -- sleep "$n"
 expect_rc 130 "attach interrupted"
 check "the attached process is gone" wait_for 5 eval "! remote_running '^sleep $n\$'"
-check "no lxc-attach left on the host" wait_for 5 eval "! remote_running '[l]xc-attach .*sleep $n'"
+check "no lxc-attach left on the host" wait_for 5 eval "! remote_running '^(sudo -n )?lxc-attach .*sleep $n'"
 
-interrupt "[l]xc-wait .*-s FROZEN" lxc-wait -n web -s FROZEN
+interrupt "^(sudo -n )?lxc-wait .*-s FROZEN" lxc-wait -n web -s FROZEN
 expect_rc 130 "lxc-wait interrupted"
-check "lxc-wait is gone" wait_for 5 eval "! remote_running '[l]xc-wait .*-s FROZEN'"
+check "lxc-wait is gone" wait_for 5 eval "! remote_running '^(sudo -n )?lxc-wait .*-s FROZEN'"
 
 m=$((4000 + RANDOM % 1000))
 new_name e eph-int

@@ -1,0 +1,80 @@
+# Authentication order and passphrases: the SSH agent is tried before identity files; a key's
+# passphrase is asked only on a terminal (never echoed), and without one lxhost fails at once.
+source "$(dirname "$0")/lib.sh"
+
+fingerprint() { ssh-keygen -lf "$1" | cut -d' ' -f2; }
+pass_fp=$(fingerprint "$LAB_PASSPHRASE_KEY.pub")
+# sshd's "Accepted publickey" lines for the passphrase key (only this suite logs in with it).
+accepted_pass() { grep -c "Accepted publickey for $LAB_USER .*$pass_fp" "$LXHOST_LAB_DIR/sshd/sshd.log" || true; }
+
+# A HOME whose only key is the lab's client key (authorized), as libssh's default identity.
+home=$T/home
+mkdir -p "$home/.ssh"
+chmod 700 "$home" "$home/.ssh"
+cp "$LAB_CLIENT_KEY" "$LAB_CLIENT_KEY.pub" "$home/.ssh/"
+cp "$LAB_KNOWN_HOSTS" "$home/.ssh/known_hosts"
+: >"$home/.ssh/config"
+lab_config "$T/noid.toml" '/^identity_file = /d'
+
+# An agent holding the passphrase key (decrypted copy), started and ended by this test, by PID.
+cp "$LAB_PASSPHRASE_KEY" "$T/agentkey"
+chmod 600 "$T/agentkey"
+ssh-keygen -q -p -P "$LAB_PASSPHRASE" -N '' -f "$T/agentkey" >/dev/null
+eval "$(ssh-agent -s -a "$T/agent.sock")" >/dev/null
+trap 'kill "$SSH_AGENT_PID" 2>/dev/null || true; cleanup' EXIT
+ssh-add -q "$T/agentkey" 2>/dev/null
+
+in_laptop() {  # in_laptop ENV... -- ARGS: lxhost in the laptop namespace with our HOME
+  local envs=()
+  while [ "$1" != -- ]; do envs+=("$1"); shift; done
+  shift
+  set +e
+  ip netns exec "$LAB_NETNS" env -i PATH="$PATH" HOME="$home" "${envs[@]}" "$LXHOST_BIN" "$@" \
+    </dev/null >"$T/out" 2>"$T/err"
+  RC=$?
+  set -e
+  OUT=$(cat "$T/out")
+  ERR=$(cat "$T/err")
+}
+
+before=$(accepted_pass)
+in_laptop SSH_AUTH_SOCK="$T/agent.sock" -- -c "$T/noid.toml" ls -1
+expect_rc 0 "login with the agent and a default identity file"
+check "the agent's key was used, not the identity file (agent first)" test "$(accepted_pass)" -gt "$before"
+
+# Without the agent, the default identity file works.
+in_laptop -- -c "$T/noid.toml" ls -1
+expect_rc 0 "login with the identity file alone"
+
+# The passphrase key without a terminal: no prompt, no hang, exit 255.
+rm "$home/.ssh/id_ed25519" "$home/.ssh/id_ed25519.pub"
+lab_config "$T/pass.toml" "s|^identity_file = .*|identity_file = \"$LAB_PASSPHRASE_KEY\"|"
+start=${EPOCHREALTIME/./}
+in_laptop -- -c "$T/pass.toml" ls -1
+MS=$(((${EPOCHREALTIME/./} - start) / 1000))
+expect_rc 255 "passphrase key without a terminal"
+expect_err_has "needs its passphrase and there is no terminal"
+expect_err_has "ssh-add"
+check "ended at once (${MS} ms)" test "$MS" -lt 3000
+
+# On a terminal (tmux): asked once, not echoed, and then it logs in.
+sock=lxhost-e2e-pass-$$
+tm() { tmux -L "$sock" -f /dev/null "$@"; }
+trap 'tm kill-server >/dev/null 2>&1 || true; kill "$SSH_AGENT_PID" 2>/dev/null || true; cleanup' EXIT
+pane_has() {
+  local i
+  for i in $(seq 200); do
+    tm capture-pane -p -t pass -S -50 | grep -qF -- "$1" && return 0
+    sleep 0.05
+  done
+  return 1
+}
+tm new-session -d -s pass -x 120 -y 20 \
+  "ip netns exec $LAB_NETNS env -i PATH=$PATH HOME=$home TERM=xterm $LXHOST_BIN -c $T/pass.toml ls -1; echo RC=\$?; sleep 30"
+check "asked for the passphrase on the terminal" pane_has "assphrase"
+tm send-keys -t pass -l "$LAB_PASSPHRASE"
+tm send-keys -t pass Enter
+check "logged in with the passphrase" pane_has "RC=0"
+check "the listing arrived" pane_has "web"
+check "the passphrase was not echoed" eval '! tm capture-pane -p -t pass -S -50 | grep -qF "$LAB_PASSPHRASE"'
+finish
