@@ -17,6 +17,7 @@ FAILURES=0
 CHECKS=0
 
 cleanup() {
+  tm kill-server >/dev/null 2>&1 || true
   local name
   for name in "${CREATED[@]}"; do
     lxc-stop -P "$LAB_LXCPATH" -n "$name" -k >/dev/null 2>&1 || true
@@ -43,6 +44,27 @@ run_lx() {
   MS=$(((10#$end - 10#$start) / 1000))
   OUT=$(cat "$T/out")
   ERR=$(cat "$T/err")
+}
+
+# A private tmux server for tests that need a real terminal (ended by cleanup).
+tm() { tmux -L "lxhost-e2e-$$" -f /dev/null "$@"; }
+# pane_has PANE TEXT: wait (bounded, 10 s) until the pane shows TEXT.
+pane_has() {
+  local i
+  for i in $(seq 200); do
+    tm capture-pane -p -t "$1" -S -100 | grep -qF -- "$2" && return 0
+    sleep 0.05
+  done
+  return 1
+}
+# prompt_is PANE TEXT: wait until the pane's last non-empty line is TEXT (the shell waits for input).
+prompt_is() {
+  local i
+  for i in $(seq 200); do
+    [ "$(tm capture-pane -p -t "$1" | grep -v '^$' | tail -1)" = "$2" ] && return 0
+    sleep 0.05
+  done
+  return 1
 }
 
 # host_lxc VERB ARGS...: LXC on the container host itself, as root, for setup and inspection.

@@ -58,23 +58,12 @@ expect_err_has "ssh-add"
 check "ended at once (${MS} ms)" test "$MS" -lt 3000
 
 # On a terminal (tmux): asked once, not echoed, and then it logs in.
-sock=lxhost-e2e-pass-$$
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 'tm kill-server >/dev/null 2>&1 || true; kill "$SSH_AGENT_PID" 2>/dev/null || true; cleanup' EXIT
-pane_has() {
-  local i
-  for i in $(seq 200); do
-    tm capture-pane -p -t pass -S -50 | grep -qF -- "$1" && return 0
-    sleep 0.05
-  done
-  return 1
-}
 tm new-session -d -s pass -x 120 -y 20 \
   "ip netns exec $LAB_NETNS env -i PATH=$PATH HOME=$home TERM=xterm $LXHOST_BIN -c $T/pass.toml ls -1; echo RC=\$?; sleep 30"
-check "asked for the passphrase on the terminal" pane_has "assphrase"
+check "asked for the passphrase on the terminal" pane_has pass "assphrase"
 tm send-keys -t pass -l "$LAB_PASSPHRASE"
 tm send-keys -t pass Enter
-check "logged in with the passphrase" pane_has "RC=0"
-check "the listing arrived" pane_has "web"
+check "logged in with the passphrase" pane_has pass "RC=0"
+check "the listing arrived" pane_has pass "web"
 check "the passphrase was not echoed" eval '! tm capture-pane -p -t pass -S -50 | grep -qF "$LAB_PASSPHRASE"'
 finish

@@ -3,67 +3,44 @@
 # the local terminal mode (`stty -g`) is exactly as before afterwards.
 source "$(dirname "$0")/lib.sh"
 
-sock=lxhost-e2e-$$
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-cleanup_tmux() { tm kill-server >/dev/null 2>&1 || true; cleanup; }
-trap cleanup_tmux EXIT
-
-# pane_has TEXT: wait (bounded) until the pane shows TEXT.
-pane_has() {
-  local i
-  for i in $(seq 200); do
-    tm capture-pane -p -t pty -S -100 | grep -qF -- "$1" && return 0
-    sleep 0.05
-  done
-  return 1
-}
 type_line() { tm send-keys -t pty -l -- "$1"; tm send-keys -t pty Enter; }
-# prompt_is TEXT: wait until the pane's last non-empty line is TEXT (the shell waits for input).
-prompt_is() {
-  local i
-  for i in $(seq 200); do
-    [ "$(tm capture-pane -p -t pty | grep -v '^$' | tail -1)" = "$1" ] && return 0
-    sleep 0.05
-  done
-  return 1
-}
 
 tm new-session -d -s pty -x 100 -y 30 "$LAB_TOOL exec laptop bash --norc --noprofile"
-check "local shell ready" eval 'type_line "echo READY" && pane_has READY'
+check "local shell ready" eval 'type_line "echo READY" && pane_has pty READY'
 type_line "stty -g > $T/before; PS1='LOCAL> '"
-check "local prompt" prompt_is "LOCAL>"
+check "local prompt" prompt_is pty "LOCAL>"
 type_line "$LXHOST_BIN attach -n web"
 # The remote side sets up its own terminals (sudo's, lxc-attach's) and may flush typeahead:
 # type only once the container's shell prompts.
-check "container shell prompt" prompt_is "/ #"
+check "container shell prompt" prompt_is pty "/ #"
 type_line 'echo "TTY=$(tty)"'
-check "remote tty is a /dev/pts device" pane_has "TTY=/dev/pts/"
+check "remote tty is a /dev/pts device" pane_has pty "TTY=/dev/pts/"
 type_line 'echo "SIZE=$(stty size)"'
-check "remote terminal has the local size (30 100)" pane_has "SIZE=30 100"
+check "remote terminal has the local size (30 100)" pane_has pty "SIZE=30 100"
 
 tm resize-window -t pty -x 120 -y 40
 sleep 0.3
 type_line 'echo "RESIZED=$(stty size)"'
-check "remote size follows the resize (40 120)" pane_has "RESIZED=40 120"
+check "remote size follows the resize (40 120)" pane_has pty "RESIZED=40 120"
 
 # Ctrl-C with a PTY is the remote terminal's: it ends the remote sleep, not lxhost.
 type_line 'sleep 30'
 sleep 0.5
 tm send-keys -t pty C-c
 type_line 'echo "AFTER=$?"'
-check "Ctrl-C reached the remote foreground process" pane_has "AFTER=130"
+check "Ctrl-C reached the remote foreground process" pane_has pty "AFTER=130"
 type_line 'echo "STILL=here"'
-check "the remote shell survived Ctrl-C" pane_has "STILL=here"
+check "the remote shell survived Ctrl-C" pane_has pty "STILL=here"
 
 type_line 'exit 3'
 # Typeahead before lxhost has exited would go to the remote side (as with ssh): wait for the prompt.
-check "back at the local prompt" prompt_is "LOCAL>"
+check "back at the local prompt" prompt_is pty "LOCAL>"
 type_line "echo \"LXHOST_RC=\$?\"; stty -g > $T/after"
-check "lxhost returned the remote shell's code" pane_has "LXHOST_RC=3"
+check "lxhost returned the remote shell's code" pane_has pty "LXHOST_RC=3"
 for _ in $(seq 100); do [ -s "$T/after" ] && break; sleep 0.05; done
 check "local terminal mode restored exactly" cmp "$T/before" "$T/after"
 
 # -T refuses a terminal even on a tty; the remote side then has none.
 type_line "$LXHOST_BIN -T attach -n web -- sh -c 'tty || echo NO-TTY'"
-check "-T: no remote terminal" pane_has "NO-TTY"
+check "-T: no remote terminal" pane_has pty "NO-TTY"
 finish
