@@ -43,4 +43,12 @@ check "local terminal mode restored exactly" cmp "$T/before" "$T/after"
 # -T refuses a terminal even on a tty; the remote side then has none.
 type_line "$LXHOST_BIN -T attach -n web -- sh -c 'tty || echo NO-TTY'"
 check "-T: no remote terminal" pane_has pty "NO-TTY"
+# -t / LXHOST_TTY=force give a remote terminal even without a local one; the default does not.
+run_lx -t attach -n web -- tty
+expect_rc 0 "-t without a local terminal"
+check "-t: remote tty ($OUT)" eval 'contains "$OUT" /dev/pts/'
+LXHOST_TTY=force run_lx attach -n web -- tty
+check "LXHOST_TTY=force: remote tty ($OUT)" eval 'contains "$OUT" /dev/pts/'
+run_lx attach -n web -- tty
+check "default without a local terminal: none ($OUT)" eval '! contains "$OUT" /dev/pts/'
 finish

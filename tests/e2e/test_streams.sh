@@ -21,4 +21,14 @@ check "4 MiB of stdin arrive intact" test "${OUT%% *}" = "$(md5sum <"$T/big" | c
 STDIN_FILE=/dev/null run_lx attach -n web -- wc -c
 expect_rc 0
 check "empty stdin gives 0 bytes" test "$(echo $OUT)" = 0
+# A reader that goes away (| head): lxhost ends as a local writer would (SIGPIPE, 141) and the
+# remote writer is gone too.
+set +e
+lx attach -n web -- yes </dev/null 2>"$T/err" | head -2 >"$T/out"
+RC=${PIPESTATUS[0]}
+set -e
+expect_rc 141 "stdout closed by the reader"
+check "head got its two lines" test "$(cat "$T/out")" = "$(printf 'y\ny')"
+gone() { ! ps -eo args= | grep -qx yes; }
+check "the remote yes is gone" eval 'for i in $(seq 100); do gone && break; sleep 0.05; done; gone'
 finish
