@@ -8,3 +8,10 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBSSH REQUIRED IMPORTED_TARGET libssh>=0.10)
 add_library(lxhost_libssh INTERFACE)
 target_link_libraries(lxhost_libssh INTERFACE PkgConfig::LIBSSH)
+# mDNS: on Linux, Avahi's client library and its Bonjour compatibility library (dns_sd.h);
+# on macOS, dns_sd.h is part of the system (libSystem), nothing to find.
+add_library(lxhost_mdns INTERFACE)
+if(NOT APPLE)
+  pkg_check_modules(AVAHI REQUIRED IMPORTED_TARGET avahi-client avahi-compat-libdns_sd)
+  target_link_libraries(lxhost_mdns INTERFACE PkgConfig::AVAHI)
+endif()

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -13,7 +14,9 @@ namespace lxhost {
 namespace {
 
 constexpr std::array kNativeCommands = {
-    NativeCommand{"list", "list [--json]", "containers with state and addresses (table or JSON)"},
+    NativeCommand{"list", "list [--json]", "containers with state, addresses and mDNS name (table or JSON)"},
+    NativeCommand{"discover", "discover [--json] [--type T]... [-6]", "DNS-SD services on the network (mDNS)"},
+    NativeCommand{"resolve", "resolve NAME [-4|-6]", "a .local name's addresses (mDNS)"},
     NativeCommand{"config", "config init|show|path", "write, show or locate lxhost's config"},
     NativeCommand{"install-links", "install-links DIR", "make lxc-VERB links to lxhost in DIR"},
     NativeCommand{"help", "help [VERB]", "this text, or what VERB does"},
@@ -140,8 +143,10 @@ std::string usage_text() {
   for (const Verb& verb : verb_table())
     if (verb.legacy) text += fmt::format("  {:<16} {}\n", verb.name, verb.summary);
   text += "\nCommands:\n";
+  size_t width = 0;
+  for (const NativeCommand& command : kNativeCommands) width = std::max(width, command.synopsis.size());
   for (const NativeCommand& command : kNativeCommands)
-    text += fmt::format("  {:<24} {}\n", command.synopsis, command.summary);
+    text += fmt::format("  {:<{}}  {}\n", command.synopsis, width, command.summary);
   text += "\nExit status: the remote command's; 128+N if it died of signal N; 255 when the host\n"
           "could not be reached or was lost; 2 for usage or config errors; 130 on Ctrl-C; 1 otherwise.\n";
   return text;

@@ -65,8 +65,27 @@ RemoteContext Context::remote_context() {
 }
 
 Transport& Context::transport() {
-  if (!transport_) transport_ = make_libssh_transport(host(), paths_, log_);
+  if (!transport_)
+    transport_ = make_libssh_transport(host(), paths_, log_, [this](std::string_view name) { return resolve_local(name); });
   return *transport_;
+}
+
+Discovery& Context::discovery() {
+  if (!discovery_) {
+#ifdef __APPLE__
+    constexpr std::string_view platform_default = "dnssd";
+#else
+    constexpr std::string_view platform_default = "avahi";
+#endif
+    const auto chosen = env_.get_nonempty("LXHOST_MDNS_BACKEND");
+    discovery_ = make_discovery(chosen ? std::string_view(*chosen) : platform_default, log_);
+  }
+  return *discovery_;
+}
+
+std::vector<std::string> Context::resolve_local(std::string_view name) {
+  const auto bound = std::chrono::milliseconds(config().discovery.resolve_timeout_ms.value);
+  return discovery().resolve(name, IpFamily::any, bound);
 }
 
 }  // namespace lxhost

@@ -7,6 +7,7 @@
 
 #include "cli.hpp"
 #include "config.hpp"
+#include "discovery/discovery.hpp"
 #include "log.hpp"
 #include "paths.hpp"
 #include "remote_line.hpp"
@@ -32,6 +33,10 @@ class Context {
   const HostConfig& host();
   RemoteContext remote_context();
   Transport& transport();
+  // The mDNS backend: $LXHOST_MDNS_BACKEND (avahi | dnssd), else the platform's default.
+  Discovery& discovery();
+  // Addresses of a `.local` name by mDNS, IPv4 first, within discovery.resolve_timeout_ms.
+  std::vector<std::string> resolve_local(std::string_view name);
 
  private:
   Invocation invocation_;
@@ -41,6 +46,7 @@ class Context {
   std::optional<Config> config_;
   std::optional<HostConfig> host_;
   std::unique_ptr<Transport> transport_;
+  std::unique_ptr<Discovery> discovery_;
 };
 
 }  // namespace lxhost

@@ -17,11 +17,14 @@
 #include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "errors.hpp"
 #include "signals.hpp"
 #include "terminal.hpp"
+#include "discovery/discovery.hpp"
 #include "transport/host_keys.hpp"
+#include "transport/tcp_connect.hpp"
 #include "transport/transport.hpp"
 
 namespace lxhost {
@@ -156,6 +159,14 @@ void install_callbacks(ssh_channel channel, ChannelState& state) {
   ssh_set_channel_callbacks(channel, &state.callbacks);
 }
 
+bool is_local_name(std::string_view name) {
+  if (name.ends_with('.')) name.remove_suffix(1);
+  if (name.size() < 7) return false;
+  std::string tail(name.substr(name.size() - 6));
+  for (char& c : tail) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return tail == ".local";
+}
+
 WindowSize terminal_size() {
   if (auto size = window_size(STDOUT_FILENO)) return *size;
   return window_size(STDIN_FILENO).value_or(WindowSize{});
@@ -206,8 +217,8 @@ int ask_passphrase(const char* prompt, char* buffer, size_t length, int /*echo*/
 
 class LibsshTransport : public Transport {
  public:
-  LibsshTransport(HostConfig host, Paths paths, const Log& log)
-      : host_(std::move(host)), paths_(std::move(paths)), log_(log) {}
+  LibsshTransport(HostConfig host, Paths paths, const Log& log, LocalResolver resolve_local)
+      : host_(std::move(host)), paths_(std::move(paths)), log_(log), resolve_local_(std::move(resolve_local)) {}
 
   int run(const RemoteCommand& command, OutputSink& sink) override;
   Captured capture(const std::string& line) override;
@@ -216,6 +227,7 @@ class LibsshTransport : public Transport {
   ssh_session session();
   void connect();
   void authenticate(ssh_session session);
+  void connect_local_name(ssh_session session);
   std::string display() const { return fmt::format("{}:{}", host_.address.value, port_); }
   ChannelPtr open_exec(const std::string& line, ChannelState& state, bool pty);
   [[noreturn]] void lost(const char* during, ssh_session session = nullptr);
@@ -223,6 +235,7 @@ class LibsshTransport : public Transport {
   HostConfig host_;
   Paths paths_;
   const Log& log_;
+  LocalResolver resolve_local_;
   SessionPtr session_;
   ssh_callbacks_struct session_callbacks_{};
   unsigned port_ = 22;
@@ -275,6 +288,7 @@ void LibsshTransport::connect() {
 
   ssh_options_get_port(session.get(), &port_);
   const auto started = Clock::now();
+  connect_local_name(session.get());
   if (ssh_connect(session.get()) != SSH_OK)
     throw ConnectError(fmt::format("cannot connect to {}: {}", display(), ssh_get_error(session.get())),
                        "check that the host is up and sshd listens on that port (lxhost -v shows more)");
@@ -296,6 +310,45 @@ void LibsshTransport::connect() {
   authenticate(session.get());
   log_.debug("authenticated to {} after {} ms", display(), elapsed_ms(started));
   session_ = std::move(session);
+}
+
+// A `.local` name is resolved by mDNS here, IPv4 first, and the socket handed to libssh, which
+// keeps the name for known_hosts: system resolvers stall on `.local` names (macOS waits ~5 s for
+// an AAAA that never comes). Not when ~/.ssh/config redirects the host.
+void LibsshTransport::connect_local_name(ssh_session session) {
+  const std::string& name = host_.address.value;
+  if (!is_local_name(name) || !resolve_local_) return;
+  char* value = nullptr;
+  if (ssh_options_get(session, SSH_OPTIONS_HOST, &value) == SSH_OK && value) {
+    const bool renamed = name != value;  // ~/.ssh/config's HostName replaced it
+    ssh_string_free_char(value);
+    if (renamed) return;
+  }
+  value = nullptr;
+  if (ssh_options_get(session, SSH_OPTIONS_PROXYCOMMAND, &value) == SSH_OK && value) {
+    ssh_string_free_char(value);  // ProxyCommand, or ProxyJump (which libssh 0.10 turns into one)
+    return;
+  }
+  std::vector<std::string> addresses;
+  std::string tried;
+  try {
+    addresses = resolve_local_(name);
+    tried = "mDNS found no address in time";
+  } catch (const MdnsUnavailable& e) {
+    log_.warn("{}; asking the system resolver for {}", e.what(), name);
+    addresses = system_addresses(name);
+    tried = "mDNS is not available and the system resolver found no address";
+  }
+  if (addresses.empty())
+    throw ConnectError(fmt::format("cannot resolve {}: {}", name, tried),
+                       "is the host up and announcing its name? `lxhost resolve NAME` and `lxhost discover` show "
+                       "what mDNS sees");
+  log_.debug("{} is {}", name, fmt::join(addresses, ", "));
+  int fd = connect_first(addresses, port_, std::chrono::milliseconds(host_.connect_timeout_ms.value), name);
+  if (ssh_options_set(session, SSH_OPTIONS_FD, &fd) != SSH_OK) {
+    ::close(fd);
+    throw ConnectError(fmt::format("cannot hand the connection to {} to libssh: {}", name, ssh_get_error(session)));
+  }
 }
 
 void LibsshTransport::authenticate(ssh_session session) {
@@ -471,8 +524,9 @@ Captured LibsshTransport::capture(const std::string& line) {
 bool LocalOutput::out(std::string_view bytes) { return write_all(STDOUT_FILENO, bytes); }
 bool LocalOutput::err(std::string_view bytes) { return write_all(STDERR_FILENO, bytes); }
 
-std::unique_ptr<Transport> make_libssh_transport(const HostConfig& host, const Paths& paths, const Log& log) {
-  return std::make_unique<LibsshTransport>(host, paths, log);
+std::unique_ptr<Transport> make_libssh_transport(const HostConfig& host, const Paths& paths, const Log& log,
+                                                 LocalResolver resolve_local) {
+  return std::make_unique<LibsshTransport>(host, paths, log, std::move(resolve_local));
 }
 
 }  // namespace lxhost

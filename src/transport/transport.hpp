@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config.hpp"
 #include "log.hpp"
@@ -55,8 +56,16 @@ class Transport {
   virtual Captured capture(const std::string& line) = 0;
 };
 
+// Resolves a `.local` name by mDNS for a connection: addresses, IPv4 first; empty when nothing
+// answered in time. Throws MdnsUnavailable when there is no mDNS daemon to ask.
+using LocalResolver = std::function<std::vector<std::string>(std::string_view name)>;
+
 // Connects on first use: ~/.ssh/config (from paths.ssh_dir) first, then the TOML values the user
 // set; verifies the host key by host.host_key before authenticating (agent, then identity files).
-std::unique_ptr<Transport> make_libssh_transport(const HostConfig& host, const Paths& paths, const Log& log);
+// A `.local` address that ~/.ssh/config does not redirect (HostName, ProxyCommand, ProxyJump) is
+// resolved with `resolve_local` and connected here; libssh gets the socket and keeps the name
+// for known_hosts.
+std::unique_ptr<Transport> make_libssh_transport(const HostConfig& host, const Paths& paths, const Log& log,
+                                                 LocalResolver resolve_local);
 
 }  // namespace lxhost

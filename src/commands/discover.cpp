@@ -1,0 +1,116 @@
+// `discover`: the DNS-SD services on the local network, merged, within bounded waits; the hosts
+// seen go to the discovery cache (for `-H` completion).
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+
+#include "atomic_file.hpp"
+#include "commands/args.hpp"
+#include "commands/commands.hpp"
+#include "commands/table.hpp"
+#include "discovery/discovery.hpp"
+
+namespace lxhost {
+namespace {
+
+std::string txt_text(const std::vector<ServiceInstance::Txt>& txt) {
+  std::string text;
+  for (const auto& entry : txt) {
+    if (!text.empty()) text += ' ';
+    text += printable(entry.key);
+    if (entry.has_value) text += "=" + printable(entry.value);
+  }
+  return text;
+}
+
+void print_text(const std::vector<ServiceInstance>& found) {
+  std::vector<std::vector<std::string>> rows = {{"NAME", "TYPE", "HOST:PORT", "ADDRESSES", "INTERFACE", "TXT"}};
+  for (const ServiceInstance& s : found) {
+    std::string addresses = "-";
+    if (!s.resolved) addresses = "(not answering)";
+    else if (!s.addresses.empty()) addresses = printable(fmt::format("{}", fmt::join(s.addresses, ",")));
+    rows.push_back({printable(s.name), printable(s.type),
+                    s.host.empty() ? "-" : fmt::format("{}:{}", printable(s.host), s.port), addresses,
+                    s.interface.empty() ? "-" : printable(s.interface), txt_text(s.txt)});
+  }
+  fmt::print("{}", render_table(rows));
+}
+
+void print_json(const std::vector<ServiceInstance>& found) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const ServiceInstance& s : found) {
+    nlohmann::json txt = nlohmann::json::object();
+    for (const auto& entry : s.txt) {
+      if (entry.has_value) txt[entry.key] = entry.value;
+      else txt[entry.key] = true;  // a bare key is a boolean in DNS-SD
+    }
+    list.push_back({{"name", s.name},
+                    {"type", s.type},
+                    {"domain", s.domain},
+                    {"host", s.host},
+                    {"port", s.port},
+                    {"addresses", s.addresses},
+                    {"txt", txt},
+                    {"interface", s.interface},
+                    {"resolved", s.resolved}});
+  }
+  fmt::print("{}\n", list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+// host <TAB> address <TAB> port <TAB> type, one line per resolved instance and address.
+// Fields with a tab or a line break are not written (they cannot be host names anyway).
+std::string cache_text(const std::vector<ServiceInstance>& found) {
+  auto clean = [](std::string_view field) { return field.find_first_of("\t\r\n") == std::string_view::npos; };
+  std::string text;
+  for (const ServiceInstance& s : found) {
+    if (!s.resolved || s.host.empty() || !clean(s.host) || !clean(s.type)) continue;
+    for (const std::string& address : s.addresses)
+      text += fmt::format("{}\t{}\t{}\t{}\n", s.host, address, s.port, s.type);
+  }
+  return text;
+}
+
+}  // namespace
+
+int run_discover(Context& ctx, std::span<const std::string> args) {
+  CLI::App app{"DNS-SD services on the local network (mDNS), with their hosts, addresses, ports and TXT.",
+               "lxhost discover"};
+  bool json = false, ipv6 = false;
+  int timeout_ms = 0;
+  std::vector<std::string> types;
+  app.add_flag("--json", json, "print a JSON array: name, type, domain, host, port, addresses, txt, interface");
+  app.add_option("--timeout", timeout_ms, "bound on the whole browse in ms (default: discovery.browse_timeout_ms)")
+      ->check(CLI::Range(1, 600000));
+  app.add_option("--type", types, "a service type such as _ssh._tcp (repeatable; default: discovery.services)");
+  app.add_flag("-6", ipv6, "also IPv6 addresses");
+  if (!parse_args(app, args)) return 0;
+
+  const Config& config = ctx.config();
+  BrowseRequest request;
+  request.types = types.empty() ? config.discovery.services.value : types;
+  request.timeout = std::chrono::milliseconds(timeout_ms > 0 ? timeout_ms : config.discovery.browse_timeout_ms.value);
+  request.resolve_timeout =
+      std::min(request.timeout, std::chrono::milliseconds(config.discovery.resolve_timeout_ms.value));
+  request.family = ipv6 ? IpFamily::any : IpFamily::v4;
+  const std::vector<ServiceInstance> found = ctx.discovery().browse(request);
+
+  if (const std::string cache = cache_text(found); !cache.empty()) {
+    try {
+      write_file_atomically(ctx.paths().cache_dir + "/discovered.tsv", cache, 0600);
+    } catch (const Error& e) {
+      ctx.log().warn("{}", e.what());  // only a cache
+    }
+  }
+  if (json) print_json(found);
+  else if (!found.empty()) print_text(found);
+  if (found.empty())
+    throw Failure(fmt::format("discover: no {} service answered within {} ms ({})", fmt::join(request.types, ", "),
+                              request.timeout.count(), ctx.discovery().backend()));
+  return 0;
+}
+
+}  // namespace lxhost

@@ -1,0 +1,13 @@
+// What the dns_sd library of this platform needs before its first call.
+#pragma once
+
+namespace lxhost::mdns {
+
+// Linux (Avahi's compatibility library): silence its "you are using the compat layer" warning
+// and work around its uninitialised callbacks (see dnssd_platform_linux.cpp). macOS: nothing.
+void prepare_dnssd_library();
+
+// The daemon behind dns_sd here, for messages: "the Avahi daemon", "mDNSResponder".
+const char* dnssd_daemon();
+
+}  // namespace lxhost::mdns

@@ -1,0 +1,19 @@
+// TCP connections lxhost opens itself (for `.local` names resolved by mDNS), bounded.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace lxhost {
+
+// Connects to the first address that accepts, in the order given (IPv4 first by the caller),
+// all within `timeout`. Returns a blocking socket with TCP_NODELAY. Throws ConnectError naming
+// `name` and what each address answered.
+int connect_first(const std::vector<std::string>& addresses, unsigned port, std::chrono::milliseconds timeout,
+                  const std::string& name);
+
+// The system resolver's addresses for `name` (getaddrinfo), IPv4 first; empty when none.
+std::vector<std::string> system_addresses(const std::string& name);
+
+}  // namespace lxhost

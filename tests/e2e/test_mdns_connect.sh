@@ -1,0 +1,52 @@
+# Connections to a .local host: resolved by mDNS (both backends), IPv4 first, the socket handed to
+# libssh with the name kept for known_hosts. No mDNS daemon: one warning, then the system
+# resolver. Nothing resolves: exit 255 naming the host and what was tried.
+source "$(dirname "$0")/lib.sh"
+
+lab_config "$T/mdns.toml" 's|^address = .*|address = "containers.local"|'
+for backend in avahi dnssd; do
+  LXHOST_MDNS_BACKEND=$backend run_lx -v -c "$T/mdns.toml" ls -1
+  expect_rc 0 "$backend: ls on containers.local"
+  check "$backend: listing arrived" grep -qx web "$T/out"
+  expect_err_has "containers.local is 10.203.0.1"
+  check "$backend: known_hosts entry by name was used (no host-key error)" eval '! contains "$ERR" "host key"'
+done
+
+lab_config "$T/nowhere.toml" "s|^address = .*|address = \"nowhere-$$.local\"|"
+run_lx -c "$T/nowhere.toml" ls
+expect_rc 255 "a .local name nobody announces"
+expect_err_has "cannot resolve nowhere-$$.local: mDNS found no address in time"
+expect_err_lines 2
+check "ended within 3x resolve_timeout_ms + connect (${MS} ms)" test "$MS" -lt 3000
+
+# A D-Bus with no Avahi behind it: "daemon not running". Our own dbus-daemon, ended by PID.
+cat >"$T/bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>system</type><listen>unix:path=$T/bus.sock</listen><auth>EXTERNAL</auth>
+<policy context="default"><allow user="*"/><allow own="*"/><allow send_destination="*"/><allow receive_sender="*"/></policy>
+</busconfig>
+CONF
+dbus-daemon --config-file="$T/bus.conf" --nofork --nopidfile </dev/null >/dev/null 2>&1 &
+bus_pid=$!
+trap 'kill "$bus_pid" 2>/dev/null || true; cleanup' EXIT
+for _ in $(seq 100); do [ -S "$T/bus.sock" ] && break; sleep 0.05; done
+
+for backend in avahi dnssd; do
+  # The system resolver still knows containers.local (nss-mdns), so the command succeeds.
+  DBUS_SYSTEM_BUS_ADDRESS=unix:path=$T/bus.sock LXHOST_MDNS_BACKEND=$backend run_lx -c "$T/mdns.toml" ls -1
+  expect_rc 0 "$backend: no mDNS daemon, system resolver used"
+  check "$backend: exactly one warning line" test "$(grep -c '' <<<"$ERR")" = 1
+  expect_err_has "not running"
+  expect_err_has "system resolver"
+
+  DBUS_SYSTEM_BUS_ADDRESS=unix:path=$T/bus.sock LXHOST_MDNS_BACKEND=$backend run_lx -c "$T/nowhere.toml" ls
+  expect_rc 255 "$backend: no daemon and no system answer"
+  expect_err_has "cannot resolve nowhere-$$.local: mDNS is not available and the system resolver found no address"
+
+  DBUS_SYSTEM_BUS_ADDRESS=unix:path=$T/bus.sock LXHOST_MDNS_BACKEND=$backend run_lx resolve containers.local
+  expect_rc 1 "$backend: resolve without a daemon"
+  expect_err_has "not running"
+  expect_err_lines 2
+done
+finish

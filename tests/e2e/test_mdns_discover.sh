@@ -1,0 +1,62 @@
+# `lxhost discover`: services by mDNS with both backends, duplicates merged, bounded, the hosts
+# seen written to the discovery cache; hostile names and TXT printed safely and valid in JSON.
+source "$(dirname "$0")/lib.sh"
+
+for backend in avahi dnssd; do
+  export LXHOST_MDNS_BACKEND=$backend
+  rm -f "$LAB_LAPTOP_HOME/.cache/lxhost/discovered.tsv"
+
+  run_lx discover --type _ssh._tcp
+  expect_rc 0 "$backend: discover _ssh._tcp"
+  check "$backend: containers row" grep -Eq '^containers +_ssh\._tcp +containers\.local:2222 +10\.203\.0\.1 +hostonly0 +lab=lxhost$' "$T/out"
+  check "$backend: each instance once (duplicates merged)" test "$(grep -c '^containers ' "$T/out")" = 1
+  check "$backend: bounded by browse_timeout_ms (${MS} ms < 3x 2000)" test "$MS" -lt 6000
+  check "$backend: discovery cache has containers.local" \
+    grep -qP '^containers\.local\t10\.203\.0\.1\t2222\t_ssh\._tcp$' "$LAB_LAPTOP_HOME/.cache/lxhost/discovered.tsv"
+
+  run_lx discover --json --type _ssh._tcp --type _workstation._tcp -6
+  expect_rc 0 "$backend: discover --json -6"
+  check "$backend: JSON fields and values" python3 - "$T/out" <<'PY'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+by = {}
+for r in rows:
+    assert set(r) >= {"name", "type", "domain", "host", "port", "addresses", "txt", "interface"}, r
+    by.setdefault((r["name"], r["type"]), []).append(r)
+assert all(len(v) == 1 for v in by.values()), "duplicates: %r" % [k for k, v in by.items() if len(v) > 1]
+c = by[("containers", "_ssh._tcp")][0]
+assert c["host"] == "containers.local" and c["port"] == 2222 and c["domain"] == "local", c
+assert c["addresses"] == ["10.203.0.1"] and c["txt"] == {"lab": "lxhost"} and c["interface"] == "hostonly0", c
+web = [r for r in rows if r["type"] == "_workstation._tcp" and r["host"] == "web.local"]
+assert web, rows
+addrs = web[0]["addresses"]
+assert "fd42:203::10" in addrs and addrs.index("fd42:203::10") > max(addrs.index(a) for a in addrs if "." in a), addrs
+PY
+
+  run_lx discover --type _nothing-here._tcp --timeout 1500
+  expect_rc 1 "$backend: nothing found"
+  expect_err_has "no _nothing-here._tcp service answered within 1500 ms ($backend)"
+  check "$backend: ended within 3x the bound (${MS} ms)" test "$MS" -lt 4500
+
+  # Hostile instance names and TXT: text output has no control bytes; JSON is valid UTF-8.
+  run_lx discover --type "$LAB_HOSTILE_TYPE"
+  expect_rc 0 "$backend: hostile services"
+  check "$backend: no raw control characters in text output" eval '! LC_ALL=C grep -q "[[:cntrl:]]" <(tr -d "\n" <"$T/out")'
+  check "$backend: one line per instance plus the header" test "$(grep -c '' "$T/out")" -ge 5
+  check "$backend: the newline in a name is shown escaped" grep -qF 'line1\nline2' "$T/out"
+  check "$backend: invalid UTF-8 in TXT shown as escapes" grep -qF '\xff' "$T/out"
+  run_lx discover --json --type "$LAB_HOSTILE_TYPE"
+  expect_rc 0 "$backend: hostile services as JSON"
+  check "$backend: JSON parses as strict UTF-8 and keeps the names" python3 - "$T/out" <<'PY'
+import json, sys
+raw = open(sys.argv[1], "rb").read()
+rows = json.loads(raw.decode("utf-8", errors="strict"))
+names = {r["name"] for r in rows}
+assert "line1\nline2" in names, names
+assert any("$(" in n for n in names), names
+assert any("\x1b[31m" in n for n in names), names
+assert any(len(n.encode()) == 63 for n in names), names
+assert any("\ufffd" in str(v) for r in rows for v in r["txt"].values()), [r["txt"] for r in rows]
+PY
+done
+finish

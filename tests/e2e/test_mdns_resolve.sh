@@ -1,0 +1,38 @@
+# `lxhost resolve`: a .local name's addresses by mDNS, with both backends; an unknown name ends
+# at resolve_timeout_ms (not Avahi's 5 s); a name with two addresses shows both.
+source "$(dirname "$0")/lib.sh"
+
+for backend in avahi dnssd; do
+  export LXHOST_MDNS_BACKEND=$backend
+
+  run_lx resolve containers.local
+  expect_rc 0 "$backend: resolve containers.local"
+  expect_out 10.203.0.1 "$backend: containers.local is br1's address"
+
+  run_lx resolve -4 web.local
+  expect_rc 0 "$backend: resolve -4 web.local"
+  check "$backend: web.local has both IPv4 addresses" test "$(sort <<<"$OUT")" = "$(printf '10.203.0.10\n10.203.0.11')"
+
+  run_lx resolve -6 web
+  expect_rc 0 "$backend: resolve -6 web (.local appended)"
+  expect_out fd42:203::10 "$backend: web.local's IPv6"
+
+  run_lx resolve web.local
+  check "$backend: without -4/-6, IPv4 comes first" test "$(head -1 <<<"$OUT" | grep -c '^10\.')" = 1
+
+  run_lx resolve no-such-name-$$.local
+  expect_rc 1 "$backend: unknown name"
+  expect_err_has "no mDNS answer for no-such-name-$$.local within 1000 ms ($backend)"
+  expect_err_lines 2
+  check "$backend: unknown name ended within 3x the 1000 ms bound (${MS} ms)" test "$MS" -lt 3000
+
+  run_lx resolve --timeout 200 no-such-name-$$.local
+  expect_rc 1
+  check "$backend: --timeout 200 ended within 600 ms (${MS} ms)" test "$MS" -lt 600
+done
+
+unset LXHOST_MDNS_BACKEND
+LXHOST_MDNS_BACKEND=bonjour run_lx resolve containers.local
+expect_rc 2 "unknown backend name"
+expect_err_has "avahi"
+finish
