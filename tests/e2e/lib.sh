@@ -32,16 +32,33 @@ trap cleanup EXIT
 LX=("$LAB_TOOL" exec laptop "$LXHOST_BIN")
 lx() { "${LX[@]}" "$@"; }
 
-# run_lx ARGS...: runs lx with stdin from /dev/null (or $STDIN_FILE); sets OUT, ERR, RC, MS.
-run_lx() {
-  local start end
-  start=${EPOCHREALTIME/./}
+# capture CMD...: runs CMD with stdin from $STDIN_FILE (default /dev/null); sets OUT, ERR, RC, MS.
+capture() {
+  local start=${EPOCHREALTIME/./}
   set +e
-  lx "$@" <"${STDIN_FILE:-/dev/null}" >"$T/out" 2>"$T/err"
+  "$@" <"${STDIN_FILE:-/dev/null}" >"$T/out" 2>"$T/err"
   RC=$?
   set -e
-  end=${EPOCHREALTIME/./}
-  MS=$(((10#$end - 10#$start) / 1000))
+  MS=$(((${EPOCHREALTIME/./} - start) / 1000))
+  OUT=$(cat "$T/out")
+  ERR=$(cat "$T/err")
+}
+# run_lx ARGS...: lxhost in the laptop namespace, captured.
+run_lx() { capture lx "$@"; }
+
+# start_bg ARGS...: lxhost ARGS in the background, output to $T/out and $T/err; BG is its pid
+# (lxhost's own: the lab execs all the way). wait_bg then sets RC, OUT, ERR, MS like capture.
+start_bg() {
+  BG_START=${EPOCHREALTIME/./}
+  "${LX[@]}" "$@" </dev/null >"$T/out" 2>"$T/err" &
+  BG=$!
+}
+wait_bg() {
+  set +e
+  wait "$BG"
+  RC=$?
+  set -e
+  MS=$(((${EPOCHREALTIME/./} - BG_START) / 1000))
   OUT=$(cat "$T/out")
   ERR=$(cat "$T/err")
 }

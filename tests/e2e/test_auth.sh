@@ -10,12 +10,7 @@ cp "$LAB_UNAUTHORIZED_KEY" "$LAB_UNAUTHORIZED_KEY.pub" "$home/.ssh/"
 cp "$LAB_KNOWN_HOSTS" "$home/.ssh/known_hosts"
 : >"$home/.ssh/config"
 lab_config "$T/unauth.toml" "s|^identity_file = .*|identity_file = \"~/.ssh/$(basename "$LAB_UNAUTHORIZED_KEY")\"|"
-set +e
-ip netns exec "$LAB_NETNS" env -i PATH="$PATH" HOME="$home" "$LXHOST_BIN" -c "$T/unauth.toml" ls </dev/null >"$T/out" 2>"$T/err"
-RC=$?
-set -e
-OUT=$(cat "$T/out")
-ERR=$(cat "$T/err")
+capture ip netns exec "$LAB_NETNS" env -i PATH="$PATH" HOME="$home" "$LXHOST_BIN" -c "$T/unauth.toml" ls
 expect_rc 255 "key not authorized"
 expect_err_has "refused every key"
 expect_err_has "$LAB_USER@"

@@ -31,20 +31,12 @@ wait_pid() {  # wait_pid VAR PATTERN: bounded wait for host_pid
   done
   return 1
 }
-finish_bg() {  # finish_bg PID: its exit code in RC, its stderr in ERR
-  set +e
-  wait "$1"
-  RC=$?
-  set -e
-  ERR=$(cat "$T/err")
-}
 
 # The remote tool killed by a signal: sudo re-raises it, sshd sends exit-signal: 128+9.
-"${LX[@]}" lxc-wait -n web -s THAWED </dev/null >/dev/null 2>"$T/err" &
-pid=$!
+start_bg lxc-wait -n web -s THAWED
 if wait_pid tool "^ *[0-9]+ lxc-wait .*THAWED"; then  # the tool itself: not sudo, not lxhost
   kill -KILL "$tool"
-  finish_bg "$pid"
+  wait_bg
   expect_rc 137 "remote tool killed by SIGKILL"
 else
   fail "remote lxc-wait never started"
@@ -52,8 +44,7 @@ fi
 
 # The sshd process serving the session killed mid-command: the connection is lost, exit 255.
 n=$((6000 + RANDOM % 1000))
-"${LX[@]}" attach -n web -- sleep "$n" </dev/null >/dev/null 2>"$T/err" &
-pid=$!
+start_bg attach -n web -- sleep "$n"
 if wait_pid sleeper "^ *[0-9]+ sleep $n\$"; then
   session=$sleeper
   while [ -n "$session" ] && [ "$session" != 1 ]; do
@@ -62,7 +53,7 @@ if wait_pid sleeper "^ *[0-9]+ sleep $n\$"; then
   done
   check "found the sshd session process" test -n "$session" -a "$session" != 1
   kill -KILL "$session"
-  finish_bg "$pid"
+  wait_bg
   expect_rc 255 "sshd session killed"
   expect_err_has "lost"
   expect_err_lines 1

@@ -22,22 +22,14 @@ wait_for() {  # wait_for SECONDS CMD...
 interrupt() {
   local pattern=$1
   shift
-  "${LX[@]}" "$@" </dev/null >"$T/out" 2>"$T/err" &
-  local pid=$!
+  start_bg "$@"
   if ! wait_for 20 remote_running "$pattern"; then
     fail "remote process '$pattern' never started"
-    kill -KILL "$pid" 2>/dev/null || true
+    kill -KILL "$BG" 2>/dev/null || true
     return
   fi
-  local start=${EPOCHREALTIME/./}
-  kill -INT "$pid"
-  set +e
-  wait "$pid"
-  RC=$?
-  set -e
-  MS=$(((${EPOCHREALTIME/./} - start) / 1000))
-  ERR=$(cat "$T/err")
-  OUT=$(cat "$T/out")
+  kill -INT "$BG"
+  wait_bg
 }
 
 n=$((3000 + RANDOM % 1000))
@@ -60,13 +52,13 @@ check "the ephemeral copy is gone" wait_for 10 eval "test ! -e '$LAB_LXCPATH/$e'
 # SSH session end.
 k=$((5000 + RANDOM % 1000))
 new_name e2 eph-lost
-"${LX[@]}" start-ephemeral -o base -n "$e2" -- sleep "$k" </dev/null >/dev/null 2>&1 &
-pid=$!
+start_bg start-ephemeral -o base -n "$e2" -- sleep "$k"
 if wait_for 20 remote_running "^sleep $k\$"; then
-  kill -KILL "$pid"
-  wait "$pid" 2>/dev/null || true
+  kill -KILL "$BG"
+  wait_bg
   check "copy stopped after the connection was lost" wait_for 15 eval "test ! -e '$LAB_LXCPATH/$e2'"
 else
   fail "ephemeral command never started"
+  kill -KILL "$BG" 2>/dev/null || true
 fi
 finish

@@ -13,21 +13,13 @@ run_lx install-links "$bin"
 expect_rc 0 "install-links again (links already ours)"
 
 # Through the link, in the laptop namespace, with settings from the environment only.
-set +e
-ip netns exec "$LAB_NETNS" env -i PATH="$bin:$PATH" HOME="$LAB_LAPTOP_HOME" LXHOST_CONFIG="$LAB_CONFIG" \
-  LXHOST_HOST=lab lxc-ls -1 </dev/null >"$T/out" 2>"$T/err"
-RC=$?
-set -e
-OUT=$(cat "$T/out")
-ERR=$(cat "$T/err")
+capture ip netns exec "$LAB_NETNS" env -i PATH="$bin:$PATH" HOME="$LAB_LAPTOP_HOME" LXHOST_CONFIG="$LAB_CONFIG" \
+  LXHOST_HOST=lab lxc-ls -1
 expect_rc 0 "lxc-ls through the link"
 check "the link ran the remote lxc-ls" grep -qx web "$T/out"
 
-set +e
-ip netns exec "$LAB_NETNS" env -i PATH="$bin:$PATH" HOME="$LAB_LAPTOP_HOME" LXHOST_CONFIG="$LAB_CONFIG" \
-  "$bin/lxc-attach" -n web -- sh -c 'exit 5' </dev/null >"$T/out" 2>"$T/err"
-RC=$?
-set -e
+capture ip netns exec "$LAB_NETNS" env -i PATH="$bin:$PATH" HOME="$LAB_LAPTOP_HOME" LXHOST_CONFIG="$LAB_CONFIG" \
+  "$bin/lxc-attach" -n web -- sh -c 'exit 5' 
 expect_rc 5 "lxc-attach through the link returns the remote code"
 
 # A foreign file in the way: nothing is made, the file is untouched.
