@@ -1,11 +1,9 @@
-// The libssh transport: one session per host, one exec channel per command, driven by an
-// ssh_event loop that also watches stdin and a signal self-pipe.
+// The libssh transport: one exec channel per command on the host's session (libssh_session.cpp),
+// driven by an ssh_event loop that also watches stdin and a signal self-pipe.
 #include <fcntl.h>
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 #include <poll.h>
-#include <sys/ioctl.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,50 +15,21 @@
 #include <optional>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "errors.hpp"
 #include "signals.hpp"
 #include "terminal.hpp"
-#include "discovery/discovery.hpp"
-#include "transport/host_keys.hpp"
-#include "transport/tcp_connect.hpp"
+#include "transport/libssh_handles.hpp"
+#include "transport/libssh_session.hpp"
 #include "transport/transport.hpp"
 
 namespace lxhost {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-long long elapsed_ms(Clock::time_point since) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
-}
-
 // How long an interrupted command may take to end after the signal was passed on.
 constexpr auto kInterruptGrace = std::chrono::seconds(3);
 
-struct SessionDeleter {
-  void operator()(ssh_session session) const {
-    ssh_disconnect(session);
-    ssh_free(session);
-  }
-};
-using SessionPtr = std::unique_ptr<ssh_session_struct, SessionDeleter>;
-
-struct ChannelDeleter {
-  void operator()(ssh_channel channel) const {
-    if (!ssh_channel_is_closed(channel)) ssh_channel_close(channel);
-    ssh_channel_free(channel);
-  }
-};
-using ChannelPtr = std::unique_ptr<ssh_channel_struct, ChannelDeleter>;
-
 int on_fd_ready(socket_t fd, int revents, void* userdata);
-
-struct EventDeleter {
-  void operator()(ssh_event event) const { ssh_event_free(event); }
-};
-using EventPtr = std::unique_ptr<ssh_event_struct, EventDeleter>;
 
 // The fds added to an event; ssh_event_free does not free their poll handles, removal does.
 class EventFds {
@@ -159,14 +128,6 @@ void install_callbacks(ssh_channel channel, ChannelState& state) {
   ssh_set_channel_callbacks(channel, &state.callbacks);
 }
 
-bool is_local_name(std::string_view name) {
-  if (name.ends_with('.')) name.remove_suffix(1);
-  if (name.size() < 7) return false;
-  std::string tail(name.substr(name.size() - 6));
-  for (char& c : tail) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return tail == ".local";
-}
-
 WindowSize terminal_size() {
   if (auto size = window_size(STDOUT_FILENO)) return *size;
   return window_size(STDIN_FILENO).value_or(WindowSize{});
@@ -179,42 +140,6 @@ int on_fd_ready(socket_t, int revents, void* userdata) {
   return 0;
 }
 
-// Asks for a key passphrase on the terminal only; never echoed, never logged.
-int ask_passphrase(const char* prompt, char* buffer, size_t length, int /*echo*/, int /*verify*/, void* userdata) {
-  // Noted for the error message when no key works: "needs a passphrase" is not "refused".
-  *static_cast<bool*>(userdata) = true;
-  if (length == 0 || !is_terminal(STDIN_FILENO)) return -1;
-  const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
-  if (tty < 0) return -1;
-  termios saved{};
-  const bool have_mode = ::tcgetattr(tty, &saved) == 0;
-  if (have_mode) {
-    termios quiet = saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    ::tcsetattr(tty, TCSAFLUSH, &quiet);
-  }
-  const std::string text = std::string("lxhost: ") + (prompt ? prompt : "Passphrase: ");
-  write_all(tty, text);
-  size_t used = 0;
-  char c = 0;
-  bool ok = false;
-  for (;;) {
-    const ssize_t n = ::read(tty, &c, 1);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    if (c == '\n' || c == '\r') {
-      ok = true;
-      break;
-    }
-    if (used + 1 < length) buffer[used++] = c;
-  }
-  buffer[used] = '\0';
-  if (have_mode) ::tcsetattr(tty, TCSAFLUSH, &saved);
-  write_all(tty, "\n");
-  ::close(tty);
-  return ok ? 0 : -1;
-}
-
 class LibsshTransport : public Transport {
  public:
   LibsshTransport(HostConfig host, Paths paths, const Log& log, LocalResolver resolve_local)
@@ -224,167 +149,32 @@ class LibsshTransport : public Transport {
   Captured capture(const std::string& line) override;
 
  private:
-  ssh_session session();
-  void connect();
-  void authenticate(ssh_session session);
-  void connect_local_name(ssh_session session);
-  std::string display() const { return fmt::format("{}:{}", host_.address.value, port_); }
+  // Connects on first use.
+  SshSession& session() {
+    if (!session_) session_ = SshSession::open(host_, paths_, log_, resolve_local_);
+    return *session_;
+  }
   ChannelPtr open_exec(const std::string& line, ChannelState& state, bool pty);
-  [[noreturn]] void lost(const char* during, ssh_session session = nullptr);
 
   HostConfig host_;
   Paths paths_;
   const Log& log_;
   LocalResolver resolve_local_;
-  SessionPtr session_;
-  ssh_callbacks_struct session_callbacks_{};
-  unsigned port_ = 22;
-  bool passphrase_wanted_ = false;
+  std::unique_ptr<SshSession> session_;
 };
 
-ssh_session LibsshTransport::session() {
-  if (!session_) connect();
-  return session_.get();
-}
-
-void LibsshTransport::lost(const char* during, ssh_session session) {
-  if (!session) session = session_.get();
-  const std::string why = session ? ssh_get_error(session) : "";
-  throw ConnectError(fmt::format("connection to {} lost {}{}{}", display(), during, why.empty() ? "" : ": ", why));
-}
-
-void LibsshTransport::connect() {
-  SessionPtr session(ssh_new());
-  if (!session) throw ConnectError("cannot create an SSH session (out of memory)");
-  auto set = [&](ssh_options_e option, const void* value, const char* what) {
-    if (ssh_options_set(session.get(), option, value) != SSH_OK)
-      throw ConnectError(fmt::format("cannot set {} for {}: {}", what, host_.name, ssh_get_error(session.get())));
-  };
-  // DESIGN.md's order: HOST, then ~/.ssh/config, then only the TOML values the user set.
-  set(SSH_OPTIONS_HOST, host_.address.value.c_str(), "the host");
-  set(SSH_OPTIONS_SSH_DIR, paths_.ssh_dir.c_str(), "the ssh directory");
-  if (ssh_options_parse_config(session.get(), nullptr) != SSH_OK)
-    throw ConfigError(fmt::format("{}/config: cannot be parsed by libssh: {}", paths_.ssh_dir, ssh_get_error(session.get())));
-  if (host_.port.user_set()) {
-    const unsigned port = static_cast<unsigned>(host_.port.value);
-    set(SSH_OPTIONS_PORT, &port, "the port");
-  }
-  if (host_.user.user_set() && !host_.user.value.empty()) set(SSH_OPTIONS_USER, host_.user.value.c_str(), "the user");
-  if (host_.identity_file.user_set() && !host_.identity_file.value.empty()) {
-    const std::string identity = expand_tilde(host_.identity_file.value, paths_.home);
-    set(SSH_OPTIONS_ADD_IDENTITY, identity.c_str(), "the identity file");
-  }
-  if (host_.known_hosts.user_set() && !host_.known_hosts.value.empty()) {
-    const std::string known_hosts = expand_tilde(host_.known_hosts.value, paths_.home);
-    set(SSH_OPTIONS_KNOWNHOSTS, known_hosts.c_str(), "the known_hosts file");
-  }
-  // The connect bound is lxhost's promise: always applied.
-  const long seconds = host_.connect_timeout_ms.value / 1000;
-  const long micros = (host_.connect_timeout_ms.value % 1000) * 1000L;
-  set(SSH_OPTIONS_TIMEOUT, &seconds, "the connect timeout");
-  set(SSH_OPTIONS_TIMEOUT_USEC, &micros, "the connect timeout");
-  const int nodelay = 1;
-  set(SSH_OPTIONS_NODELAY, &nodelay, "TCP_NODELAY");
-
-  ssh_options_get_port(session.get(), &port_);
-  const auto started = Clock::now();
-  connect_local_name(session.get());
-  if (ssh_connect(session.get()) != SSH_OK)
-    throw ConnectError(fmt::format("cannot connect to {}: {}", display(), ssh_get_error(session.get())),
-                       "check that the host is up and sshd listens on that port (lxhost -v shows more)");
-  log_.debug("connected to {} in {} ms", display(), elapsed_ms(started));
-
-  char* known_hosts_raw = nullptr;
-  std::string known_hosts = expand_tilde(host_.known_hosts.value, paths_.home);
-  if (ssh_options_get(session.get(), SSH_OPTIONS_KNOWNHOSTS, &known_hosts_raw) == SSH_OK && known_hosts_raw) {
-    known_hosts = known_hosts_raw;
-    ssh_string_free_char(known_hosts_raw);
-  }
-  verify_host_key(session.get(), host_.host_key.value, known_hosts, display(), log_);
-
-  session_callbacks_ = {};
-  session_callbacks_.auth_function = ask_passphrase;
-  session_callbacks_.userdata = &passphrase_wanted_;
-  ssh_callbacks_init(&session_callbacks_);
-  ssh_set_callbacks(session.get(), &session_callbacks_);
-  authenticate(session.get());
-  log_.debug("authenticated to {} after {} ms", display(), elapsed_ms(started));
-  session_ = std::move(session);
-}
-
-// A `.local` name is resolved by mDNS here, IPv4 first, and the socket handed to libssh, which
-// keeps the name for known_hosts: system resolvers stall on `.local` names (macOS waits ~5 s for
-// an AAAA that never comes). Not when ~/.ssh/config redirects the host.
-void LibsshTransport::connect_local_name(ssh_session session) {
-  const std::string& name = host_.address.value;
-  if (!is_local_name(name) || !resolve_local_) return;
-  char* value = nullptr;
-  if (ssh_options_get(session, SSH_OPTIONS_HOST, &value) == SSH_OK && value) {
-    const bool renamed = name != value;  // ~/.ssh/config's HostName replaced it
-    ssh_string_free_char(value);
-    if (renamed) return;
-  }
-  value = nullptr;
-  if (ssh_options_get(session, SSH_OPTIONS_PROXYCOMMAND, &value) == SSH_OK && value) {
-    ssh_string_free_char(value);  // ProxyCommand, or ProxyJump (which libssh 0.10 turns into one)
-    return;
-  }
-  std::vector<std::string> addresses;
-  std::string tried;
-  try {
-    addresses = resolve_local_(name);
-    tried = "mDNS found no address in time";
-  } catch (const MdnsUnavailable& e) {
-    log_.warn("{}; asking the system resolver for {}", e.what(), name);
-    addresses = system_addresses(name);
-    tried = "mDNS is not available and the system resolver found no address";
-  }
-  if (addresses.empty())
-    throw ConnectError(fmt::format("cannot resolve {}: {}", name, tried),
-                       "is the host up and announcing its name? `lxhost resolve NAME` and `lxhost discover` show "
-                       "what mDNS sees");
-  log_.debug("{} is {}", name, fmt::join(addresses, ", "));
-  int fd = connect_first(addresses, port_, std::chrono::milliseconds(host_.connect_timeout_ms.value), name);
-  if (ssh_options_set(session, SSH_OPTIONS_FD, &fd) != SSH_OK) {
-    ::close(fd);
-    throw ConnectError(fmt::format("cannot hand the connection to {} to libssh: {}", name, ssh_get_error(session)));
-  }
-}
-
-void LibsshTransport::authenticate(ssh_session session) {
-  char* user_raw = nullptr;
-  std::string user = "?";
-  if (ssh_options_get(session, SSH_OPTIONS_USER, &user_raw) == SSH_OK && user_raw) {
-    user = user_raw;
-    ssh_string_free_char(user_raw);
-  }
-  // Agent first, then the identity files (the configured one, ~/.ssh/config's, libssh's defaults).
-  const int rc = ssh_userauth_publickey_auto(session, nullptr, nullptr);
-  if (rc == SSH_AUTH_SUCCESS) return;
-  if (rc == SSH_AUTH_ERROR) lost("while authenticating", session);
-  if (passphrase_wanted_ && !is_terminal(STDIN_FILENO))
-    throw ConnectError(fmt::format("{}@{}: a key needs its passphrase and there is no terminal to ask on", user,
-                                   display()),
-                       "add the key to your ssh-agent (ssh-add), or run lxhost on a terminal");
-  throw ConnectError(
-      fmt::format("{}@{} refused every key offered (agent{}{})", user, display(),
-                  host_.identity_file.user_set() ? ", " : ", default identity files",
-                  host_.identity_file.user_set() ? host_.identity_file.value : ""),
-      fmt::format("add your public key to ~{}/.ssh/authorized_keys on the host, or set identity_file", user));
-}
-
 ChannelPtr LibsshTransport::open_exec(const std::string& line, ChannelState& state, bool pty) {
-  ssh_session s = session();
-  ChannelPtr channel(ssh_channel_new(s));
-  if (!channel || ssh_channel_open_session(channel.get()) != SSH_OK) lost("while opening a channel");
+  SshSession& ssh = session();
+  ChannelPtr channel(ssh_channel_new(ssh.get()));
+  if (!channel || ssh_channel_open_session(channel.get()) != SSH_OK) ssh.lost("while opening a channel");
   install_callbacks(channel.get(), state);
   if (pty) {
     const WindowSize size = terminal_size();
     const char* term = std::getenv("TERM");
     if (ssh_channel_request_pty_size(channel.get(), term && *term ? term : "xterm", size.cols, size.rows) != SSH_OK)
-      lost("while asking for a terminal");
+      ssh.lost("while asking for a terminal");
   }
-  if (ssh_channel_request_exec(channel.get(), line.c_str()) != SSH_OK) lost("while starting the command");
+  if (ssh_channel_request_exec(channel.get(), line.c_str()) != SSH_OK) ssh.lost("while starting the command");
   return channel;
 }
 
@@ -399,7 +189,8 @@ int exit_code_of(const ChannelState& state, const std::string& display) {
 }
 
 int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
-  ssh_session s = session();
+  SshSession& ssh = session();
+  ssh_session s = ssh.get();
   SignalWatch signals{SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH};
   std::optional<RawMode> raw;
   if (command.pty && is_terminal(STDIN_FILENO)) raw.emplace(STDIN_FILENO);
@@ -411,7 +202,7 @@ int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
   log_.debug("command started in {} ms", elapsed_ms(started));
 
   EventPtr event(ssh_event_new());
-  if (!event || ssh_event_add_session(event.get(), s) != SSH_OK) lost("while waiting");
+  if (!event || ssh_event_add_session(event.get(), s) != SSH_OK) ssh.lost("while waiting");
   int stdin_ready = 0, signal_ready = 0;
   bool stdin_open = ::fcntl(STDIN_FILENO, F_GETFD) != -1;
   bool stdin_watched = false;
@@ -446,8 +237,7 @@ int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
       timeout_ms = static_cast<int>(left);
     }
     const int rc = ssh_event_dopoll(event.get(), timeout_ms);
-    if (rc == SSH_ERROR && errno != EINTR && !ssh_is_connected(s)) lost("while the command ran");
-    if (!ssh_is_connected(s)) lost("while the command ran");
+    if ((rc == SSH_ERROR && errno != EINTR) || !ssh_is_connected(s)) ssh.lost("while the command ran");
 
     if (signal_ready) {
       signal_ready = 0;
@@ -485,7 +275,7 @@ int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
         const ssize_t n = ::read(STDIN_FILENO, buffer.data(), want);
         if (n > 0) {
           if (ssh_channel_write(channel.get(), buffer.data(), static_cast<uint32_t>(n)) == SSH_ERROR)
-            lost("while sending input");
+            ssh.lost("while sending input");
         } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
           watch_stdin(false);
           stdin_open = false;
@@ -500,23 +290,24 @@ int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
 
   if (interrupted) return 128 + *interrupted;
   if (state.local_output_gone) return 128 + SIGPIPE;
-  return exit_code_of(state, display());
+  return exit_code_of(state, ssh.display());
 }
 
 Captured LibsshTransport::capture(const std::string& line) {
-  ssh_session s = session();
+  SshSession& ssh = session();
+  ssh_session s = ssh.get();
   StringSink sink;
   ChannelState state;
   state.sink = &sink;
   ChannelPtr channel = open_exec(line, state, false);
   ssh_channel_send_eof(channel.get());
   EventPtr event(ssh_event_new());
-  if (!event || ssh_event_add_session(event.get(), s) != SSH_OK) lost("while waiting");
+  if (!event || ssh_event_add_session(event.get(), s) != SSH_OK) ssh.lost("while waiting");
   while (!state.closed) {
     const int rc = ssh_event_dopoll(event.get(), -1);
-    if ((rc == SSH_ERROR && errno != EINTR) || !ssh_is_connected(s)) lost("while the command ran");
+    if ((rc == SSH_ERROR && errno != EINTR) || !ssh_is_connected(s)) ssh.lost("while the command ran");
   }
-  return Captured{exit_code_of(state, display()), std::move(sink.out_), std::move(sink.err_)};
+  return Captured{exit_code_of(state, ssh.display()), std::move(sink.out_), std::move(sink.err_)};
 }
 
 }  // namespace

@@ -1,0 +1,208 @@
+#include "transport/libssh_session.hpp"
+
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "discovery/discovery.hpp"
+#include "errors.hpp"
+#include "terminal.hpp"
+#include "transport/host_keys.hpp"
+#include "transport/tcp_connect.hpp"
+
+namespace lxhost {
+namespace {
+
+bool is_local_name(std::string_view name) {
+  if (name.ends_with('.')) name.remove_suffix(1);
+  if (name.size() < 7) return false;
+  std::string tail(name.substr(name.size() - 6));
+  for (char& c : tail) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return tail == ".local";
+}
+
+void write_tty(int fd, std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t n = ::write(fd, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    text.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+// Asks for a key passphrase on the terminal only; never echoed, never logged.
+int ask_passphrase(const char* prompt, char* buffer, size_t length, int /*echo*/, int /*verify*/, void* userdata) {
+  // Noted for the error message when no key works: "needs a passphrase" is not "refused".
+  *static_cast<bool*>(userdata) = true;
+  if (length == 0 || !is_terminal(STDIN_FILENO)) return -1;
+  const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
+  if (tty < 0) return -1;
+  termios saved{};
+  const bool have_mode = ::tcgetattr(tty, &saved) == 0;
+  if (have_mode) {
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(tty, TCSAFLUSH, &quiet);
+  }
+  const std::string text = std::string("lxhost: ") + (prompt ? prompt : "Passphrase: ");
+  write_tty(tty, text);
+  size_t used = 0;
+  char c = 0;
+  bool ok = false;
+  for (;;) {
+    const ssize_t n = ::read(tty, &c, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    if (c == '\n' || c == '\r') {
+      ok = true;
+      break;
+    }
+    if (used + 1 < length) buffer[used++] = c;
+  }
+  buffer[used] = '\0';
+  if (have_mode) ::tcsetattr(tty, TCSAFLUSH, &saved);
+  write_tty(tty, "\n");
+  ::close(tty);
+  return ok ? 0 : -1;
+}
+
+std::string option_text(ssh_session session, ssh_options_e option) {
+  char* value = nullptr;
+  if (ssh_options_get(session, option, &value) != SSH_OK || !value) return {};
+  std::string text(value);
+  ssh_string_free_char(value);
+  return text;
+}
+
+}  // namespace
+
+std::unique_ptr<SshSession> SshSession::open(const HostConfig& host, const Paths& paths, const Log& log,
+                                             const LocalResolver& resolve_local) {
+  std::unique_ptr<SshSession> self(new SshSession());
+  self->handle_.reset(ssh_new());
+  if (!self->handle_) throw ConnectError("cannot create an SSH session (out of memory)");
+  self->set_options(host, paths);
+  ssh_session session = self->get();
+
+  const auto started = Clock::now();
+  self->connect_local_name(host, log, resolve_local);
+  if (ssh_connect(session) != SSH_OK)
+    throw ConnectError(fmt::format("cannot connect to {}: {}", self->display_, ssh_get_error(session)),
+                       "check that the host is up and sshd listens on that port (lxhost -v shows more)");
+  log.debug("connected to {} in {} ms", self->display_, elapsed_ms(started));
+
+  std::string known_hosts = option_text(session, SSH_OPTIONS_KNOWNHOSTS);
+  if (known_hosts.empty()) known_hosts = expand_tilde(host.known_hosts.value, paths.home);
+  verify_host_key(session, host.host_key.value, known_hosts, self->display_, log);
+
+  self->callbacks_.auth_function = ask_passphrase;
+  self->callbacks_.userdata = &self->passphrase_wanted_;
+  ssh_callbacks_init(&self->callbacks_);
+  ssh_set_callbacks(session, &self->callbacks_);
+  self->authenticate(host);
+  log.debug("authenticated to {} after {} ms", self->display_, elapsed_ms(started));
+  return self;
+}
+
+void SshSession::lost(const char* during) const {
+  const std::string why = ssh_get_error(handle_.get());
+  throw ConnectError(fmt::format("connection to {} lost {}{}{}", display_, during, why.empty() ? "" : ": ", why));
+}
+
+void SshSession::set_options(const HostConfig& host, const Paths& paths) {
+  ssh_session session = get();
+  auto set = [&](ssh_options_e option, const void* value, const char* what) {
+    if (ssh_options_set(session, option, value) != SSH_OK)
+      throw ConnectError(fmt::format("cannot set {} for {}: {}", what, host.name, ssh_get_error(session)));
+  };
+  // DESIGN.md's order: HOST, then ~/.ssh/config, then only the TOML values the user set.
+  // SSH_DIR first: libssh would otherwise take ~ from the passwd entry, not $HOME.
+  set(SSH_OPTIONS_HOST, host.address.value.c_str(), "the host");
+  set(SSH_OPTIONS_SSH_DIR, paths.ssh_dir.c_str(), "the ssh directory");
+  if (ssh_options_parse_config(session, nullptr) != SSH_OK)
+    throw ConfigError(fmt::format("{}/config: cannot be parsed by libssh: {}", paths.ssh_dir, ssh_get_error(session)));
+  if (host.port.user_set()) {
+    const unsigned port = static_cast<unsigned>(host.port.value);
+    set(SSH_OPTIONS_PORT, &port, "the port");
+  }
+  if (host.user.user_set() && !host.user.value.empty()) set(SSH_OPTIONS_USER, host.user.value.c_str(), "the user");
+  if (host.identity_file.user_set() && !host.identity_file.value.empty()) {
+    const std::string identity = expand_tilde(host.identity_file.value, paths.home);
+    set(SSH_OPTIONS_ADD_IDENTITY, identity.c_str(), "the identity file");
+  }
+  if (host.known_hosts.user_set() && !host.known_hosts.value.empty()) {
+    const std::string known_hosts = expand_tilde(host.known_hosts.value, paths.home);
+    set(SSH_OPTIONS_KNOWNHOSTS, known_hosts.c_str(), "the known_hosts file");
+  }
+  // The connect bound is lxhost's promise: always applied.
+  const long seconds = host.connect_timeout_ms.value / 1000;
+  const long micros = (host.connect_timeout_ms.value % 1000) * 1000L;
+  set(SSH_OPTIONS_TIMEOUT, &seconds, "the connect timeout");
+  set(SSH_OPTIONS_TIMEOUT_USEC, &micros, "the connect timeout");
+  const int nodelay = 1;
+  set(SSH_OPTIONS_NODELAY, &nodelay, "TCP_NODELAY");
+  ssh_options_get_port(session, &port_);
+  display_ = fmt::format("{}:{}", host.address.value, port_);
+}
+
+// A `.local` name is resolved by mDNS here, IPv4 first, and the socket handed to libssh, which
+// keeps the name for known_hosts: system resolvers stall on `.local` names (macOS waits ~5 s for
+// an AAAA that never comes). Not when ~/.ssh/config redirects the host.
+void SshSession::connect_local_name(const HostConfig& host, const Log& log, const LocalResolver& resolve_local) {
+  const std::string& name = host.address.value;
+  ssh_session session = get();
+  if (!is_local_name(name) || !resolve_local) return;
+  if (option_text(session, SSH_OPTIONS_HOST) != name) return;  // ~/.ssh/config's HostName replaced it
+  // ProxyCommand, or ProxyJump (which libssh 0.10 turns into a ProxyCommand).
+  if (!option_text(session, SSH_OPTIONS_PROXYCOMMAND).empty()) return;
+  std::vector<std::string> addresses;
+  std::string tried;
+  try {
+    addresses = resolve_local(name);
+    tried = "mDNS found no address in time";
+  } catch (const MdnsUnavailable& e) {
+    log.warn("{}; asking the system resolver for {}", e.what(), name);
+    addresses = system_addresses(name);
+    tried = "mDNS is not available and the system resolver found no address";
+  }
+  if (addresses.empty())
+    throw ConnectError(fmt::format("cannot resolve {}: {}", name, tried),
+                       "is the host up and announcing its name? `lxhost resolve NAME` and `lxhost discover` show "
+                       "what mDNS sees");
+  log.debug("{} is {}", name, fmt::join(addresses, ", "));
+  int fd = connect_first(addresses, port_, std::chrono::milliseconds(host.connect_timeout_ms.value), name);
+  if (ssh_options_set(session, SSH_OPTIONS_FD, &fd) != SSH_OK) {
+    ::close(fd);
+    throw ConnectError(fmt::format("cannot hand the connection to {} to libssh: {}", name, ssh_get_error(session)));
+  }
+}
+
+void SshSession::authenticate(const HostConfig& host) {
+  ssh_session session = get();
+  std::string user = option_text(session, SSH_OPTIONS_USER);
+  if (user.empty()) user = "?";
+  // Agent first, then the identity files (the configured one, ~/.ssh/config's, libssh's defaults).
+  const int rc = ssh_userauth_publickey_auto(session, nullptr, nullptr);
+  if (rc == SSH_AUTH_SUCCESS) return;
+  if (rc == SSH_AUTH_ERROR) lost("while authenticating");
+  if (passphrase_wanted_ && !is_terminal(STDIN_FILENO))
+    throw ConnectError(fmt::format("{}@{}: a key needs its passphrase and there is no terminal to ask on", user,
+                                   display_),
+                       "add the key to your ssh-agent (ssh-add), or run lxhost on a terminal");
+  const bool configured = host.identity_file.user_set() && !host.identity_file.value.empty();
+  throw ConnectError(
+      fmt::format("{}@{} refused every key offered (agent, {})", user, display_,
+                  configured ? host.identity_file.value : "default identity files"),
+      fmt::format("add your public key to ~{}/.ssh/authorized_keys on the host, or set identity_file", user));
+}
+
+}  // namespace lxhost
