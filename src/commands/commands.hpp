@@ -19,6 +19,11 @@ int run_resolve(Context& ctx, std::span<const std::string> args);
 int run_config(Context& ctx, std::span<const std::string> args);
 int run_install_links(Context& ctx, std::span<const std::string> args);
 int run_help(Context& ctx, std::span<const std::string> args);
+int run_shell_init(Context& ctx, std::span<const std::string> args);
+int run_completions(Context& ctx, std::span<const std::string> args);
+// Hidden: what the completion scripts and the cache refresh call.
+int run_complete(Context& ctx, std::span<const std::string> args);
+int run_refresh_cache(Context& ctx, std::span<const std::string> args);
 
 // Whether a command with this interactivity gets a PTY under the -t/-T/LXHOST_TTY setting.
 bool wants_pty(TtyMode mode, bool interactive);

@@ -9,6 +9,7 @@
 #include "atomic_file.hpp"
 #include "errors.hpp"
 #include "commands/commands.hpp"
+#include "commands/container_cache.hpp"
 #include "commands/remote_run.hpp"
 #include "legacy_verbs.hpp"
 
@@ -58,7 +59,9 @@ int run_legacy(Context& ctx, const Verb& verb, std::span<const std::string> args
     command.pty = wants_pty(ctx.invocation().options.tty, translation.interactive.value_or(verb.interactive));
   }
   ctx.log().debug("remote line: {}", command.line);
-  return run_remote(ctx, command, verb.tool);
+  const int code = run_remote(ctx, command, verb.tool);
+  if (verb.cache == CacheEffect::invalidate) invalidate_container_cache(ctx);
+  return code;
 }
 
 }  // namespace lxhost

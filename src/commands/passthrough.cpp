@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "commands/commands.hpp"
+#include "commands/container_cache.hpp"
 #include "commands/remote_run.hpp"
 #include "terminal.hpp"
 
@@ -42,7 +43,9 @@ int run_passthrough(Context& ctx, const Verb& verb, std::span<const std::string>
   }
   command.line = tool_line(argv, remote);
   ctx.log().debug("remote line: {}", command.line);
-  return run_remote(ctx, command, verb.tool);
+  const int code = run_remote(ctx, command, verb.tool);
+  if (verb.cache == CacheEffect::invalidate) invalidate_container_cache(ctx);
+  return code;
 }
 
 }  // namespace lxhost

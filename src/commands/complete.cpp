@@ -1,0 +1,127 @@
+// The hidden `__complete` command the completion scripts call, and `__refresh-cache`.
+// `__complete` never prompts, never writes to stderr and always exits 0: anything that goes
+// wrong just means fewer candidates.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "commands/commands.hpp"
+#include "commands/container_cache.hpp"
+#include "completion.hpp"
+#include "errors.hpp"
+
+namespace lxhost {
+namespace {
+
+void add_containers(Context& ctx, NameFilter filter, const std::string& prefix, const std::string& value_prefix,
+                    const std::vector<std::string>& unless_one_of, std::vector<Candidate>& out) {
+  const std::vector<CachedContainer> containers = cached_containers(ctx);
+  for (const CachedContainer& container : containers)
+    if (std::find(unless_one_of.begin(), unless_one_of.end(), container.name) != unless_one_of.end()) return;
+  for (const CachedContainer& container : containers)
+    if (state_matches(container.state, filter) && container.name.starts_with(prefix))
+      out.push_back({value_prefix + container.name, container.state});
+}
+
+// Configured hosts, then the hosts `discover` saw (its cache: host<TAB>address<TAB>port<TAB>type).
+void add_hosts(Context& ctx, const std::string& prefix, std::vector<Candidate>& out) {
+  auto add = [&](const std::string& name, const std::string& description) {
+    if (!name.starts_with(prefix)) return;
+    for (const Candidate& c : out)
+      if (c.value == name) return;
+    out.push_back({name, description});
+  };
+  try {
+    for (const HostConfig& host : ctx.config().hosts) add(host.name, host.address.value);
+  } catch (const Error&) {
+  }
+  std::ifstream discovered(ctx.paths().cache_dir + "/discovered.tsv");
+  std::string line;
+  while (std::getline(discovered, line)) {
+    const auto tab = line.find('\t');
+    if (tab == std::string::npos || tab == 0) continue;
+    const auto tab2 = line.find('\t', tab + 1);
+    add(line.substr(0, tab), "discovered: " + line.substr(tab + 1, tab2 - tab - 1));
+  }
+}
+
+// A Context for the line being completed: its own -H and -c, if it has them.
+Context context_for(const Context& ctx, const CompletionPlan& plan) {
+  Invocation invocation = ctx.invocation();
+  if (plan.host) invocation.options.host = Setting<std::string>{*plan.host, {Origin::Kind::flag, "-H"}};
+  if (plan.config_file) invocation.options.config_file = Setting<std::string>{*plan.config_file, {Origin::Kind::flag, "-c"}};
+  invocation.options.verbosity = -1;
+  return Context(std::move(invocation), ctx.env(), ctx.paths());
+}
+
+int complete_words(Context& ctx, std::span<const std::string> words) {
+  const CompletionPlan plan = plan_completion(words);
+  if (plan.files != CompletionPlan::Files::none) {
+    fmt::print("{}\n", plan.files == CompletionPlan::Files::dirs ? ":dirs" : ":files");
+    return 0;
+  }
+  std::vector<Candidate> candidates = plan.fixed;
+  if (plan.containers || plan.hosts) {
+    Context line = context_for(ctx, plan);
+    if (plan.containers)
+      add_containers(line, *plan.containers, plan.prefix, plan.value_prefix, plan.unless_one_of, candidates);
+    if (plan.hosts) add_hosts(line, plan.prefix, candidates);
+  }
+  fmt::print("{}", render_candidates(candidates));
+  return 0;
+}
+
+std::optional<NameFilter> filter_named(std::string_view name) {
+  if (name == "running") return NameFilter::running;
+  if (name == "stopped") return NameFilter::stopped;
+  if (name == "frozen") return NameFilter::frozen;
+  if (name == "defined") return NameFilter::defined;
+  return std::nullopt;
+}
+
+// `containers [--state S] [--host H]`
+int complete_containers(Context& ctx, std::span<const std::string> args) {
+  NameFilter filter = NameFilter::defined;
+  CompletionPlan plan;
+  for (size_t i = 0; i + 1 < args.size(); i += 2) {
+    if (args[i] == "--state") {
+      if (auto f = filter_named(args[i + 1])) filter = *f;
+    } else if (args[i] == "--host") {
+      plan.host = args[i + 1];
+    }
+  }
+  Context line = context_for(ctx, plan);
+  std::vector<Candidate> candidates;
+  add_containers(line, filter, "", "", {}, candidates);
+  for (const Candidate& candidate : candidates) fmt::print("{}\n", candidate.value);
+  return 0;
+}
+
+}  // namespace
+
+int run_complete(Context& ctx, std::span<const std::string> args) {
+  try {
+    if (args.empty()) return 0;
+    const std::string& what = args[0];
+    auto rest = args.subspan(1);
+    if (what == "words") {
+      if (!rest.empty() && rest[0] == "--") rest = rest.subspan(1);
+      return complete_words(ctx, rest);
+    }
+    if (what == "containers") return complete_containers(ctx, rest);
+    if (what == "tools") {
+      for (const Verb& verb : verb_table()) fmt::print("{}\n", verb.tool);
+      return 0;
+    }
+  } catch (...) {
+    // Completion must stay silent: no candidates is the answer to every failure.
+  }
+  return 0;
+}
+
+int run_refresh_cache(Context& ctx, std::span<const std::string>) { return refresh_container_cache(ctx); }
+
+}  // namespace lxhost

@@ -1,0 +1,126 @@
+#include "commands/container_cache.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "atomic_file.hpp"
+#include "commands/remote_run.hpp"
+#include "errors.hpp"
+#include "self_path.hpp"
+#include "spawn.hpp"
+
+namespace lxhost {
+namespace {
+
+// How long a TAB waits for a first fetch when there is no cache yet.
+constexpr auto kFirstFetchBound = std::chrono::milliseconds(300);
+
+std::string cache_path(Context& ctx, std::string_view suffix) {
+  return ctx.paths().cache_dir + "/containers-" + cache_file_key(ctx.host().name) + std::string(suffix);
+}
+
+struct CacheFile {
+  std::optional<std::vector<CachedContainer>> containers;  // nullopt: missing or corrupt
+  std::chrono::system_clock::time_point written;
+};
+
+CacheFile read_cache(const std::string& path) {
+  CacheFile file;
+  std::error_code error;
+  const auto mtime = std::filesystem::last_write_time(path, error);
+  if (error) return file;
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  file.containers = parse_cache(text.str());
+  // file_clock -> system_clock (C++20's clock_cast is missing from GCC 12's library).
+  file.written = std::chrono::system_clock::now() +
+                 std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                     mtime - std::filesystem::file_time_type::clock::now());
+  return file;
+}
+
+// An exclusive, non-blocking lock on the host's lock file: the fd, or -1 when someone holds it.
+int try_lock(const std::string& path) {
+  std::error_code error;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), error);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return -1;
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Starts `lxhost __refresh-cache` for this host unless a refresh already runs.
+void start_refresh(Context& ctx) {
+  const int lock = try_lock(cache_path(ctx, ".lock"));
+  if (lock < 0) return;  // a refresh is running
+  ::close(lock);            // the refresher takes it itself
+  std::vector<std::string> argv;
+  try {
+    argv.push_back(self_executable().string());
+  } catch (const Error&) {
+    return;
+  }
+  argv.emplace_back("-q");
+  if (ctx.invocation().options.config_file) argv.insert(argv.end(), {"-c", ctx.config_path()});
+  if (ctx.invocation().options.host) argv.insert(argv.end(), {"-H", ctx.invocation().options.host->value});
+  argv.emplace_back("__refresh-cache");
+  spawn_detached(argv);
+}
+
+}  // namespace
+
+std::vector<CachedContainer> cached_containers(Context& ctx) {
+  const std::string path = cache_path(ctx, ".tsv");
+  CacheFile file = read_cache(path);
+  if (file.containers) {
+    const auto ttl = std::chrono::seconds(ctx.config().completion.cache_ttl_s.value);
+    if (!cache_fresh(file.written, std::chrono::system_clock::now(), ttl)) start_refresh(ctx);
+    return *file.containers;
+  }
+  // No usable cache: wait a little for a refresh (ours, or one a TAB just before started). One
+  // still running at the bound goes on detached, and the next TAB finds its result.
+  start_refresh(ctx);
+  const auto deadline = std::chrono::steady_clock::now() + kFirstFetchBound;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    file = read_cache(path);
+    if (file.containers) return *file.containers;
+  }
+  return {};
+}
+
+void invalidate_container_cache(Context& ctx) {
+  try {
+    const std::string path = cache_path(ctx, ".tsv");
+    if (::access(path.c_str(), F_OK) != 0) return;
+    const timespec epoch[2] = {{0, 0}, {0, 0}};
+    ::utimensat(AT_FDCWD, path.c_str(), epoch, 0);  // stale: the next TAB refreshes if this fails
+    start_refresh(ctx);
+  } catch (const Error&) {
+    // A broken config was already reported by the command itself.
+  }
+}
+
+int refresh_container_cache(Context& ctx) {
+  const int lock = try_lock(cache_path(ctx, ".lock"));
+  if (lock < 0) return 0;  // another refresh is on it
+  const std::vector<std::string> argv = {"lxc-ls", "-f", "-F", std::string(lxc_ls_fields)};
+  const std::string output = capture_remote(ctx, tool_line(argv, ctx.remote_context()), "lxc-ls");
+  write_file_atomically(cache_path(ctx, ".tsv"), render_cache(parse_lxc_ls_fancy(output)), 0600);
+  ::close(lock);
+  return 0;
+}
+
+}  // namespace lxhost

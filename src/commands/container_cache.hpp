@@ -1,0 +1,28 @@
+// The per-host completion cache on disk ($XDG_CACHE_HOME/lxhost/containers-HOST.tsv): read on
+// every TAB, refreshed by a detached `lxhost __refresh-cache` that holds a lock, so a burst of
+// TABs starts one refresh.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cache.hpp"
+#include "commands/context.hpp"
+
+namespace lxhost {
+
+// Names for completion: fresh cache -> at once; stale -> at once, and a refresh starts in the
+// background; no (or a corrupt) cache -> a refresh, waited for at most 300 ms. Never throws for
+// I/O problems (completion must stay silent).
+std::vector<CachedContainer> cached_containers(Context& ctx);
+
+// After a command that changed containers: the cache is marked stale and refreshed in the
+// background (only when there is a cache: nobody completes otherwise).
+void invalidate_container_cache(Context& ctx);
+
+// `__refresh-cache`: fetch the list over SSH and write the cache (no-op when another refresh
+// holds the lock). Returns the exit code.
+int refresh_container_cache(Context& ctx);
+
+}  // namespace lxhost

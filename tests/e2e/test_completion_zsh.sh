@@ -1,0 +1,230 @@
+# zsh completion, in real zsh (compinit, `setopt no_unset ksh_arrays`, then `eval "$(lxhost
+# shell-init zsh)"`) driven through tmux with real Tab presses: `lxc-start <TAB>` lists stopped
+# containers only, `lxc-attach -n <TAB>` running ones, `lxhost <TAB>` verbs and commands with
+# their descriptions, `-H <TAB>` configured and discovered hosts; prefixes, names with - _ and .,
+# flags, --name=, a host without containers, a host that is down (nothing, quickly), a corrupt
+# cache (ignored, then rebuilt); and the completion file autoloaded from $fpath.
+source "$(dirname "$0")/lib.sh"
+
+# The laptop namespace, the binary under test first on PATH, and a cache of this suite's own
+# (other suites run at the same time; this one writes garbage into its cache).
+CACHE=$T/cache
+in_laptop() { "$LAB_TOOL" exec laptop env PATH="$(dirname "$LXHOST_BIN"):$PATH" XDG_CACHE_HOME="$CACHE" "$@"; }
+mkdir -p "$CACHE/lxhost"
+DISCOVERED=disc-$$.local
+printf 'pub.local\t10.203.0.3\t22\t_ssh._tcp\n%s\t10.203.0.99\t22\t_ssh._tcp\n' "$DISCOVERED" \
+  >"$CACHE/lxhost/discovered.tsv"
+
+# What starting the binary costs here (median of 5 `lxhost --version`; a sanitizer build pays
+# ~200 ms): the time bounds below are lxhost's own waits on top of that.
+START_MS=$(in_laptop bash -c 'for i in 1 2 3 4 5; do s=${EPOCHREALTIME/./}; lxhost --version >/dev/null
+  echo $(((${EPOCHREALTIME/./} - s) / 1000)); done | sort -n | sed -n 3p')
+WARM_MAX=$((300 + START_MS)) DOWN_MAX=$((900 + START_MS)) NEXT_MAX=$((2000 + 2 * START_MS))
+
+# Two stopped containers whose names have -, _ and . in them, under a prefix of this run's own
+# (PRE-a_b.c-PID-RANDOM, PRE-d.e_f-PID-RANDOM).
+PRE=tz$$
+new_name N1 "$PRE-a_b.c"
+new_name N2 "$PRE-d.e_f"
+host_lxc copy -n base -N "$N1" -s
+host_lxc copy -n base -N "$N2" -s
+
+# A host with no containers (an empty lxcpath) and a host that is down, each under its own name
+# (the cache is per host name).
+mkdir -p "$T/emptylxc"
+lab_config "$T/empty.toml" 's/^default_host = .*/default_host = "empty"/' 's/^\[hosts\.lab\]/[hosts.empty]/' \
+  "s|^lxcpath = .*|lxcpath = \"$T/emptylxc\"|"
+lab_config "$T/down.toml" 's/^default_host = .*/default_host = "down"/' 's/^\[hosts\.lab\]/[hosts.down]/' \
+  's/^address = .*/address = "10.203.0.254"/'
+
+# The cache is filled in the background: wait (bounded) until it holds what the cases need, so
+# that they do not depend on how fast that is.
+# cache_has FILE NAME [ARGS...]: FILE is a valid cache and `lxhost ARGS __complete containers`
+# offers NAME (no NAME: FILE is a valid cache).
+cache_has() {
+  local file=$CACHE/lxhost/$1 want=$2
+  shift 2
+  head -1 "$file" 2>/dev/null | grep -q '^# lxhost containers' || return 1
+  [ -z "$want" ] || in_laptop lxhost "$@" __complete containers 2>/dev/null | grep -qxF -- "$want"
+}
+wait_cache() {
+  local i
+  for i in $(seq 150); do
+    in_laptop lxhost "${@:3}" __complete containers >/dev/null 2>&1 || true
+    cache_has "$@" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+check "the lab's cache has $N2" wait_cache containers-lab.tsv "$N2"
+check "the empty host's cache is written" wait_cache containers-empty.tsv "" -c "$T/empty.toml"
+
+# The user's zshrc, plus one thing for the test: Tab runs the ordinary completion (_main_complete)
+# through a widget that logs how long each completion took, so the test knows when it is over.
+TABLOG=$T/ztab.log
+: >"$TABLOG"
+cat >"$T/zshrc" <<EOF
+autoload -U compinit && compinit -u -d $T/zcompdump
+setopt no_unset ksh_arrays
+eval "\$(lxhost shell-init zsh)"
+zmodload zsh/datetime
+_traced_complete() {
+  local start=\$EPOCHREALTIME ret
+  local -i ms
+  _main_complete "\$@"
+  ret=\$?
+  (( ms = (EPOCHREALTIME - start) * 1000 ))
+  print -r -- \$ms >>$TABLOG
+  return ret
+}
+zle -C traced-complete complete-word _traced_complete
+bindkey '^I' traced-complete
+PS1='Z> '
+EOF
+start_zsh() { # start_zsh SESSION ZSHRC
+  tm new-session -d -s "$1" -x 200 -y 60 "$LAB_TOOL exec laptop env PATH=$(dirname "$LXHOST_BIN"):$PATH \
+XDG_CACHE_HOME=$CACHE zsh -f"
+  tm send-keys -t "$1" -l -- "source $2; clear"
+  tm send-keys -t "$1" Enter
+}
+type_line() { tm send-keys -t "$S" -l -- "$1"; tm send-keys -t "$S" Enter; }
+S=z
+start_zsh z "$T/zshrc"
+check "zsh ready" prompt_is z "Z>"
+
+# ztab TEXT: types TEXT and one Tab; once the completion is over and the screen settled, PANE is
+# the screen and ZMS what the completion took (ms); then the line is cleared for the next case.
+ztab() {
+  local n i
+  n=$(wc -l <"$TABLOG")
+  tm send-keys -t "$S" -l -- "$1"
+  tm send-keys -t "$S" Tab
+  for i in $(seq 200); do [ "$(wc -l <"$TABLOG")" -gt "$n" ] && break; sleep 0.05; done
+  ZMS=$(tail -1 "$TABLOG")
+  [ "$(wc -l <"$TABLOG")" -gt "$n" ] || ZMS=none
+  PANE=$(tm capture-pane -p -t "$S")
+  for i in $(seq 20); do
+    sleep 0.1
+    [ "$(tm capture-pane -p -t "$S")" = "$PANE" ] && break
+    PANE=$(tm capture-pane -p -t "$S")
+  done
+  tm send-keys -t "$S" C-u
+  type_line clear
+  prompt_is "$S" "Z>" || true
+}
+# The screen's words (what zsh listed, and the line as completed).
+shown() { tr -s ' ' '\n' <<<"$PANE" | grep -qxF -- "$1"; }
+# lists WHAT WORD...: the screen shows every WORD.  lists_not WHAT WORD...: none of them.
+lists() {
+  local what=$1 word missing=''
+  shift
+  for word in "$@"; do shown "$word" || missing+=" $word"; done
+  if [ -z "$missing" ]; then pass "$what"; else fail "$what (missing:$missing)"; printf '%s\n' "$PANE" | grep -v '^$' | head -40; fi
+}
+# (A completion that did not run shows nothing either: that fails too.)
+lists_not() {
+  local what=$1 word found=''
+  shift
+  [ "$ZMS" != none ] || found=" (the completion did not run)"
+  for word in "$@"; do ! shown "$word" || found+=" $word"; done
+  if [ -z "$found" ]; then pass "$what"; else fail "$what (shown:$found)"; fi
+}
+# line_is WHAT TEXT: the line the completion left is TEXT.
+line_is() { if contains "$PANE" "Z> $2"; then pass "$1"; else fail "$1 (expected the line 'Z> $2')"; fi; }
+
+ztab "lxc-start "
+lists "lxc-start <TAB>: base and the stopped test containers" base "$N1" "$N2"
+lists_not "lxc-start <TAB>: not web (running)" web
+lists "lxc-start <TAB>: with the state as description" STOPPED
+ztab "lxc-attach -n "
+lists "lxc-attach -n <TAB>: web" web
+lists_not "lxc-attach -n <TAB>: no stopped container" base "$N1"
+ztab "lxhost "
+lists "lxhost <TAB>: verbs and commands" attach start ls list start-ephemeral clone discover resolve shell-init
+check "lxhost <TAB>: with descriptions" contains "$PANE" "Start a container"
+lists_not "lxhost <TAB>: no container names" base web
+ztab "lxhost -H "
+lists "lxhost -H <TAB>: the configured host and the discovered ones" lab pub.local "$DISCOVERED"
+ztab "lxhost -H lab attach -n "
+lists "lxhost -H lab attach -n <TAB>: web" web
+lists_not "lxhost -H lab attach -n <TAB>: not base" base
+
+ztab "lxc-start $PRE-"
+lists "lxc-start $PRE-<TAB>: the names starting with $PRE-" "$N1" "$N2"
+lists_not "lxc-start $PRE-<TAB>: no other name" base web
+ztab "lxc-start $PRE-a_b."
+line_is "lxc-start $PRE-a_b.<TAB>: a prefix with _ and . completes to $N1" "lxc-start $N1"
+ztab "lxc-destroy -n $PRE-d.e"
+line_is "lxc-destroy -n $PRE-d.e<TAB> completes to $N2" "lxc-destroy -n $N2"
+ztab "lxc-attach --cl"
+line_is "lxc-attach --cl<TAB>: --clear-env" "lxc-attach --clear-env"
+ztab "lxc-start --"
+lists "lxc-start --<TAB>: its long flags" --name --daemon --foreground --rcfile
+lists_not "lxc-start --<TAB>: no flag of another tool" --clear-env --newname
+ztab "lxc-start --name=$PRE-a_"
+line_is "lxc-start --name=$PRE-a_<TAB> completes to --name=$N1" "lxc-start --name=$N1"
+ztab "lxc-start --name="
+lists "lxc-start --name=<TAB>: stopped names" base "$N1"
+lists_not "lxc-start --name=<TAB>: not web" web
+
+mkdir -p "$T/confs"
+touch "$T/confs/one.toml" "$T/confs/two.toml"
+ztab "lxhost -c $T/confs/o"
+line_is "lxhost -c DIR/o<TAB>: a file name" "lxhost -c $T/confs/one.toml"
+
+ztab "lxhost -c $T/empty.toml start -n "
+lists_not "a host with no containers: nothing offered" base web "$N1"
+
+ztab "lxhost -c $T/down.toml start -n "
+lists_not "a host that is down: nothing offered" base web "$N1"
+check "a host that is down: the TAB took $ZMS ms (at most $DOWN_MAX)" test "$ZMS" -le "$DOWN_MAX"
+ztab "lxhost -c $T/down.toml start -n "
+check "a host that is down, again: $ZMS ms (at most $DOWN_MAX)" test "$ZMS" -le "$DOWN_MAX"
+start=${EPOCHREALTIME/./}
+tm send-keys -t z -l -- "lxhost -c $T/down.toml start -n "
+tm send-keys -t z Tab C-u
+type_line "echo ALIVE-\$((6 * 7))"
+check "a host that is down leaves the shell responsive" pane_has z "ALIVE-42"
+ms=$(((${EPOCHREALTIME/./} - start) / 1000))
+check "a TAB on a down host and the next command took $ms ms (at most $NEXT_MAX)" test "$ms" -le "$NEXT_MAX"
+type_line clear
+
+# A stale cache of a host that is down: offered at once (the refresh runs detached, and fails).
+printf '# lxhost containers v1\nold-one\tSTOPPED\nold-two\tRUNNING\n' >"$CACHE/lxhost/containers-down.tsv"
+touch -d '-1 hour' "$CACHE/lxhost/containers-down.tsv"
+ztab "lxhost -c $T/down.toml start -n "
+line_is "a host that is down, with a stale cache: its stopped name" "lxhost -c $T/down.toml start -n old-one"
+check "a host that is down, with a stale cache: at once, $ZMS ms (at most $WARM_MAX)" test "$ZMS" -le "$WARM_MAX"
+ztab "lxc-start $PRE-a_b."
+check "warm cache: a TAB takes $ZMS ms (at most $WARM_MAX)" test "$ZMS" -le "$WARM_MAX"
+
+# A corrupt cache: not offered, and rewritten.
+printf 'garbage-one\x01\xff\tSTOPPED\nnot-a-cache-line\n\tSTOPPED\ngarbage-two\tSTOPPED\textra\n' >"$CACHE/lxhost/containers-lab.tsv"
+ztab "lxc-start "
+check "a corrupt cache: its lines are not offered" eval '[ "$ZMS" != none ] && ! contains "$PANE" garbage && ! contains "$PANE" not-a-cache'
+check "the corrupt cache is rewritten as a valid cache" \
+  eval 'for i in $(seq 100); do cache_has containers-lab.tsv "" && break; sleep 0.1; done; cache_has containers-lab.tsv ""'
+ztab "lxc-start $PRE-"
+lists "after the rewrite: lxc-start $PRE-<TAB>" "$N1" "$N2"
+
+# Autoloaded from $fpath, as compinit finds an installed _lxhost: no shell-init, lxc-* are links.
+mkdir -p "$T/fpath" "$T/links"
+in_laptop lxhost completions zsh >"$T/fpath/_lxhost"
+ln -s "$LXHOST_BIN" "$T/links/lxc-start"
+cat >"$T/zshrc-fpath" <<EOF
+fpath=($T/fpath \$fpath)
+PATH=$T/links:\$PATH
+autoload -U compinit && compinit -u -d $T/zcompdump-fpath
+setopt no_unset ksh_arrays
+PS1='Z> '
+EOF
+S=za
+start_zsh za "$T/zshrc-fpath"
+prompt_is za "Z>" || true
+type_line 'print -r -- "lxc-start is $(whence -w lxc-start | cut -d" " -f2), completed by ${_comps[lxc-start]}"'
+check "autoloaded: the #compdef line registered _lxhost for the link lxc-start" pane_has za "lxc-start is command, completed by _lxhost"
+tm send-keys -t za -l -- "lxc-start $PRE-"
+tm send-keys -t za Tab
+check "autoloaded: lxc-start $PRE-<TAB> lists $N1" pane_has za "$N1"
+check "autoloaded: ... and $N2" pane_has za "$N2"
+finish
