@@ -1,0 +1,55 @@
+# Sourced by test_completion_bash.sh and test_completion_zsh.sh after lib.sh, with PRE set to
+# a prefix of the suite's own: the setup both need (a cache of their own, stopped containers with
+# -, _ and . in their names, a host without containers, a host that is down).
+
+# Real shells in the laptop namespace, the binary under test first on PATH, and a cache of the
+# suite's own (other suites run at the same time; each suite writes garbage into its cache).
+CACHE=$T/cache
+in_laptop() { "$LAB_TOOL" exec laptop env PATH="$(dirname "$LXHOST_BIN"):$PATH" XDG_CACHE_HOME="$CACHE" "$@"; }
+mkdir -p "$CACHE/lxhost"
+DISCOVERED=disc-$$.local
+printf 'pub.local\t10.203.0.3\t22\t_ssh._tcp\n%s\t10.203.0.99\t22\t_ssh._tcp\n' "$DISCOVERED" \
+  >"$CACHE/lxhost/discovered.tsv"
+
+# What starting the binary costs here (median of 5 `lxhost --version`; a sanitizer build pays
+# ~200 ms): the time bounds below are lxhost's own waits on top of that.
+START_MS=$(in_laptop bash -c 'for i in 1 2 3 4 5; do s=${EPOCHREALTIME/./}; lxhost --version >/dev/null
+  echo $(((${EPOCHREALTIME/./} - s) / 1000)); done | sort -n | sed -n 3p')
+WARM_MAX=$((300 + START_MS)) DOWN_MAX=$((900 + START_MS)) NEXT_MAX=$((2000 + 2 * START_MS))
+
+# Two stopped containers whose names have -, _ and . in them, under a prefix of this run's own
+# (PRE-a_b.c-PID-RANDOM, PRE-d.e_f-PID-RANDOM).
+new_name N1 "$PRE-a_b.c"
+new_name N2 "$PRE-d.e_f"
+host_lxc copy -n base -N "$N1" -s
+host_lxc copy -n base -N "$N2" -s
+
+# A host with no containers (an empty lxcpath) and a host that is down, each under its own name
+# (the cache is per host name).
+mkdir -p "$T/emptylxc"
+lab_config "$T/empty.toml" 's/^default_host = .*/default_host = "empty"/' 's/^\[hosts\.lab\]/[hosts.empty]/' \
+  "s|^lxcpath = .*|lxcpath = \"$T/emptylxc\"|"
+lab_config "$T/down.toml" 's/^default_host = .*/default_host = "down"/' 's/^\[hosts\.lab\]/[hosts.down]/' \
+  's/^address = .*/address = "10.203.0.254"/'
+
+# The cache is filled in the background: wait (bounded) until it holds what the cases need, so
+# that they do not depend on how fast that is.
+# cache_has FILE NAME [ARGS...]: FILE is a valid cache and `lxhost ARGS __complete containers`
+# offers NAME (no NAME: FILE is a valid cache).
+cache_has() {
+  local file=$CACHE/lxhost/$1 want=$2
+  shift 2
+  head -1 "$file" 2>/dev/null | grep -q '^# lxhost containers' || return 1
+  [ -z "$want" ] || in_laptop lxhost "$@" __complete containers 2>/dev/null | grep -qxF -- "$want"
+}
+wait_cache() {
+  local i
+  for i in $(seq 150); do
+    in_laptop lxhost "${@:3}" __complete containers >/dev/null 2>&1 || true
+    cache_has "$@" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+check "the lab's cache has $N2" wait_cache containers-lab.tsv "$N2"
+check "the empty host's cache is written" wait_cache containers-empty.tsv "" -c "$T/empty.toml"
