@@ -45,6 +45,8 @@ const std::vector<NativeWords>& native_words() {
       {"config", {"init", "show", "path", "--help"}},
       {"shell-init", {"bash", "zsh", "--force", "--help"}},
       {"completions", {"bash", "zsh", "--help"}},
+      {"ssh-config", {"--install", "--uninstall", "--help"}},
+      {"proxy", {"--via-host", "--help"}},
   };
   return table;
 }

@@ -93,5 +93,9 @@ std::vector<std::string> order_addresses(std::vector<std::string> addresses);
 // that still acts on a terminal or on reading order (C1 controls, bidi overrides, U+2028/9)
 // becomes \uXXXX.
 std::string printable(std::string_view bytes);
+// Whether NAME is an mDNS name: `X.local`, any case, a final dot allowed.
+bool is_local_name(std::string_view name);
+// NAME without its `.local` (and final dot): "Web.local." -> "Web"; other names as they are.
+std::string without_local(std::string_view name);
 
 }  // namespace lxhost

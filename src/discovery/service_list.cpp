@@ -158,6 +158,20 @@ std::vector<std::string> split_txt_record(std::string_view wire) {
   return strings;
 }
 
+bool is_local_name(std::string_view name) {
+  if (name.ends_with('.')) name.remove_suffix(1);
+  if (name.size() < 7) return false;
+  std::string tail(name.substr(name.size() - 6));
+  for (char& c : tail) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return tail == ".local";
+}
+
+std::string without_local(std::string_view name) {
+  if (!is_local_name(name)) return std::string(name);
+  if (name.ends_with('.')) name.remove_suffix(1);
+  return std::string(name.substr(0, name.size() - 6));
+}
+
 std::string printable(std::string_view bytes) {
   std::string out;
   out.reserve(bytes.size());

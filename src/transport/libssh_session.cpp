@@ -22,14 +22,6 @@
 namespace lxhost {
 namespace {
 
-bool is_local_name(std::string_view name) {
-  if (name.ends_with('.')) name.remove_suffix(1);
-  if (name.size() < 7) return false;
-  std::string tail(name.substr(name.size() - 6));
-  for (char& c : tail) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return tail == ".local";
-}
-
 void write_tty(int fd, std::string_view text) {
   while (!text.empty()) {
     const ssize_t n = ::write(fd, text.data(), text.size());

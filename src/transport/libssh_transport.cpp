@@ -56,6 +56,62 @@ class EventFds {
   std::vector<int> fds_;
 };
 
+// Copies stdin into a channel as fast as the channel's window allows, then passes EOF on. stdin is
+// watched by the event loop only while the window is open, so a remote side that does not read
+// never makes lxhost block in a write.
+class StdinPump {
+ public:
+  StdinPump(EventFds& fds, ssh_channel channel, const SshSession& ssh) : fds_(fds), channel_(channel), ssh_(ssh) {
+    if (::fcntl(STDIN_FILENO, F_GETFD) == -1) finish();  // no stdin at all: EOF at once
+    else watch(true);
+  }
+  ~StdinPump() { watch(false); }
+  StdinPump(const StdinPump&) = delete;
+  StdinPump& operator=(const StdinPump&) = delete;
+
+  // After each ssh_event_dopoll.
+  void step() {
+    if (ready_) {
+      ready_ = 0;
+      const uint32_t window = ssh_channel_window_size(channel_);
+      if (window == 0) {
+        watch(false);  // resumed below once the remote side reads again
+      } else {
+        const ssize_t n = ::read(STDIN_FILENO, buffer_.data(), std::min<size_t>(buffer_.size(), window));
+        if (n > 0) {
+          if (ssh_channel_write(channel_, buffer_.data(), static_cast<uint32_t>(n)) == SSH_ERROR)
+            ssh_.lost("while sending input");
+        } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+          finish();
+        }
+      }
+    }
+    if (open_ && !watched_ && ssh_channel_window_size(channel_) > 0) watch(true);
+  }
+  bool open() const { return open_; }
+
+ private:
+  void watch(bool on) {
+    if (on == watched_) return;
+    if (on) fds_.add(STDIN_FILENO, &ready_);
+    else fds_.remove(STDIN_FILENO);
+    watched_ = on;
+  }
+  void finish() {
+    watch(false);
+    open_ = false;
+    ssh_channel_send_eof(channel_);
+  }
+
+  EventFds& fds_;
+  ssh_channel channel_;
+  const SshSession& ssh_;
+  int ready_ = 0;
+  bool open_ = true;
+  bool watched_ = false;
+  std::vector<char> buffer_ = std::vector<char>(64 * 1024);
+};
+
 bool write_all(int fd, std::string_view bytes) {
   while (!bytes.empty()) {
     const ssize_t n = ::write(fd, bytes.data(), bytes.size());
@@ -92,6 +148,7 @@ struct ChannelState {
   OutputSink* sink = nullptr;
   std::optional<int> exit_status;
   std::optional<std::string> exit_signal;
+  bool eof = false;  // the remote side sent EOF
   bool closed = false;
   bool local_output_gone = false;
   ssh_channel_callbacks_struct callbacks{};
@@ -109,6 +166,8 @@ int on_channel_data(ssh_session, ssh_channel, void* data, uint32_t len, int is_s
 
 void on_channel_close(ssh_session, ssh_channel, void* userdata) { static_cast<ChannelState*>(userdata)->closed = true; }
 
+void on_channel_eof(ssh_session, ssh_channel, void* userdata) { static_cast<ChannelState*>(userdata)->eof = true; }
+
 void on_exit_status(ssh_session, ssh_channel, int status, void* userdata) {
   static_cast<ChannelState*>(userdata)->exit_status = status;
 }
@@ -122,6 +181,7 @@ void install_callbacks(ssh_channel channel, ChannelState& state) {
   state.callbacks.userdata = &state;
   state.callbacks.channel_data_function = on_channel_data;
   state.callbacks.channel_close_function = on_channel_close;
+  state.callbacks.channel_eof_function = on_channel_eof;
   state.callbacks.channel_exit_status_function = on_exit_status;
   state.callbacks.channel_exit_signal_function = on_exit_signal;
   ssh_callbacks_init(&state.callbacks);
@@ -147,6 +207,7 @@ class LibsshTransport : public Transport {
 
   int run(const RemoteCommand& command, OutputSink& sink) override;
   Captured capture(const std::string& line) override;
+  int forward(const std::string& address, int port) override;
 
  private:
   // Connects on first use.
@@ -203,19 +264,10 @@ int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
 
   EventPtr event(ssh_event_new());
   if (!event || ssh_event_add_session(event.get(), s) != SSH_OK) ssh.lost("while waiting");
-  int stdin_ready = 0, signal_ready = 0;
-  bool stdin_open = ::fcntl(STDIN_FILENO, F_GETFD) != -1;
-  bool stdin_watched = false;
+  int signal_ready = 0;
   EventFds fds(event.get());
-  auto watch_stdin = [&](bool on) {
-    if (on == stdin_watched) return;
-    if (on) fds.add(STDIN_FILENO, &stdin_ready);
-    else fds.remove(STDIN_FILENO);
-    stdin_watched = on;
-  };
   fds.add(signals.fd(), &signal_ready);
-  if (stdin_open) watch_stdin(true);
-  else ssh_channel_send_eof(channel.get());
+  StdinPump input(fds, channel.get(), ssh);
 
   std::optional<int> interrupted;
   std::optional<Clock::time_point> deadline;
@@ -223,7 +275,6 @@ int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
   StringSink side_sink;
   side_state.sink = &side_sink;
   ChannelPtr side_channel;
-  std::vector<char> buffer(64 * 1024);
 
   // After an interrupt, also wait (within the grace period) for the side command to finish.
   auto done = [&] {
@@ -265,27 +316,8 @@ int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
       }
     }
 
-    if (stdin_ready) {
-      stdin_ready = 0;
-      const uint32_t window = ssh_channel_window_size(channel.get());
-      if (window == 0) {
-        watch_stdin(false);  // resumed below once the remote side reads again
-      } else {
-        const size_t want = std::min<size_t>(buffer.size(), window);
-        const ssize_t n = ::read(STDIN_FILENO, buffer.data(), want);
-        if (n > 0) {
-          if (ssh_channel_write(channel.get(), buffer.data(), static_cast<uint32_t>(n)) == SSH_ERROR)
-            ssh.lost("while sending input");
-        } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-          watch_stdin(false);
-          stdin_open = false;
-          ssh_channel_send_eof(channel.get());
-        }
-      }
-    }
-    if (stdin_open && !stdin_watched && ssh_channel_window_size(channel.get()) > 0) watch_stdin(true);
+    input.step();
   }
-  watch_stdin(false);
   log_.debug("command ended after {} ms", elapsed_ms(started));
 
   if (interrupted) return 128 + *interrupted;
@@ -308,6 +340,37 @@ Captured LibsshTransport::capture(const std::string& line) {
     if ((rc == SSH_ERROR && errno != EINTR) || !ssh_is_connected(s)) ssh.lost("while the command ran");
   }
   return Captured{exit_code_of(state, ssh.display()), std::move(sink.out_), std::move(sink.err_)};
+}
+
+int LibsshTransport::forward(const std::string& address, int port) {
+  SshSession& ssh = session();
+  ssh_session s = ssh.get();
+  LocalOutput local;
+  ChannelState state;
+  state.sink = &local;
+  ChannelPtr channel(ssh_channel_new(s));
+  if (!channel) ssh.lost("while opening a channel");
+  // Callbacks first: the far end (an sshd's banner) may speak as soon as the channel is open.
+  install_callbacks(channel.get(), state);
+  if (ssh_channel_open_forward(channel.get(), address.c_str(), port, "127.0.0.1", 0) != SSH_OK)
+    throw ConnectError(fmt::format("{} cannot open a connection to {} port {}: {}", ssh.display(), address, port,
+                                   ssh_get_error(s)));
+
+  EventPtr event(ssh_event_new());
+  if (!event || ssh_event_add_session(event.get(), s) != SSH_OK) ssh.lost("while waiting");
+  EventFds fds(event.get());
+  StdinPump input(fds, channel.get(), ssh);
+  bool stdout_open = true;
+  while (!state.closed && !state.local_output_gone && (stdout_open || input.open())) {
+    const int rc = ssh_event_dopoll(event.get(), -1);
+    if ((rc == SSH_ERROR && errno != EINTR) || !ssh_is_connected(s)) ssh.lost("while forwarding");
+    if (state.eof && stdout_open) {
+      ::close(STDOUT_FILENO);  // the reader (ssh) sees the remote side's EOF
+      stdout_open = false;
+    }
+    input.step();
+  }
+  return 0;
 }
 
 }  // namespace

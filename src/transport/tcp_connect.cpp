@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <vector>
 #include <fmt/format.h>
 
 #include "errors.hpp"
@@ -87,6 +88,44 @@ int connect_first(const std::vector<std::string>& addresses, unsigned port, std:
   }
   throw ConnectError(fmt::format("cannot connect to {} port {} ({})", name, port, tried),
                      "check that the host is up and sshd listens on that port (lxhost -v shows more)");
+}
+
+void join_stdio(int fd) {
+  bool in_open = true, out_open = true;
+  std::vector<char> buffer(64 * 1024);
+  auto copy = [&](int from, int to) {  // false at EOF or error
+    const ssize_t n = ::read(from, buffer.data(), buffer.size());
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
+    if (n <= 0) return false;
+    for (ssize_t done = 0; done < n;) {
+      const char* from_here = buffer.data() + done;
+      const auto left = static_cast<size_t>(n - done);
+      // To the socket without SIGPIPE: a peer that is gone ends the loop, not the process.
+      const ssize_t w = to == fd ? ::send(to, from_here, left, MSG_NOSIGNAL) : ::write(to, from_here, left);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) return false;
+      done += w;
+    }
+    return true;
+  };
+  while (in_open || out_open) {
+    pollfd fds[2] = {{STDIN_FILENO, static_cast<short>(in_open ? POLLIN : 0), 0},
+                     {fd, static_cast<short>(out_open ? POLLIN : 0), 0}};
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (in_open && (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) && !copy(STDIN_FILENO, fd)) {
+      ::shutdown(fd, SHUT_WR);
+      in_open = false;
+    }
+    if (out_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) && !copy(fd, STDOUT_FILENO)) {
+      ::close(STDOUT_FILENO);
+      out_open = false;
+      if (in_open) break;  // the far end is gone: what stdin still holds has nowhere to go
+    }
+  }
+  ::close(fd);
 }
 
 std::vector<std::string> system_addresses(const std::string& name) {

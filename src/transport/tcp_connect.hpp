@@ -13,6 +13,11 @@ namespace lxhost {
 int connect_first(const std::vector<std::string>& addresses, unsigned port, std::chrono::milliseconds timeout,
                   const std::string& name);
 
+// Joins stdin and stdout to a connected socket until both directions reached EOF (stdin's EOF
+// becomes shutdown(SHUT_WR); the socket's EOF closes stdout and ends it, as a peer that closed
+// can take no more) or the socket fails. Closes `fd`.
+void join_stdio(int fd);
+
 // The system resolver's addresses for `name` (getaddrinfo), IPv4 first; empty when none.
 std::vector<std::string> system_addresses(const std::string& name);
 

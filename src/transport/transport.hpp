@@ -54,6 +54,10 @@ class Transport {
   virtual int run(const RemoteCommand& command, OutputSink& sink) = 0;
   // Runs `line` with no input and returns its output.
   virtual Captured capture(const std::string& line) = 0;
+  // Joins stdin and stdout to ADDRESS:PORT as the container host reaches it (a direct-tcpip
+  // channel), passing EOF on in both directions, until both are done or either side closes.
+  // Returns 0. Throws ConnectError when the host cannot open the connection.
+  virtual int forward(const std::string& address, int port) = 0;
 };
 
 // Resolves a `.local` name by mDNS for a connection: addresses, IPv4 first; empty when nothing

@@ -1,0 +1,90 @@
+// `proxy HOST PORT`: OpenSSH's ProxyCommand for `*.local` names. Directly when the name resolves
+// (mDNS, then the system) and the port answers within a short bound; otherwise through the
+// container host: LXC says the container's address, and a direct-tcpip channel on the host's SSH
+// session reaches it. Errors on stderr only (stdout is ssh's connection), exit 255.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "commands/args.hpp"
+#include "commands/commands.hpp"
+#include "commands/remote_run.hpp"
+#include "discovery/discovery.hpp"
+#include "lxc_output.hpp"
+#include "transport/tcp_connect.hpp"
+
+namespace lxhost {
+namespace {
+
+// How long a direct connection may take before the container host is asked instead.
+constexpr auto kDirectBound = std::chrono::milliseconds(1000);
+
+// The addresses to try directly. A `.local` name is asked of mDNS only: the system resolver would
+// ask mDNS again (nss-mdns) and stall ~5 s on a name nobody announces; it is the fallback only
+// when there is no mDNS daemon to ask. Any other name goes to the system resolver.
+std::vector<std::string> direct_addresses(Context& ctx, const std::string& host) {
+  if (!is_local_name(host)) return system_addresses(host);
+  try {
+    const auto bound = std::chrono::milliseconds(ctx.config().discovery.resolve_timeout_ms.value);
+    return ctx.discovery().resolve(host, IpFamily::any, bound);
+  } catch (const MdnsUnavailable& e) {
+    ctx.log().warn("{}; asking the system resolver for {}", e.what(), host);
+    return system_addresses(host);
+  }
+}
+
+int proxy(Context& ctx, const std::string& host, int port, bool via_host) {
+  if (!via_host) {
+    if (const auto addresses = direct_addresses(ctx, host); !addresses.empty()) {
+      try {
+        const int fd = connect_first(addresses, static_cast<unsigned>(port), kDirectBound, host);
+        ctx.log().debug("proxy: {} port {} directly", host, port);
+        join_stdio(fd);
+        return 0;
+      } catch (const ConnectError& e) {
+        ctx.log().debug("proxy: not directly: {}", e.what());
+      }
+    }
+  }
+  const std::string name = without_local(host);  // LXC names the container, mDNS its host
+  const std::vector<std::string> argv = {"lxc-info", "-n", name, "-i", "-H"};
+  std::string info;
+  try {
+    info = capture_remote(ctx, tool_line(argv, ctx.remote_context()), "lxc-info");
+  } catch (const Failure& e) {  // e.g. "lxc-info on ... failed (exit 1): nosuch doesn't exist"
+    throw ConnectError(fmt::format("proxy: {} is not reachable directly, and {}", host, e.what()), e.hint());
+  }
+  const std::vector<std::string> ips = order_addresses(parse_lxc_info_ips(info));
+  if (ips.empty())
+    throw ConnectError(fmt::format("proxy: {} is not reachable directly, and container '{}' on {} has no address "
+                                   "(is it running?)",
+                                   host, name, ctx.host().name));
+  ctx.log().debug("proxy: {} port {} through {} ({})", host, port, ctx.host().name, ips.front());
+  return ctx.transport().forward(ips.front(), port);
+}
+
+}  // namespace
+
+int run_proxy(Context& ctx, std::span<const std::string> args) {
+  CLI::App app{"Join stdin and stdout to HOST:PORT, for ssh's ProxyCommand: directly when HOST answers,\n"
+               "else through the container host (LXC's address of the container named HOST without .local).",
+               "lxhost proxy"};
+  std::string host;
+  int port = 22;
+  bool via_host = false;
+  app.add_option("HOST", host, "e.g. web.local (ssh's %h)")->required();
+  app.add_option("PORT", port, "ssh's %p")->required()->check(CLI::Range(1, 65535));
+  app.add_flag("--via-host", via_host, "always through the container host");
+  if (!parse_args(app, args)) return 0;
+  try {
+    return proxy(ctx, host, port, via_host);
+  } catch (const UsageError&) {
+    throw;
+  } catch (const Error& e) {
+    throw ConnectError(e.what(), e.hint());  // ssh learns only that the proxy failed: 255
+  }
+}
+
+}  // namespace lxhost

@@ -1,0 +1,40 @@
+// `ssh-config [--install | --uninstall]`: print, install or remove the ssh_config snippet that
+// makes `ssh foo.local` work (rendered from the config; see sshconfig.* and sshconfig_install.*).
+#include <fmt/format.h>
+
+#include "commands/args.hpp"
+#include "commands/commands.hpp"
+#include "self_path.hpp"
+#include "sshconfig.hpp"
+#include "sshconfig_install.hpp"
+
+namespace lxhost {
+
+int run_ssh_config(Context& ctx, std::span<const std::string> args) {
+  CLI::App app{"The ssh_config for `ssh foo.local`, from lxhost's config: print it, or install it as\n"
+               "~/.ssh/config.d/lxhost.conf with one Include line first in ~/.ssh/config (the original\n"
+               "is saved once as ~/.ssh/config.lxhost-backup; --uninstall gives its bytes back).",
+               "lxhost ssh-config"};
+  bool install = false, uninstall = false;
+  auto* install_flag = app.add_flag("--install", install, "write the snippet and the Include line");
+  app.add_flag("--uninstall", uninstall, "remove the Include line and the snippet")->excludes(install_flag);
+  if (!parse_args(app, args)) return 0;
+
+  const SshConfigFiles files = ssh_config_files(ctx.paths());
+  if (uninstall) {
+    for (const std::string& line : uninstall_ssh_config(files).done) fmt::print("{}\n", line);
+    return 0;
+  }
+  SshConfigRender how;
+  how.lxhost_path = self_executable().string();
+  if (ctx.config_path_required()) how.config_file = ctx.config_path();
+  const std::string snippet = render_ssh_config(ctx.config(), how);
+  if (!install) {
+    fmt::print("{}", snippet);
+    return 0;
+  }
+  for (const std::string& line : install_ssh_config(files, snippet).done) fmt::print("{}\n", line);
+  return 0;
+}
+
+}  // namespace lxhost
