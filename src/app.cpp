@@ -44,6 +44,8 @@ int dispatch(Context& ctx) {
   if (inv.verb == "shell-init") return run_shell_init(ctx, inv.args);
   if (inv.verb == "ssh-config") return run_ssh_config(ctx, inv.args);
   if (inv.verb == "proxy") return run_proxy(ctx, inv.args);
+  if (inv.verb == "mux") return run_mux(ctx, inv.args);
+  if (inv.verb == "__mux-master") return run_mux_master(ctx, inv.args);
   if (inv.verb == "completions") return run_completions(ctx, inv.args);
   if (inv.verb == "__complete") return run_complete(ctx, inv.args);
   if (inv.verb == "__refresh-cache") return run_refresh_cache(ctx, inv.args);

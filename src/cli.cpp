@@ -21,6 +21,7 @@ constexpr std::array kNativeCommands = {
     NativeCommand{"install-links", "install-links DIR", "make lxc-VERB links to lxhost in DIR"},
     NativeCommand{"ssh-config", "ssh-config [--install|--uninstall]", "the ssh_config that makes `ssh foo.local` work"},
     NativeCommand{"proxy", "proxy HOST PORT", "ssh's ProxyCommand: directly, or through the container host"},
+    NativeCommand{"mux", "mux status|stop [--all]", "the connection masters: list them, or stop this host's (or all)"},
     NativeCommand{"shell-init", "shell-init bash|zsh [--force]", "lxc-* functions and completion: eval \"$(lxhost shell-init zsh)\""},
     NativeCommand{"completions", "completions bash|zsh", "the completion script alone"},
     NativeCommand{"help", "help [VERB]", "this text, or what VERB does"},

@@ -47,6 +47,7 @@ const std::vector<NativeWords>& native_words() {
       {"completions", {"bash", "zsh", "--help"}},
       {"ssh-config", {"--install", "--uninstall", "--help"}},
       {"proxy", {"--via-host", "--help"}},
+      {"mux", {"status", "stop", "--all", "--help"}},
   };
   return table;
 }

@@ -45,6 +45,13 @@ struct ConnectError : Error {
       : Error(exit_code::connect, std::move(message), std::move(hint)) {}
 };
 
+// Authentication needs a terminal that this process does not have (a key's passphrase). Exit 255;
+// a mux master reports it so that the client can connect by itself, on its terminal.
+struct NeedsTerminal : ConnectError {
+  explicit NeedsTerminal(std::string message, std::string hint = {})
+      : ConnectError(std::move(message), std::move(hint)) {}
+};
+
 // Anything else that stops a command. Exit 1.
 struct Failure : Error {
   explicit Failure(std::string message, std::string hint = {})

@@ -80,7 +80,8 @@ std::string ephemeral_script(const EphemeralRun& run, const std::string& token, 
   attach_argv.insert(attach_argv.end(), run.command.begin(), run.command.end());
   const std::string stop = words_line(stop_argv, ctx) + " >/dev/null 2>&1";
   // The watchdog stops the copy when the SSH session goes away ($PPID is the sshd session process,
-  // which exits when the connection is lost); traps stop it on INT/TERM/HUP (a `signal` request).
+  // which exits when the connection is lost); traps stop it on INT/TERM/HUP (a `signal` request;
+  // a mux master sends HUP when the client of a running command goes away).
   // lxc-copy's "Created ..." line is not CMD's output; `-o /dev/null` makes it print its errors.
   // `exec 3<&0` keeps stdin for the background attach (POSIX gives background jobs /dev/null).
   return fmt::format(

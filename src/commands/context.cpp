@@ -9,6 +9,9 @@
 #include <fmt/format.h>
 
 #include "errors.hpp"
+#include "mux/client.hpp"
+#include "mux/socket.hpp"
+#include "self_path.hpp"
 
 namespace lxhost {
 namespace {
@@ -64,9 +67,39 @@ RemoteContext Context::remote_context() {
   return RemoteContext{selected.sudo.value, selected.lxcpath.value};
 }
 
+std::unique_ptr<Transport> Context::direct_transport() {
+  return make_libssh_transport(host(), paths_, log_, [this](std::string_view name) { return resolve_local(name); });
+}
+
+std::vector<std::string> Context::master_argv() const {
+  std::vector<std::string> argv = {self_executable().string()};
+  if (config_path_required()) argv.insert(argv.end(), {"-c", config_path()});
+  // What it says until it is ready reaches our stderr: as verbose as we are.
+  if (invocation_.options.verbosity < 0) argv.emplace_back("-q");
+  if (invocation_.options.verbosity > 0) argv.emplace_back("-v");
+  if (invocation_.options.host) argv.insert(argv.end(), {"-H", invocation_.options.host->value});
+  argv.emplace_back("__mux-master");
+  return argv;
+}
+
+std::uint32_t Context::mux_protocol() const {
+  const auto value = env_.get_nonempty("LXHOST_MUX_PROTOCOL");  // tests only: another version
+  return mux::protocol_version(value ? value->c_str() : nullptr);
+}
+
+std::string Context::mux_socket_path() {
+  return mux::socket_path(mux::private_dir(paths_), host(), config().source);
+}
+
 Transport& Context::transport() {
-  if (!transport_)
-    transport_ = make_libssh_transport(host(), paths_, log_, [this](std::string_view name) { return resolve_local(name); });
+  if (!transport_) {
+    if (config().mux.enabled.value) {
+      transport_ = mux::make_mux_transport(mux::ClientSetup{host(), paths_, log_, config().source, master_argv(),
+                                                            mux_protocol(), [this] { return direct_transport(); }});
+    } else {
+      transport_ = direct_transport();
+    }
+  }
   return *transport_;
 }
 

@@ -32,7 +32,14 @@ class Context {
   const Config& config();
   const HostConfig& host();
   RemoteContext remote_context();
+  // Through the host's mux master unless [mux] enabled is false (--no-mux, LXHOST_MUX=0).
   Transport& transport();
+  // A libssh connection of this invocation's own.
+  std::unique_ptr<Transport> direct_transport();
+  // How a client starts the master for this host; where that master listens.
+  std::vector<std::string> master_argv() const;
+  std::string mux_socket_path();
+  std::uint32_t mux_protocol() const;
   // The mDNS backend: $LXHOST_MDNS_BACKEND (avahi | dnssd), else the platform's default.
   Discovery& discovery();
   // Addresses of a `.local` name by mDNS, IPv4 first, within discovery.resolve_timeout_ms.

@@ -10,6 +10,10 @@
 #include <string_view>
 #include <vector>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -102,6 +106,7 @@ std::unique_ptr<SshSession> SshSession::open(const HostConfig& host, const Paths
   ssh_set_callbacks(session, &self->callbacks_);
   self->authenticate(host);
   log.debug("authenticated to {} after {} ms", self->display_, elapsed_ms(started));
+
   return self;
 }
 
@@ -187,7 +192,7 @@ void SshSession::authenticate(const HostConfig& host) {
   if (rc == SSH_AUTH_SUCCESS) return;
   if (rc == SSH_AUTH_ERROR) lost("while authenticating");
   if (passphrase_wanted_ && !is_terminal(STDIN_FILENO))
-    throw ConnectError(fmt::format("{}@{}: a key needs its passphrase and there is no terminal to ask on", user,
+    throw NeedsTerminal(fmt::format("{}@{}: a key needs its passphrase and there is no terminal to ask on", user,
                                    display_),
                        "add the key to your ssh-agent (ssh-add), or run lxhost on a terminal");
   const bool configured = host.identity_file.user_set() && !host.identity_file.value.empty();

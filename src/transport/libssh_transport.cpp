@@ -3,7 +3,10 @@
 #include <fcntl.h>
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +22,7 @@
 #include "errors.hpp"
 #include "signals.hpp"
 #include "terminal.hpp"
+#include "transport/libssh_channel.hpp"
 #include "transport/libssh_handles.hpp"
 #include "transport/libssh_session.hpp"
 #include "transport/transport.hpp"
@@ -143,51 +147,6 @@ class StringSink : public OutputSink {
   std::string out_, err_;
 };
 
-// Throws nothing: libssh calls these from C. They only record what happened.
-struct ChannelState {
-  OutputSink* sink = nullptr;
-  std::optional<int> exit_status;
-  std::optional<std::string> exit_signal;
-  bool eof = false;  // the remote side sent EOF
-  bool closed = false;
-  bool local_output_gone = false;
-  ssh_channel_callbacks_struct callbacks{};
-};
-
-int on_channel_data(ssh_session, ssh_channel, void* data, uint32_t len, int is_stderr, void* userdata) {
-  auto* state = static_cast<ChannelState*>(userdata);
-  const std::string_view bytes(static_cast<const char*>(data), len);
-  if (!state->local_output_gone) {
-    const bool ok = is_stderr ? state->sink->err(bytes) : state->sink->out(bytes);
-    if (!ok && !is_stderr) state->local_output_gone = true;
-  }
-  return static_cast<int>(len);
-}
-
-void on_channel_close(ssh_session, ssh_channel, void* userdata) { static_cast<ChannelState*>(userdata)->closed = true; }
-
-void on_channel_eof(ssh_session, ssh_channel, void* userdata) { static_cast<ChannelState*>(userdata)->eof = true; }
-
-void on_exit_status(ssh_session, ssh_channel, int status, void* userdata) {
-  static_cast<ChannelState*>(userdata)->exit_status = status;
-}
-
-void on_exit_signal(ssh_session, ssh_channel, const char* signal, int, const char*, const char*, void* userdata) {
-  static_cast<ChannelState*>(userdata)->exit_signal = signal ? signal : "";
-}
-
-void install_callbacks(ssh_channel channel, ChannelState& state) {
-  state.callbacks = {};
-  state.callbacks.userdata = &state;
-  state.callbacks.channel_data_function = on_channel_data;
-  state.callbacks.channel_close_function = on_channel_close;
-  state.callbacks.channel_eof_function = on_channel_eof;
-  state.callbacks.channel_exit_status_function = on_exit_status;
-  state.callbacks.channel_exit_signal_function = on_exit_signal;
-  ssh_callbacks_init(&state.callbacks);
-  ssh_set_channel_callbacks(channel, &state.callbacks);
-}
-
 WindowSize terminal_size() {
   if (auto size = window_size(STDOUT_FILENO)) return *size;
   return window_size(STDIN_FILENO).value_or(WindowSize{});
@@ -225,18 +184,11 @@ class LibsshTransport : public Transport {
 };
 
 ChannelPtr LibsshTransport::open_exec(const std::string& line, ChannelState& state, bool pty) {
-  SshSession& ssh = session();
-  ChannelPtr channel(ssh_channel_new(ssh.get()));
-  if (!channel || ssh_channel_open_session(channel.get()) != SSH_OK) ssh.lost("while opening a channel");
-  install_callbacks(channel.get(), state);
-  if (pty) {
-    const WindowSize size = terminal_size();
-    const char* term = std::getenv("TERM");
-    if (ssh_channel_request_pty_size(channel.get(), term && *term ? term : "xterm", size.cols, size.rows) != SSH_OK)
-      ssh.lost("while asking for a terminal");
-  }
-  if (ssh_channel_request_exec(channel.get(), line.c_str()) != SSH_OK) ssh.lost("while starting the command");
-  return channel;
+  if (!pty) return open_exec_channel(session(), line, state, nullptr);
+  const WindowSize size = terminal_size();
+  const char* term = std::getenv("TERM");
+  const PtyRequest request{term ? term : "", size.cols, size.rows};
+  return open_exec_channel(session(), line, state, &request);
 }
 
 // Exit code of a finished channel, per DESIGN.md.
@@ -287,6 +239,7 @@ int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
       if (left <= 0) break;
       timeout_ms = static_cast<int>(left);
     }
+    quick_ack(s);
     const int rc = ssh_event_dopoll(event.get(), timeout_ms);
     if ((rc == SSH_ERROR && errno != EINTR) || !ssh_is_connected(s)) ssh.lost("while the command ran");
 
@@ -336,6 +289,7 @@ Captured LibsshTransport::capture(const std::string& line) {
   EventPtr event(ssh_event_new());
   if (!event || ssh_event_add_session(event.get(), s) != SSH_OK) ssh.lost("while waiting");
   while (!state.closed) {
+    quick_ack(s);
     const int rc = ssh_event_dopoll(event.get(), -1);
     if ((rc == SSH_ERROR && errno != EINTR) || !ssh_is_connected(s)) ssh.lost("while the command ran");
   }
@@ -362,6 +316,7 @@ int LibsshTransport::forward(const std::string& address, int port) {
   StdinPump input(fds, channel.get(), ssh);
   bool stdout_open = true;
   while (!state.closed && !state.local_output_gone && (stdout_open || input.open())) {
+    quick_ack(s);
     const int rc = ssh_event_dopoll(event.get(), -1);
     if ((rc == SSH_ERROR && errno != EINTR) || !ssh_is_connected(s)) ssh.lost("while forwarding");
     if (state.eof && stdout_open) {
@@ -374,6 +329,89 @@ int LibsshTransport::forward(const std::string& address, int port) {
 }
 
 }  // namespace
+
+namespace {
+
+int on_channel_data(ssh_session, ssh_channel, void* data, uint32_t len, int is_stderr, void* userdata) {
+  auto* state = static_cast<ChannelState*>(userdata);
+  const std::string_view bytes(static_cast<const char*>(data), len);
+  if (!state->local_output_gone) {
+    const bool ok = is_stderr ? state->sink->err(bytes) : state->sink->out(bytes);
+    if (!ok && !is_stderr) state->local_output_gone = true;
+  }
+  return static_cast<int>(len);
+}
+
+void on_channel_close(ssh_session, ssh_channel, void* userdata) { static_cast<ChannelState*>(userdata)->closed = true; }
+
+void on_channel_eof(ssh_session, ssh_channel, void* userdata) { static_cast<ChannelState*>(userdata)->eof = true; }
+
+void on_exit_status(ssh_session, ssh_channel, int status, void* userdata) {
+  static_cast<ChannelState*>(userdata)->exit_status = status;
+}
+
+void on_exit_signal(ssh_session, ssh_channel, const char* signal, int, const char*, const char*, void* userdata) {
+  static_cast<ChannelState*>(userdata)->exit_signal = signal ? signal : "";
+}
+
+}  // namespace
+
+void install_callbacks(ssh_channel channel, ChannelState& state) {
+  state.callbacks = {};
+  state.callbacks.userdata = &state;
+  state.callbacks.channel_data_function = on_channel_data;
+  state.callbacks.channel_close_function = on_channel_close;
+  state.callbacks.channel_eof_function = on_channel_eof;
+  state.callbacks.channel_exit_status_function = on_exit_status;
+  state.callbacks.channel_exit_signal_function = on_exit_signal;
+  ssh_callbacks_init(&state.callbacks);
+  ssh_set_channel_callbacks(channel, &state.callbacks);
+}
+
+
+void quick_ack(ssh_session session) {
+#ifdef TCP_QUICKACK
+  if (const int fd = ssh_get_fd(session); fd >= 0) {
+    int on = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof(on));
+  }
+#else
+  (void)session;
+#endif
+}
+
+namespace {
+
+// Opens a session channel without waiting in a delayed ACK. After a login, sshd sends messages
+// that want no reply (hostkeys-00@openssh.com); our kernel delays their ACK (we just sent, so it
+// expects to answer with data), and Nagle in sshd holds the channel's confirmation until that ACK
+// comes: ~40 ms on every first command. Quick-ACK mode, set after our request went out, avoids it.
+bool open_session_quickly(ssh_session session, ssh_channel channel) {
+  const int fd = ssh_get_fd(session);
+  ssh_set_blocking(session, 0);
+  int rc = ssh_channel_open_session(channel);
+  for (int rounds = 0; rc == SSH_AGAIN && rounds < 100000; ++rounds) {
+    quick_ack(session);
+    pollfd p{fd, POLLIN, 0};
+    ::poll(&p, 1, 50);
+    rc = ssh_channel_open_session(channel);
+  }
+  ssh_set_blocking(session, 1);
+  return rc == SSH_OK;
+}
+
+}  // namespace
+
+ChannelPtr open_exec_channel(SshSession& ssh, const std::string& line, ChannelState& state, const PtyRequest* pty) {
+  ChannelPtr channel(ssh_channel_new(ssh.get()));
+  if (!channel || !open_session_quickly(ssh.get(), channel.get())) ssh.lost("while opening a channel");
+  install_callbacks(channel.get(), state);
+  if (pty && ssh_channel_request_pty_size(channel.get(), pty->term.empty() ? "xterm" : pty->term.c_str(), pty->cols,
+                                          pty->rows) != SSH_OK)
+    ssh.lost("while asking for a terminal");
+  if (ssh_channel_request_exec(channel.get(), line.c_str()) != SSH_OK) ssh.lost("while starting the command");
+  return channel;
+}
 
 bool LocalOutput::out(std::string_view bytes) { return write_all(STDOUT_FILENO, bytes); }
 bool LocalOutput::err(std::string_view bytes) { return write_all(STDERR_FILENO, bytes); }

@@ -1,0 +1,381 @@
+#include "mux/client.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "discovery/discovery.hpp"
+#include "errors.hpp"
+#include "mux/master.hpp"
+#include "mux/protocol.hpp"
+#include "mux/socket.hpp"
+#include "signals.hpp"
+#include "spawn.hpp"
+#include "terminal.hpp"
+
+namespace lxhost::mux {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// As the direct transport: how long an interrupted command may take to end.
+constexpr auto kInterruptGrace = std::chrono::seconds(3);
+// How long a master may take to answer hello before it counts as hung.
+constexpr auto kHelloBound = std::chrono::seconds(2);
+
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  ~Fd() { reset(); }
+  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  Fd& operator=(Fd&& other) noexcept {
+    if (this != &other) {
+      reset();
+      fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+  }
+  int get() const { return fd_; }
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_;
+};
+
+class StringSink : public OutputSink {
+ public:
+  bool out(std::string_view bytes) override {
+    out_.append(bytes);
+    return true;
+  }
+  bool err(std::string_view bytes) override {
+    err_.append(bytes);
+    return true;
+  }
+  std::string out_, err_;
+};
+
+WindowSize terminal_size() {
+  if (auto size = window_size(STDOUT_FILENO)) return *size;
+  return window_size(STDIN_FILENO).value_or(WindowSize{});
+}
+
+std::uint16_t clamp16(int v) { return static_cast<std::uint16_t>(std::clamp(v, 1, 65535)); }
+
+class MuxTransport : public Transport {
+ public:
+  explicit MuxTransport(ClientSetup setup) : setup_(std::move(setup)) {}
+
+  int run(const RemoteCommand& command, OutputSink& sink) override {
+    Fd fd = connect();
+    if (fd.get() < 0) return direct().run(command, sink);
+    return relay(fd.get(), command, sink, true);
+  }
+
+  Captured capture(const std::string& line) override {
+    Fd fd = connect();
+    if (fd.get() < 0) return direct().capture(line);
+    StringSink sink;
+    RemoteCommand command;
+    command.line = line;
+    const int code = relay(fd.get(), command, sink, false);
+    return Captured{code, std::move(sink.out_), std::move(sink.err_)};
+  }
+
+  // A direct-tcpip channel joined to stdio is not relayed yet: proxy connects by itself.
+  int forward(const std::string& address, int port) override { return direct().forward(address, port); }
+
+ private:
+  Transport& direct() {
+    if (!direct_) direct_ = setup_.direct();
+    return *direct_;
+  }
+  Fd connect();
+  std::optional<Fd> greet(const std::string& path);
+  bool start_master(const std::string& path);
+  int relay(int fd, const RemoteCommand& command, OutputSink& sink, bool with_stdin);
+
+  ClientSetup setup_;
+  std::unique_ptr<Transport> direct_;
+  bool bypass_ = false;  // the mux cannot be used in this invocation
+};
+
+// A connection to a master of our version at `path`; nullopt when there is none (nothing
+// listens, or what listens is hung or of another version: then it is told to stop).
+std::optional<Fd> MuxTransport::greet(const std::string& path) {
+  Fd fd(connect_socket(path));
+  if (fd.get() < 0) return std::nullopt;
+  if (!peer_is_this_user(fd.get()))
+    throw ConnectError(fmt::format("{}: the mux socket is served by another user", path),
+                       "remove it, or run with --no-mux");
+  Decoder decoder;
+  try {
+    send_all(fd.get(), encode_hello_request(setup_.version));
+    const auto reply = read_frame(fd.get(), decoder, Clock::now() + kHelloBound);
+    if (!reply) {
+      setup_.log.debug("mux: the master at {} did not answer; starting another", path);
+      ::unlink(path.c_str());
+      return std::nullopt;
+    }
+    const Hello hello = decode_hello(*reply, true);
+    if (hello.version == setup_.version) return fd;
+    setup_.log.debug("mux: the master at {} (pid {}) speaks version {}, not {}: replacing it", path, hello.pid,
+                     hello.version, setup_.version);
+    send_all(fd.get(), encode(Type::stop));
+    try {
+      read_frame(fd.get(), decoder, Clock::now() + kHelloBound);
+    } catch (const ConnectError&) {
+      // it went away at once: as good as `stopped`
+    }
+  } catch (const ConnectError& e) {
+    setup_.log.debug("mux: {}", e.what());
+  }
+  ::unlink(path.c_str());  // a master unlinks its own socket when it stops; this covers a hung one
+  return std::nullopt;
+}
+
+Fd MuxTransport::connect() {
+  if (bypass_) return Fd();
+  std::string path;
+  try {
+    path = socket_path(private_dir(setup_.paths), setup_.host, setup_.config_source);
+  } catch (const Failure& e) {
+    setup_.log.warn("mux: {}; connecting without it", e.what());
+    bypass_ = true;
+    return Fd();
+  }
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (auto fd = greet(path)) return std::move(*fd);
+    if (!start_master(path)) {
+      bypass_ = true;
+      return Fd();
+    }
+  }
+  setup_.log.warn("mux: the master for {} does not answer at {}; connecting without it", setup_.host.name, path);
+  bypass_ = true;
+  return Fd();
+}
+
+// Starts a master for `path` unless another invocation did meanwhile (a lock decides). Returns
+// false when the master needs a terminal to log in (this invocation then connects by itself);
+// throws the master's own error (connect, host key, config) otherwise.
+bool MuxTransport::start_master(const std::string& path) {
+  const auto bound = std::chrono::milliseconds(setup_.host.connect_timeout_ms.value) + std::chrono::seconds(5);
+  const auto deadline = Clock::now() + bound;
+  Fd lock(::open((path + ".lock").c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600));
+  if (lock.get() < 0) throw Failure(fmt::format("{}.lock: {}", path, std::strerror(errno)));
+  while (::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (Clock::now() >= deadline) return true;  // the other starter is slow: greet decides next
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // Another invocation may have started one while we waited for the lock.
+  if (Fd probe(connect_socket(path)); probe.get() >= 0) return true;
+
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw Failure(fmt::format("pipe: {}", std::strerror(errno)));
+  Fd read_end(pipe_fds[0]);
+  const pid_t pid = spawn_detached(setup_.master_argv, pipe_fds[1]);
+  ::close(pipe_fds[1]);
+  if (pid < 0) {
+    setup_.log.warn("mux: cannot start {}; connecting without it", setup_.master_argv.front());
+    return false;
+  }
+  setup_.log.debug("mux: started a master for {} (pid {})", setup_.host.name, pid);
+
+  // Its stderr, up to the ready line: its warnings, or why it could not connect.
+  std::string text;
+  char buffer[4096];
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    pollfd p{read_end.get(), POLLIN, 0};
+    const int ready = left > 0 ? ::poll(&p, 1, static_cast<int>(left)) : 0;
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) {
+      ::kill(pid, SIGTERM);
+      throw ConnectError(fmt::format("the mux master for {} did not connect within {} ms", setup_.host.name,
+                                     std::chrono::duration_cast<std::chrono::milliseconds>(bound).count()),
+                         "run with --no-mux to see what a direct connection says");
+    }
+    const ssize_t n = ::read(read_end.get(), buffer, sizeof(buffer));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buffer, static_cast<size_t>(n));
+    if (text.find(std::string(kReadyLine) + "\n") != std::string::npos) break;
+  }
+  const std::size_t ready_at = text.find(std::string(kReadyLine) + "\n");
+  const std::string before = text.substr(0, ready_at);
+  if (ready_at != std::string::npos) {
+    if (!before.empty()) fmt::print(stderr, "{}", before);  // its warnings are ours
+    return true;
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : exit_code::connect;
+  if (code == kExitNeedsTerminal) {
+    setup_.log.debug("mux: the master needs a terminal to log in; connecting without it");
+    return false;
+  }
+  // Its error becomes ours: the same message and exit code as without the mux.
+  std::string message, hint, other;
+  std::size_t start = 0;
+  while (start < before.size()) {
+    std::size_t end = before.find('\n', start);
+    if (end == std::string::npos) end = before.size();
+    const std::string line = before.substr(start, end - start);
+    if (line.starts_with("lxhost: error: ")) message = line.substr(15);
+    else if (line.starts_with("lxhost: hint: ")) hint = line.substr(14);
+    else other += line + "\n";
+    start = end + 1;
+  }
+  if (!other.empty()) fmt::print(stderr, "{}", other);
+  if (message.empty()) message = fmt::format("the mux master for {} ended with exit code {}", setup_.host.name, code);
+  throw Error(code == 0 ? exit_code::connect : code, message, hint);
+}
+
+int MuxTransport::relay(int fd, const RemoteCommand& command, OutputSink& sink, bool with_stdin) {
+  std::optional<SignalWatch> signals;
+  if (with_stdin) signals.emplace(std::initializer_list<int>{SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH});
+  std::optional<RawMode> raw;
+  if (command.pty && is_terminal(STDIN_FILENO)) raw.emplace(STDIN_FILENO);
+
+  RunRequest run;
+  run.line = command.line;
+  run.pty = command.pty;
+  if (command.pty) {
+    const char* term = std::getenv("TERM");
+    run.term = term ? term : "";
+    const WindowSize size = terminal_size();
+    run.cols = clamp16(size.cols);
+    run.rows = clamp16(size.rows);
+  }
+  std::string out = encode(run);
+  bool stdin_open = with_stdin && ::fcntl(STDIN_FILENO, F_GETFD) != -1;
+  if (!stdin_open) out += encode(Type::in_eof);
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+
+  Decoder decoder;
+  std::optional<int> interrupted;
+  std::optional<Clock::time_point> deadline;
+  std::vector<char> buffer(64 * 1024);
+  for (;;) {
+    pollfd fds[3] = {{fd, static_cast<short>(POLLIN | (out.empty() ? 0 : POLLOUT)), 0},
+                     {stdin_open && out.size() < 256 * 1024 ? STDIN_FILENO : -1, POLLIN, 0},
+                     {signals ? signals->fd() : -1, POLLIN, 0}};
+    int timeout = -1;
+    if (deadline) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
+      if (left <= 0) return 128 + *interrupted;
+      timeout = static_cast<int>(left);
+    }
+    if (::poll(fds, 3, timeout) < 0 && errno != EINTR)
+      throw ConnectError(fmt::format("mux: poll: {}", std::strerror(errno)));
+
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+      if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
+        throw ConnectError(fmt::format("the mux master for {} went away during the command", setup_.host.name),
+                           "the next command starts a new one; `lxhost mux status` shows the masters");
+      if (n > 0) decoder.feed(std::string_view(buffer.data(), static_cast<size_t>(n)));
+      while (auto frame = decoder.next()) {
+        switch (frame->type) {
+          case Type::out:
+            if (!sink.out(frame->payload)) return 128 + SIGPIPE;  // closing the socket ends the command
+            break;
+          case Type::err:
+            sink.err(frame->payload);
+            break;
+          case Type::exit: {
+            const ExitReport report = decode_exit(*frame);
+            if (interrupted) return 128 + *interrupted;
+            switch (report.kind) {
+              case ExitReport::Kind::status:
+                return static_cast<int>(report.status);
+              case ExitReport::Kind::signal:
+                if (auto number = signal_number(report.text)) return 128 + *number;
+                throw ConnectError(fmt::format("the command on {} died of an unknown signal '{}'", setup_.host.name,
+                                               printable(report.text)));
+              case ExitReport::Kind::error:
+                throw ConnectError(report.text);
+            }
+            break;
+          }
+          default:
+            throw ProtocolError(fmt::format("mux: unexpected frame '{}' from the master", static_cast<char>(frame->type)));
+        }
+      }
+    }
+    if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+      const ssize_t n = ::read(STDIN_FILENO, buffer.data(), buffer.size());
+      if (n > 0) {
+        out += encode(Type::in, std::string_view(buffer.data(), static_cast<size_t>(n)));
+      } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+        out += encode(Type::in_eof);
+        stdin_open = false;
+      }
+    }
+    if (signals && (fds[2].revents & POLLIN)) {
+      for (int signo : signals->take()) {
+        if (signo == SIGWINCH) {
+          if (command.pty) {
+            const WindowSize size = terminal_size();
+            out += encode(WindowChange{clamp16(size.cols), clamp16(size.rows)});
+          }
+          continue;
+        }
+        if (interrupted) {  // a second Ctrl-C: stop waiting for the remote side
+          deadline = Clock::now();
+          continue;
+        }
+        interrupted = signo;
+        deadline = Clock::now() + kInterruptGrace;
+        const std::string name(signal_name(signo).value_or("INT"));
+        SignalRequest request{name, ""};
+        if (!command.pty && command.on_interrupt) request.side_line = command.on_interrupt(name);
+        out += encode(request);
+      }
+    }
+    while (!out.empty()) {
+      const ssize_t n = ::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN) break;
+        throw ConnectError(fmt::format("the mux master for {} went away during the command", setup_.host.name));
+      }
+      out.erase(0, static_cast<size_t>(n));
+    }
+  }
+}
+
+}  // namespace
+
+std::uint32_t protocol_version(const char* env_value) {
+  if (env_value && *env_value) {
+    char* end = nullptr;
+    const unsigned long v = std::strtoul(env_value, &end, 10);
+    if (end && *end == '\0') return static_cast<std::uint32_t>(v);
+  }
+  return kProtocolVersion;
+}
+
+std::unique_ptr<Transport> make_mux_transport(ClientSetup setup) {
+  return std::make_unique<MuxTransport>(std::move(setup));
+}
+
+}  // namespace lxhost::mux

@@ -1,0 +1,33 @@
+// The mux client: a Transport that runs commands through the host's master (starting one when
+// there is none), and connects by itself when the master cannot be used.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "log.hpp"
+#include "paths.hpp"
+#include "transport/transport.hpp"
+
+namespace lxhost::mux {
+
+struct ClientSetup {
+  HostConfig host;
+  Paths paths;
+  const Log& log;
+  std::string config_source;               // the config file in use ("" for built-in defaults)
+  std::vector<std::string> master_argv;    // lxhost [-c FILE] [-H HOST] __mux-master
+  std::uint32_t version;
+  std::function<std::unique_ptr<Transport>()> direct;  // without the mux
+};
+
+std::unique_ptr<Transport> make_mux_transport(ClientSetup setup);
+
+// LXHOST_MUX_PROTOCOL (tests only: a master of another version) or kProtocolVersion.
+std::uint32_t protocol_version(const char* env_value);
+
+}  // namespace lxhost::mux

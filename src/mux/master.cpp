@@ -1,0 +1,461 @@
+// The mux master: one authenticated libssh session to one host, serving lxhost invocations over a
+// Unix socket. One thread, one ssh_event loop over the session, the listening socket and every
+// client's socket; each client's command is an exec channel on the shared session, its output
+// relayed as frames in the order libssh delivers it.
+#include "mux/master.hpp"
+
+#include <fcntl.h>
+#include <libssh/libssh.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <list>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "errors.hpp"
+#include "mux/protocol.hpp"
+#include "mux/socket.hpp"
+#include "signals.hpp"
+#include "transport/libssh_channel.hpp"
+#include "transport/libssh_handles.hpp"
+#include "transport/libssh_session.hpp"
+
+namespace lxhost::mux {
+namespace {
+
+// sshd's MaxSessions is 10 by default: at most that many session channels on one connection.
+// Commands take at most kMaxCommands; the rest is for the interrupt side channels.
+constexpr unsigned kMaxChannels = 10;
+constexpr unsigned kMaxCommands = 8;
+// A client's stdin waiting for the channel's window: above this, its socket is not read.
+constexpr std::size_t kMaxPendingInput = 1024 * 1024;
+constexpr auto kKeepaliveEvery = std::chrono::seconds(15);
+
+int on_fd_ready(socket_t, int revents, void* userdata) {
+  *static_cast<int*>(userdata) |= revents;
+  return 0;
+}
+
+struct Client;
+
+// A command's output, as frames to its client.
+class FrameSink : public OutputSink {
+ public:
+  explicit FrameSink(std::string& out) : out_(out) {}
+  bool out(std::string_view bytes) override {
+    out_ += encode(Type::out, bytes);
+    return true;
+  }
+  bool err(std::string_view bytes) override {
+    out_ += encode(Type::err, bytes);
+    return true;
+  }
+
+ private:
+  std::string& out_;
+};
+
+class DiscardSink : public OutputSink {
+ public:
+  bool out(std::string_view) override { return true; }
+  bool err(std::string_view) override { return true; }
+};
+
+struct Client {
+  explicit Client(int socket) : fd(socket), sink(out) {}
+  ~Client() {
+    side.reset();
+    channel.reset();
+    if (fd >= 0) ::close(fd);
+  }
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  int fd;
+  int revents = 0;
+  short watched = 0;  // the events registered with the loop
+  Decoder in;
+  std::string out;  // frames not yet written
+  FrameSink sink;
+  bool greeted = false;
+  bool done = false;  // remove once `out` is written
+  bool gone = false;  // remove now
+
+  std::optional<RunRequest> run;
+  bool queued = false;
+  ChannelState state;
+  ChannelPtr channel;
+  DiscardSink side_sink;
+  ChannelState side_state;
+  ChannelPtr side;
+  std::string input;  // stdin bytes for the channel
+  bool input_eof = false;
+  bool eof_sent = false;
+};
+
+class Master {
+ public:
+  Master(SshSession& ssh, std::string path, int listener, std::string host, const MuxConfig& config,
+         std::uint32_t version)
+      : ssh_(ssh),
+        path_(std::move(path)),
+        listener_(listener),
+        host_(std::move(host)),
+        idle_timeout_(std::chrono::seconds(config.idle_timeout_s.value)),
+        version_(version) {
+    struct stat st {};
+    if (::lstat(path_.c_str(), &st) == 0) socket_inode_ = st.st_ino;
+  }
+
+  int loop();
+
+ private:
+  unsigned channels() const {
+    unsigned n = 0;
+    for (const auto& c : clients_) n += (c->channel ? 1U : 0U) + (c->side ? 1U : 0U);
+    return n;
+  }
+  unsigned commands() const {
+    unsigned n = 0;
+    for (const auto& c : clients_) n += c->channel ? 1U : 0U;
+    return n;
+  }
+  void watch(Client& c, short events) {
+    if (events == c.watched) return;
+    if (c.watched) ssh_event_remove_fd(event_.get(), c.fd);
+    if (events) ssh_event_add_fd(event_.get(), c.fd, events, on_fd_ready, &c.revents);
+    c.watched = events;
+  }
+  void accept_clients();
+  void read_client(Client& c);
+  void handle(Client& c, const Frame& frame);
+  void start(Client& c);
+  void pump_input(Client& c);
+  void finish_if_done(Client& c);
+  void write_client(Client& c);
+  void stop_listening();
+  [[noreturn]] void session_lost(const char* during);
+
+  SshSession& ssh_;
+  std::string path_;
+  int listener_;
+  int listener_ready_ = 0;
+  std::string host_;
+  std::chrono::seconds idle_timeout_;
+  std::uint32_t version_;
+  EventPtr event_;
+  std::list<std::unique_ptr<Client>> clients_;
+  bool stopping_ = false;
+  ino_t socket_inode_ = 0;
+  Clock::time_point started_ = Clock::now();
+};
+
+void Master::accept_clients() {
+  for (;;) {
+    const int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd < 0) return;  // EAGAIN: all taken
+    if (!peer_is_this_user(fd)) {
+      ::close(fd);
+      continue;
+    }
+    auto client = std::make_unique<Client>(fd);
+    watch(*client, POLLIN);
+    clients_.push_back(std::move(client));
+  }
+}
+
+void Master::read_client(Client& c) {
+  char buffer[64 * 1024];
+  const ssize_t n = ::read(c.fd, buffer, sizeof(buffer));
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
+  if (n <= 0) {  // the client is gone: its command goes with it, as with a lost connection
+    c.gone = true;
+    return;
+  }
+  c.in.feed(std::string_view(buffer, static_cast<size_t>(n)));
+  try {
+    while (!c.gone && !c.done) {
+      auto frame = c.in.next();
+      if (!frame) break;
+      handle(c, *frame);
+    }
+  } catch (const ProtocolError&) {
+    c.gone = true;
+  }
+}
+
+void Master::handle(Client& c, const Frame& frame) {
+  if (frame.type == Type::stop) {
+    c.out += encode(Type::stopped);
+    c.done = true;
+    stop_listening();
+    return;
+  }
+  if (!c.greeted) {
+    if (frame.type != Type::hello) throw ProtocolError("mux: no hello");
+    decode_hello(frame, false);  // a client of another version sends `stop` next
+    c.out += encode_hello_reply(Hello{version_, static_cast<std::uint32_t>(::getpid())});
+    c.greeted = true;
+    return;
+  }
+  switch (frame.type) {
+    case Type::status: {
+      StatusReply status;
+      status.version = version_;
+      status.pid = static_cast<std::uint32_t>(::getpid());
+      status.host = host_;
+      status.uptime_s = static_cast<std::uint32_t>(
+          std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started_).count());
+      status.channels = channels();
+      status.clients = static_cast<std::uint32_t>(clients_.size() - 1);
+      for (const auto& other : clients_) status.queued += other->queued ? 1U : 0U;
+      c.out += encode(status);
+      c.done = true;
+      return;
+    }
+    case Type::run:
+      if (c.run) throw ProtocolError("mux: a second run");
+      c.run = decode_run(frame);
+      c.queued = true;
+      return;  // started by the loop when a channel is free
+    case Type::in:
+      c.input += frame.payload;
+      return;
+    case Type::in_eof:
+      c.input_eof = true;
+      return;
+    case Type::winch: {
+      const WindowChange size = decode_winch(frame);
+      if (c.channel && c.run && c.run->pty) ssh_channel_change_pty_size(c.channel.get(), size.cols, size.rows);
+      return;
+    }
+    case Type::signal: {
+      const SignalRequest signal = decode_signal(frame);
+      if (!c.channel) return;
+      ssh_channel_request_send_signal(c.channel.get(), signal.name.c_str());
+      if (!signal.side_line.empty() && !c.side && channels() < kMaxChannels) {
+        c.side = open_exec_channel(ssh_, signal.side_line, c.side_state, nullptr);
+        c.side_state.sink = &c.side_sink;
+        ssh_channel_send_eof(c.side.get());
+      }
+      return;
+    }
+    default:
+      throw ProtocolError(fmt::format("mux: unexpected frame '{}'", static_cast<char>(frame.type)));
+  }
+}
+
+void Master::start(Client& c) {
+  c.queued = false;
+  c.state.sink = &c.sink;
+  const RunRequest& run = *c.run;
+  const PtyRequest pty{run.term, run.cols, run.rows};
+  try {
+    c.channel = open_exec_channel(ssh_, run.line, c.state, run.pty ? &pty : nullptr);
+  } catch (const ConnectError& e) {
+    if (!ssh_is_connected(ssh_.get())) throw;
+    // The server refused this channel only (a lower MaxSessions, say): this command fails.
+    c.channel.reset();
+    ExitReport report;
+    report.kind = ExitReport::Kind::error;
+    report.text = e.what();
+    c.out += encode(report);
+    c.done = true;
+  }
+}
+
+void Master::pump_input(Client& c) {
+  if (!c.channel || c.eof_sent) return;
+  while (!c.input.empty()) {
+    const uint32_t window = ssh_channel_window_size(c.channel.get());
+    if (window == 0) break;
+    const auto n = static_cast<uint32_t>(std::min<std::size_t>(c.input.size(), window));
+    const int written = ssh_channel_write(c.channel.get(), c.input.data(), n);
+    if (written == SSH_ERROR) session_lost("while sending input");
+    c.input.erase(0, static_cast<size_t>(written));
+    if (written == 0) break;
+  }
+  if (c.input.empty() && c.input_eof) {
+    ssh_channel_send_eof(c.channel.get());
+    c.eof_sent = true;
+  }
+}
+
+void Master::finish_if_done(Client& c) {
+  if (!c.channel || !c.state.closed || (c.side && !c.side_state.closed)) return;
+  ExitReport report;
+  if (c.state.exit_status) {
+    report.status = static_cast<std::uint32_t>(*c.state.exit_status);
+  } else if (c.state.exit_signal) {
+    report.kind = ExitReport::Kind::signal;
+    report.text = *c.state.exit_signal;
+  } else {
+    report.kind = ExitReport::Kind::error;
+    report.text = fmt::format("the channel to {} closed without an exit status", ssh_.display());
+  }
+  c.out += encode(report);
+  c.side.reset();
+  c.channel.reset();
+  c.done = true;
+}
+
+void Master::write_client(Client& c) {
+  while (!c.out.empty()) {
+    const ssize_t n = ::send(c.fd, c.out.data(), c.out.size(), MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN) c.gone = true;
+      return;
+    }
+    c.out.erase(0, static_cast<size_t>(n));
+  }
+}
+
+void Master::stop_listening() {
+  if (stopping_) return;
+  stopping_ = true;
+  ssh_event_remove_fd(event_.get(), listener_);
+  ::close(listener_);
+  // Only our own socket: a client that found this master hung may have put a new one there.
+  struct stat st {};
+  if (::lstat(path_.c_str(), &st) == 0 && st.st_ino == socket_inode_) ::unlink(path_.c_str());
+}
+
+void Master::session_lost(const char* during) {
+  const std::string message = fmt::format("the connection to {} was lost {}", ssh_.display(), during);
+  stop_listening();
+  for (auto& c : clients_) {
+    if (!c->run) continue;
+    ExitReport report;
+    report.kind = ExitReport::Kind::error;
+    report.text = message;
+    c->out += encode(report);
+    write_client(*c);
+  }
+  throw ConnectError(message);
+}
+
+int Master::loop() {
+  event_.reset(ssh_event_new());
+  ssh_session s = ssh_.get();
+  if (!event_ || ssh_event_add_session(event_.get(), s) != SSH_OK) ssh_.lost("while waiting");
+  ssh_event_add_fd(event_.get(), listener_, POLLIN, on_fd_ready, &listener_ready_);
+  Clock::time_point idle_since = Clock::now();
+  Clock::time_point next_keepalive = Clock::now() + kKeepaliveEvery;
+
+  for (;;) {
+    const auto now = Clock::now();
+    auto wake = next_keepalive;
+    if (clients_.empty()) wake = std::min(wake, idle_since + idle_timeout_);
+    const int timeout_ms = static_cast<int>(
+        std::max<long long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count()) + 1);
+    quick_ack(s);
+    const int rc = ssh_event_dopoll(event_.get(), timeout_ms);
+    if ((rc == SSH_ERROR && errno != EINTR) || !ssh_is_connected(s)) session_lost("while serving commands");
+
+    if (Clock::now() >= next_keepalive) {
+      // Traffic TCP must get acknowledged: with TCP_USER_TIMEOUT a dead link fails the socket.
+      if (ssh_send_ignore(s, "") != SSH_OK) session_lost("(keepalive)");
+      next_keepalive = Clock::now() + kKeepaliveEvery;
+    }
+    if (listener_ready_ && !stopping_) {
+      listener_ready_ = 0;
+      accept_clients();
+    }
+    for (auto& c : clients_) {
+      if (c->done) continue;  // finished: only its output is still to be written
+      const int revents = c->revents;
+      c->revents = 0;
+      if (revents & (POLLIN | POLLHUP | POLLERR)) read_client(*c);
+      if (c->gone) continue;
+      pump_input(*c);
+      finish_if_done(*c);
+    }
+    // Queued commands, oldest first, while channels are free.
+    for (auto& c : clients_)
+      if (c->queued && !c->gone && commands() < kMaxCommands && channels() < kMaxChannels) start(*c);
+    for (auto it = clients_.begin(); it != clients_.end();) {
+      Client& c = **it;
+      if (!c.gone) write_client(c);
+      if (c.gone || (c.done && c.out.empty())) {
+        // A client gone mid-command is a hang-up, as a lost connection would be for a command of
+        // its own: SIGHUP (the start-ephemeral script stops its copy on it), then the channel closes.
+        if (c.channel && !c.state.closed) ssh_channel_request_send_signal(c.channel.get(), "HUP");
+        watch(c, 0);
+        it = clients_.erase(it);
+        continue;
+      }
+      const bool take_input = c.input.size() < kMaxPendingInput;
+      watch(c, static_cast<short>((take_input ? POLLIN : 0) | (c.out.empty() ? 0 : POLLOUT)));
+      ++it;
+    }
+    if (clients_.empty()) {
+      if (stopping_) return 0;
+      if (Clock::now() - idle_since >= idle_timeout_) {
+        stop_listening();
+        return 0;
+      }
+    } else {
+      idle_since = Clock::now();
+    }
+  }
+}
+
+// A dead link (the laptop slept, the cable is out) is noticed by the kernel: keepalive probes
+// while idle, and a bound on unacknowledged data (the keepalives above).
+void keep_alive(int fd) {
+  if (fd < 0) return;
+  int on = 1, idle = 15, interval = 5, count = 3;
+  ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+#ifdef TCP_KEEPIDLE
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval));
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof(count));
+#endif
+#ifdef TCP_USER_TIMEOUT
+  unsigned timeout_ms = 30000;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &timeout_ms, sizeof(timeout_ms));
+#endif
+}
+
+}  // namespace
+
+int run_master(const MasterSetup& setup) {
+  // Connecting and authenticating report on stderr, which the starting client reads.
+  std::unique_ptr<SshSession> ssh;
+  try {
+    ssh = SshSession::open(setup.host, setup.paths, setup.log, setup.resolve_local);
+  } catch (const NeedsTerminal& e) {
+    fmt::print(stderr, "lxhost: error: {}\n", e.what());
+    return kExitNeedsTerminal;
+  }
+  keep_alive(ssh_get_fd(ssh->get()));
+  const int listener = listen_socket(setup.socket_path);
+  // From here on, nobody reads stderr: the client learns of trouble through the socket.
+  fmt::print(stderr, "{}\n", kReadyLine);
+  std::fflush(stderr);
+  const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (null >= 0) {
+    ::dup2(null, STDERR_FILENO);
+    ::close(null);
+  }
+  std::signal(SIGHUP, SIG_IGN);
+  std::signal(SIGINT, SIG_IGN);
+  Master master(*ssh, setup.socket_path, listener, setup.display, setup.mux, setup.version);
+  try {
+    return master.loop();
+  } catch (const Error&) {
+    return exit_code::connect;
+  }
+}
+
+}  // namespace lxhost::mux

@@ -1,0 +1,34 @@
+// The mux master process (`lxhost __mux-master`, started by a client): see master.cpp.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "config.hpp"
+#include "log.hpp"
+#include "paths.hpp"
+#include "transport/transport.hpp"
+
+namespace lxhost::mux {
+
+// The master's last line on stderr once it is connected and listening; the client that started
+// it reads stderr up to this line (anything before it is the master's warnings or error).
+inline constexpr std::string_view kReadyLine = "lxhost-mux: ready";
+// The master's exit code when authentication needs a terminal: the client then connects itself.
+inline constexpr int kExitNeedsTerminal = 3;
+
+struct MasterSetup {
+  HostConfig host;
+  Paths paths;
+  const Log& log;
+  LocalResolver resolve_local;
+  std::string socket_path;
+  std::string display;  // for `mux status`: "NAME (USER@ADDRESS:PORT)"
+  MuxConfig mux;
+  std::uint32_t version;
+};
+
+// Connects, listens, serves until idle, stopped or the session dies. Returns the exit code.
+int run_master(const MasterSetup& setup);
+
+}  // namespace lxhost::mux

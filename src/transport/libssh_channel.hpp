@@ -1,0 +1,44 @@
+// One exec channel's state as libssh's callbacks report it, shared by the direct transport and
+// the mux master (which runs many such channels on one session).
+#pragma once
+
+#include <libssh/callbacks.h>
+#include <libssh/libssh.h>
+
+#include <optional>
+#include <string>
+
+#include "transport/libssh_handles.hpp"
+#include "transport/libssh_session.hpp"
+#include "transport/transport.hpp"
+
+namespace lxhost {
+
+// Throws nothing: libssh calls these from C. They only record what happened.
+struct ChannelState {
+  OutputSink* sink = nullptr;
+  std::optional<int> exit_status;
+  std::optional<std::string> exit_signal;
+  bool eof = false;  // the remote side sent EOF
+  bool closed = false;
+  bool local_output_gone = false;  // sink->out() returned false
+  ssh_channel_callbacks_struct callbacks{};
+};
+
+// Points the channel's callbacks at `state` (which must outlive the channel's use).
+void install_callbacks(ssh_channel channel, ChannelState& state);
+
+struct PtyRequest {
+  std::string term;  // "" for xterm
+  int cols = 80, rows = 24;
+};
+
+// sshd sends a command's output, then its exit status and close, without TCP_NODELAY (no PTY):
+// Nagle holds the second until the first is ACKed, and a delayed ACK makes that ~40 ms. The
+// kernel leaves quick-ACK mode by itself, so loops ask for it before each wait on the session.
+void quick_ack(ssh_session session);
+
+// A session channel running `line`, with a terminal when `pty` is given. Throws ConnectError.
+ChannelPtr open_exec_channel(SshSession& ssh, const std::string& line, ChannelState& state, const PtyRequest* pty);
+
+}  // namespace lxhost

@@ -1,0 +1,159 @@
+#include "catch.hpp"
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "mux/protocol.hpp"
+#include "mux/socket.hpp"
+
+using namespace lxhost;
+using namespace lxhost::mux;
+
+namespace {
+
+// Feeds `bytes` in pieces of `step` and collects every frame.
+std::vector<Frame> frames_of(const std::string& bytes, std::size_t step) {
+  Decoder decoder;
+  std::vector<Frame> frames;
+  for (std::size_t at = 0; at < bytes.size(); at += step) {
+    decoder.feed(std::string_view(bytes).substr(at, step));
+    while (auto frame = decoder.next()) frames.push_back(std::move(*frame));
+  }
+  return frames;
+}
+
+std::string random_bytes(std::mt19937& random, std::size_t n) {
+  std::string bytes(n, '\0');
+  for (char& c : bytes) c = static_cast<char>(random() & 0xff);
+  return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("mux frames: type, big-endian length, payload", "[mux]") {
+  CHECK(encode(Type::in, "ab") == std::string("I\0\0\0\2ab", 7));
+  CHECK(encode(Type::in_eof) == std::string("i\0\0\0\0", 5));
+  CHECK(encode(Type::out, std::string(300, 'x')).substr(0, 5) == std::string("O\0\0\x01\x2c", 5));
+}
+
+TEST_CASE("mux frames survive any split of the stream, in order", "[mux]") {
+  std::mt19937 random(4242);
+  std::string stream;
+  std::vector<std::string> payloads;
+  for (int i = 0; i < 200; ++i) {
+    payloads.push_back(random_bytes(random, random() % 3 == 0 ? 0 : random() % 5000));
+    stream += encode(i % 2 ? Type::out : Type::err, payloads.back());
+  }
+  payloads.push_back(random_bytes(random, 1 << 20));
+  stream += encode(Type::out, payloads.back());
+  for (std::size_t step : {std::size_t{1}, std::size_t{3}, std::size_t{4096}, stream.size()}) {
+    const std::vector<Frame> frames = frames_of(stream, step);
+    REQUIRE(frames.size() == payloads.size());
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+      CHECK(frames[i].payload == payloads[i]);
+      CHECK(frames[i].type == (i == 200 || i % 2 ? Type::out : Type::err));
+    }
+  }
+}
+
+TEST_CASE("mux messages round-trip", "[mux]") {
+  RunRequest run{std::string("exec sudo -n lxc-attach -n 'a b' -- printf '%s\\0' \"\n\x01\xff") + std::string(1, '\0') + "end",
+                 true, "xterm-256color", 211, 57};
+  const RunRequest back = decode_run(frames_of(encode(run), 7).at(0));
+  CHECK(back.line == run.line);
+  CHECK(back.pty);
+  CHECK(back.term == "xterm-256color");
+  CHECK(back.cols == 211);
+  CHECK(back.rows == 57);
+
+  const WindowChange size = decode_winch(frames_of(encode(WindowChange{65535, 1}), 1).at(0));
+  CHECK(size.cols == 65535);
+  CHECK(size.rows == 1);
+
+  const SignalRequest signal = decode_signal(frames_of(encode(SignalRequest{"INT", "kill line"}), 2).at(0));
+  CHECK(signal.name == "INT");
+  CHECK(signal.side_line == "kill line");
+
+  for (const ExitReport& report : {ExitReport{ExitReport::Kind::status, 255, ""},
+                                   ExitReport{ExitReport::Kind::signal, 0, "TERM"},
+                                   ExitReport{ExitReport::Kind::error, 0, "the connection was lost"}}) {
+    const ExitReport got = decode_exit(frames_of(encode(report), 5).at(0));
+    CHECK(got.kind == report.kind);
+    CHECK(got.status == report.status);
+    CHECK(got.text == report.text);
+  }
+
+  StatusReply status;
+  status.pid = 4242;
+  status.host = "lab (lxhtest@10.203.0.1:2222)";
+  status.uptime_s = 3600;
+  status.channels = 3;
+  status.clients = 2;
+  status.queued = 1;
+  const StatusReply got = decode_status(frames_of(encode(status), 64).at(0));
+  CHECK(got.version == kProtocolVersion);
+  CHECK(got.pid == 4242);
+  CHECK(got.host == status.host);
+  CHECK(got.uptime_s == 3600);
+  CHECK(got.channels == 3);
+  CHECK(got.clients == 2);
+  CHECK(got.queued == 1);
+}
+
+TEST_CASE("mux hello: the version comes first in every version's hello", "[mux]") {
+  const Hello request = decode_hello(frames_of(encode_hello_request(7), 1).at(0), false);
+  CHECK(request.version == 7);
+  const Hello reply = decode_hello(frames_of(encode_hello_reply(Hello{0, 99}), 1).at(0), true);
+  CHECK(reply.version == 0);
+  CHECK(reply.pid == 99);
+  // A request of a later version may carry more: only its version is read.
+  const std::string longer = encode(Type::hello, Writer().u32(9).str("more").take());
+  CHECK(decode_hello(frames_of(longer, 1).at(0), false).version == 9);
+}
+
+TEST_CASE("mux: what is not the protocol is refused, never misread", "[mux]") {
+  Decoder unknown;
+  unknown.feed(std::string("Z\0\0\0\0", 5));
+  CHECK_THROWS_AS(unknown.next(), ProtocolError);
+
+  Decoder huge;
+  huge.feed(std::string("O\x7f\xff\xff\xff", 5));
+  CHECK_THROWS_AS(huge.next(), ProtocolError);
+
+  Decoder partial;
+  partial.feed(encode(Type::out, "hello").substr(0, 8));
+  CHECK_FALSE(partial.next().has_value());
+
+  CHECK_THROWS_AS(decode_run(Frame{Type::run, "\0\1"}), ProtocolError);                       // ends early
+  CHECK_THROWS_AS(decode_winch(Frame{Type::winch, std::string("\0\1\0\1\0", 5)}), ProtocolError);  // left over
+  CHECK_THROWS_AS(decode_exit(Frame{Type::exit, Writer().u16(7).u32(0).str("").take()}), ProtocolError);
+  CHECK_THROWS_AS(decode_run(Frame{Type::out, ""}), ProtocolError);  // the wrong frame
+  CHECK_THROWS_AS(decode_status(Frame{Type::status, Writer().u32(1).u32(2).str(std::string("x")).take()}),
+                  ProtocolError);
+}
+
+TEST_CASE("mux socket names: one per host and session settings, safe as a file name", "[mux]") {
+  HostConfig host;
+  host.name = "lab";
+  host.address.value = "10.203.0.1";
+  host.port.value = 2222;
+  host.user.value = "lxhtest";
+  const std::string path = socket_path("/run/user/1000/lxhost", host, "/home/u/.config/lxhost/config.toml");
+  CHECK(path.starts_with("/run/user/1000/lxhost/lab-"));
+  CHECK(path.ends_with(".sock"));
+  CHECK(path == socket_path("/run/user/1000/lxhost", host, "/home/u/.config/lxhost/config.toml"));
+  HostConfig other = host;
+  other.port.value = 22;
+  CHECK(socket_path("/d", other, "") != socket_path("/d", host, ""));
+  other = host;
+  other.user.value = "root";
+  CHECK(socket_path("/d", other, "") != socket_path("/d", host, ""));
+  CHECK(socket_path("/d", host, "a.toml") != socket_path("/d", host, "b.toml"));
+  other = host;
+  other.name = "../we ird/\n";
+  const std::string odd = socket_path("/d", other, "");
+  CHECK(odd.substr(3).find('/') == std::string::npos);
+  CHECK(odd.find('\n') == std::string::npos);
+}
