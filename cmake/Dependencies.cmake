@@ -8,10 +8,13 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBSSH REQUIRED IMPORTED_TARGET libssh>=0.10)
 add_library(lxhost_libssh INTERFACE)
 target_link_libraries(lxhost_libssh INTERFACE PkgConfig::LIBSSH)
-# mDNS: on Linux, Avahi's client library and its Bonjour compatibility library (dns_sd.h);
-# on macOS, dns_sd.h is part of the system (libSystem), nothing to find.
+# mDNS: on Linux, Avahi's client library and its Bonjour compatibility library (dns_sd.h), their
+# headers only: src/discovery/mdns_libraries_linux.cpp loads them when mDNS is first used. On
+# macOS, dns_sd.h is part of the system (libSystem), nothing to find.
 add_library(lxhost_mdns INTERFACE)
 if(NOT APPLE)
-  pkg_check_modules(AVAHI REQUIRED IMPORTED_TARGET avahi-client avahi-compat-libdns_sd)
-  target_link_libraries(lxhost_mdns INTERFACE PkgConfig::AVAHI)
+  pkg_check_modules(AVAHI REQUIRED avahi-client avahi-compat-libdns_sd)
+  target_include_directories(lxhost_mdns SYSTEM INTERFACE ${AVAHI_INCLUDE_DIRS})
+  target_compile_options(lxhost_mdns INTERFACE ${AVAHI_CFLAGS_OTHER})
+  target_link_libraries(lxhost_mdns INTERFACE ${CMAKE_DL_LIBS})
 endif()

@@ -10,10 +10,6 @@
 #include <string_view>
 #include <vector>
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
