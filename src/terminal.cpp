@@ -40,6 +40,11 @@ std::optional<WindowSize> window_size(int fd) {
   return WindowSize{ws.ws_col, ws.ws_row};
 }
 
+WindowSize terminal_size() {
+  if (auto size = window_size(STDOUT_FILENO)) return *size;
+  return window_size(STDIN_FILENO).value_or(WindowSize{});
+}
+
 RawMode::RawMode(int fd) : fd_(fd) {
   if (::tcgetattr(fd_, &saved_) != 0) return;
   termios raw = saved_;

@@ -18,6 +18,8 @@ struct WindowSize {
   int rows = 24;
 };
 std::optional<WindowSize> window_size(int fd);
+// The size of the terminal on stdout, else on stdin, else 80x24: what a remote PTY is given.
+WindowSize terminal_size();
 
 // Puts `fd` in raw mode; the destructor restores the saved mode (also on exceptions).
 class RawMode {

@@ -31,8 +31,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// As the direct transport: how long an interrupted command may take to end.
-constexpr auto kInterruptGrace = std::chrono::seconds(3);
 // How long a master may take to answer hello before it counts as hung.
 constexpr auto kHelloBound = std::chrono::seconds(2);
 
@@ -57,24 +55,6 @@ class Fd {
  private:
   int fd_;
 };
-
-class StringSink : public OutputSink {
- public:
-  bool out(std::string_view bytes) override {
-    out_.append(bytes);
-    return true;
-  }
-  bool err(std::string_view bytes) override {
-    err_.append(bytes);
-    return true;
-  }
-  std::string out_, err_;
-};
-
-WindowSize terminal_size() {
-  if (auto size = window_size(STDOUT_FILENO)) return *size;
-  return window_size(STDIN_FILENO).value_or(WindowSize{});
-}
 
 std::uint16_t clamp16(int v) { return static_cast<std::uint16_t>(std::clamp(v, 1, 65535)); }
 
@@ -160,12 +140,18 @@ Fd MuxTransport::connect() {
     bypass_ = true;
     return Fd();
   }
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    if (auto fd = greet(path)) return std::move(*fd);
-    if (!start_master(path)) {
-      bypass_ = true;
-      return Fd();
+  try {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (auto fd = greet(path)) return std::move(*fd);
+      if (!start_master(path)) {
+        bypass_ = true;
+        return Fd();
+      }
     }
+  } catch (const Failure& e) {  // local trouble (a path too long, a lock file): not the host's
+    setup_.log.warn("mux: {}; connecting without it", e.what());
+    bypass_ = true;
+    return Fd();
   }
   setup_.log.warn("mux: the master for {} does not answer at {}; connecting without it", setup_.host.name, path);
   bypass_ = true;
@@ -246,6 +232,8 @@ bool MuxTransport::start_master(const std::string& path) {
   }
   if (!other.empty()) fmt::print(stderr, "{}", other);
   if (message.empty()) message = fmt::format("the mux master for {} ended with exit code {}", setup_.host.name, code);
+  // Trouble of its own (exit 1: a socket it could not make) is not the host's: connect without it.
+  if (code == exit_code::failure) throw Failure(fmt::format("the master could not start: {}", message));
   throw Error(code == 0 ? exit_code::connect : code, message, hint);
 }
 
@@ -271,17 +259,16 @@ int MuxTransport::relay(int fd, const RemoteCommand& command, OutputSink& sink, 
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
 
   Decoder decoder;
-  std::optional<int> interrupted;
-  std::optional<Clock::time_point> deadline;
+  Interruption interruption;
   std::vector<char> buffer(64 * 1024);
   for (;;) {
     pollfd fds[3] = {{fd, static_cast<short>(POLLIN | (out.empty() ? 0 : POLLOUT)), 0},
                      {stdin_open && out.size() < 256 * 1024 ? STDIN_FILENO : -1, POLLIN, 0},
                      {signals ? signals->fd() : -1, POLLIN, 0}};
     int timeout = -1;
-    if (deadline) {
+    if (const auto deadline = interruption.deadline()) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
-      if (left <= 0) return 128 + *interrupted;
+      if (left <= 0) return 128 + *interruption.signal();
       timeout = static_cast<int>(left);
     }
     if (::poll(fds, 3, timeout) < 0 && errno != EINTR)
@@ -303,7 +290,7 @@ int MuxTransport::relay(int fd, const RemoteCommand& command, OutputSink& sink, 
             break;
           case Type::exit: {
             const ExitReport report = decode_exit(*frame);
-            if (interrupted) return 128 + *interrupted;
+            if (const auto signo = interruption.signal()) return 128 + *signo;
             switch (report.kind) {
               case ExitReport::Kind::status:
                 return static_cast<int>(report.status);
@@ -339,15 +326,10 @@ int MuxTransport::relay(int fd, const RemoteCommand& command, OutputSink& sink, 
           }
           continue;
         }
-        if (interrupted) {  // a second Ctrl-C: stop waiting for the remote side
-          deadline = Clock::now();
-          continue;
-        }
-        interrupted = signo;
-        deadline = Clock::now() + kInterruptGrace;
-        const std::string name(signal_name(signo).value_or("INT"));
-        SignalRequest request{name, ""};
-        if (!command.pty && command.on_interrupt) request.side_line = command.on_interrupt(name);
+        const auto name = interruption.take(signo);
+        if (!name) continue;
+        SignalRequest request{*name, ""};
+        if (!command.pty && command.on_interrupt) request.side_line = command.on_interrupt(*name);
         out += encode(request);
       }
     }

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "errors.hpp"
+#include "transport/transport.hpp"
 
 namespace lxhost::mux {
 namespace {
@@ -111,19 +112,7 @@ bool peer_is_this_user(int fd) {
 }
 
 void send_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN) {
-        pollfd p{fd, POLLOUT, 0};
-        ::poll(&p, 1, -1);
-        continue;
-      }
-      throw ConnectError(fmt::format("the mux master went away: {}", std::strerror(errno)));
-    }
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
+  if (!write_all(fd, bytes)) throw ConnectError(fmt::format("the mux master went away: {}", std::strerror(errno)));
 }
 
 std::optional<Frame> read_frame(int fd, Decoder& decoder, std::optional<std::chrono::steady_clock::time_point> deadline) {

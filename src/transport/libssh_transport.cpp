@@ -30,9 +30,6 @@
 namespace lxhost {
 namespace {
 
-// How long an interrupted command may take to end after the signal was passed on.
-constexpr auto kInterruptGrace = std::chrono::seconds(3);
-
 int on_fd_ready(socket_t fd, int revents, void* userdata);
 
 // The fds added to an event; ssh_event_free does not free their poll handles, removal does.
@@ -116,42 +113,6 @@ class StdinPump {
   std::vector<char> buffer_ = std::vector<char>(64 * 1024);
 };
 
-bool write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN) {
-        pollfd p{fd, POLLOUT, 0};
-        ::poll(&p, 1, -1);
-        continue;
-      }
-      return false;
-    }
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
-// Collects output in memory, for capture().
-class StringSink : public OutputSink {
- public:
-  bool out(std::string_view bytes) override {
-    out_.append(bytes);
-    return true;
-  }
-  bool err(std::string_view bytes) override {
-    err_.append(bytes);
-    return true;
-  }
-  std::string out_, err_;
-};
-
-WindowSize terminal_size() {
-  if (auto size = window_size(STDOUT_FILENO)) return *size;
-  return window_size(STDIN_FILENO).value_or(WindowSize{});
-}
-
 // fd callbacks of the event loop only note readiness; the loop acts after ssh_event_dopoll returns,
 // so no libssh call is made from inside libssh's own polling.
 int on_fd_ready(socket_t, int revents, void* userdata) {
@@ -221,8 +182,7 @@ int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
   fds.add(signals.fd(), &signal_ready);
   StdinPump input(fds, channel.get(), ssh);
 
-  std::optional<int> interrupted;
-  std::optional<Clock::time_point> deadline;
+  Interruption interruption;
   ChannelState side_state;
   StringSink side_sink;
   side_state.sink = &side_sink;
@@ -234,7 +194,7 @@ int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
   };
   while (!done()) {
     int timeout_ms = -1;
-    if (deadline) {
+    if (const auto deadline = interruption.deadline()) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
       if (left <= 0) break;
       timeout_ms = static_cast<int>(left);
@@ -253,14 +213,10 @@ int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
           }
           continue;
         }
-        if (interrupted) {  // a second Ctrl-C: stop waiting for the remote side
-          deadline = Clock::now();
-          continue;
-        }
-        interrupted = signo;
-        deadline = Clock::now() + kInterruptGrace;
+        const auto passed_on = interruption.take(signo);
+        if (!passed_on) continue;
         log_.debug("passing signal {} on to the remote command", signo);
-        const std::string name(signal_name(signo).value_or("INT"));
+        const std::string& name = *passed_on;
         ssh_channel_request_send_signal(channel.get(), name.c_str());
         if (!command.pty && command.on_interrupt) {
           side_channel = open_exec(command.on_interrupt(name), side_state, false);
@@ -273,7 +229,7 @@ int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
   }
   log_.debug("command ended after {} ms", elapsed_ms(started));
 
-  if (interrupted) return 128 + *interrupted;
+  if (const auto signo = interruption.signal()) return 128 + *signo;
   if (state.local_output_gone) return 128 + SIGPIPE;
   return exit_code_of(state, ssh.display());
 }
@@ -411,6 +367,33 @@ ChannelPtr open_exec_channel(SshSession& ssh, const std::string& line, ChannelSt
     ssh.lost("while asking for a terminal");
   if (ssh_channel_request_exec(channel.get(), line.c_str()) != SSH_OK) ssh.lost("while starting the command");
   return channel;
+}
+
+std::optional<std::string> Interruption::take(int signo) {
+  if (signal_) {  // a second Ctrl-C: stop waiting for the remote side
+    deadline_ = std::chrono::steady_clock::now();
+    return std::nullopt;
+  }
+  signal_ = signo;
+  deadline_ = std::chrono::steady_clock::now() + kGrace;
+  return std::string(signal_name(signo).value_or("INT"));
+}
+
+bool write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) {
+        pollfd p{fd, POLLOUT, 0};
+        ::poll(&p, 1, -1);
+        continue;
+      }
+      return false;
+    }
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
 }
 
 bool LocalOutput::out(std::string_view bytes) { return write_all(STDOUT_FILENO, bytes); }

@@ -2,7 +2,9 @@
 // the commands can fake this interface. End-to-end tests always use the real one.
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,6 +39,40 @@ class LocalOutput : public OutputSink {
  public:
   bool out(std::string_view bytes) override;
   bool err(std::string_view bytes) override;
+};
+
+// Collects output in memory (capture()).
+class StringSink : public OutputSink {
+ public:
+  bool out(std::string_view bytes) override {
+    out_.append(bytes);
+    return true;
+  }
+  bool err(std::string_view bytes) override {
+    err_.append(bytes);
+    return true;
+  }
+  std::string out_, err_;
+};
+
+// Writes all of `bytes` to `fd`, waiting while it would block. False when the reader is gone
+// (EPIPE: SIGPIPE is ignored) or another error.
+bool write_all(int fd, std::string_view bytes);
+
+// What lxhost does when interrupted during a remote command, with or without the mux: the first
+// signal is passed on and the command gets a grace period to end; a second one ends the wait.
+class Interruption {
+ public:
+  static constexpr auto kGrace = std::chrono::seconds(3);
+  // The SSH name of the signal to pass on ("INT"), or nullopt when this is the second one.
+  std::optional<std::string> take(int signo);
+  std::optional<int> signal() const { return signal_; }
+  // When to stop waiting for the remote side (nullopt: not interrupted).
+  std::optional<std::chrono::steady_clock::time_point> deadline() const { return deadline_; }
+
+ private:
+  std::optional<int> signal_;
+  std::optional<std::chrono::steady_clock::time_point> deadline_;
 };
 
 struct Captured {

@@ -5,7 +5,7 @@
 # Real shells in the laptop namespace, the binary under test first on PATH, and a cache of the
 # suite's own (other suites run at the same time; each suite writes garbage into its cache).
 CACHE=$T/cache
-in_laptop() { "$LAB_TOOL" exec laptop env PATH="$(dirname "$LXHOST_BIN"):$PATH" XDG_CACHE_HOME="$CACHE" "$@"; }
+in_laptop() { "$LAB_TOOL" exec laptop env PATH="$(dirname "$LXHOST_BIN"):$PATH" XDG_CACHE_HOME="$CACHE" XDG_RUNTIME_DIR="$T/run" "$@"; }
 mkdir -p "$CACHE/lxhost"
 DISCOVERED=disc-$$.local
 printf 'pub.local\t10.203.0.3\t22\t_ssh._tcp\n%s\t10.203.0.99\t22\t_ssh._tcp\n' "$DISCOVERED" \

@@ -18,6 +18,7 @@ CHECKS=0
 
 cleanup() {
   tm kill-server >/dev/null 2>&1 || true
+  [ -z "${LX+x}" ] || "${LX[@]}" mux stop --all >/dev/null 2>&1 || true
   local name
   for name in "${CREATED[@]}"; do
     lxc-stop -P "$LAB_LXCPATH" -n "$name" -k >/dev/null 2>&1 || true
@@ -29,7 +30,10 @@ trap cleanup EXIT
 
 # lx ARGS...: the real binary in the laptop namespace, stdio passed through. "${LX[@]}" is the
 # same without a function, for `"${LX[@]}" ARGS &`, whose $! is then lxhost itself (all exec).
-LX=("$LAB_TOOL" exec laptop "$LXHOST_BIN")
+# The suite's mux masters are its own (a runtime directory in $T), stopped at exit: a suite that
+# kills a connection on purpose takes no other suite's commands with it.
+mkdir -p "$T/run"
+LX=("$LAB_TOOL" exec laptop env XDG_RUNTIME_DIR="$T/run" "$LXHOST_BIN")
 lx() { "${LX[@]}" "$@"; }
 
 # capture CMD...: runs CMD with stdin from $STDIN_FILE (default /dev/null); sets OUT, ERR, RC, MS.

@@ -24,11 +24,15 @@ eval "$(ssh-agent -s -a "$T/agent.sock")" >/dev/null
 trap 'kill "$SSH_AGENT_PID" 2>/dev/null || true; cleanup' EXIT
 ssh-add -q "$T/agentkey" 2>/dev/null
 
-in_laptop() {  # in_laptop ENV... -- ARGS: lxhost in the laptop namespace with our HOME
-  local envs=()
+# in_laptop ENV... -- ARGS: lxhost in the laptop namespace with our HOME. Each call logs in anew:
+# a runtime directory of its own, so no mux master of an earlier call serves it (it is stopped).
+in_laptop() {
+  local envs=() run
   while [ "$1" != -- ]; do envs+=("$1"); shift; done
   shift
-  capture ip netns exec "$LAB_NETNS" env -i PATH="$PATH" HOME="$home" "${envs[@]}" "$LXHOST_BIN" "$@"
+  run=$(mktemp -d "$T/run.XXXXXX")
+  capture ip netns exec "$LAB_NETNS" env -i PATH="$PATH" HOME="$home" XDG_RUNTIME_DIR="$run" "${envs[@]}" "$LXHOST_BIN" "$@"
+  ip netns exec "$LAB_NETNS" env -i XDG_RUNTIME_DIR="$run" "$LXHOST_BIN" mux stop --all >/dev/null 2>&1 || true
 }
 
 before=$(accepted_pass)

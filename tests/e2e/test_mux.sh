@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# Connection reuse: the per-host master, its socket, its robustness. The suite's masters live in a
-# runtime directory of its own, so that killing them touches no other suite (every other suite
-# runs through a master too: lxhost's default, in the laptop's /tmp/lxhost-0).
+# Connection reuse: the per-host master, its socket, its robustness. Like every suite's, this
+# suite's masters live in a runtime directory of its own ($T/run, lib.sh), so that killing them
+# touches no other suite; every other suite runs through masters too (lxhost's default).
 . "$(dirname "$0")/lib.sh"
 
-mkdir -p "$T/run"
 RUN=$T/run/lxhost
-MX=("$LAB_TOOL" exec laptop env XDG_RUNTIME_DIR="$T/run" "$LXHOST_BIN")
+MX=("${LX[@]}")
 mx() { "${MX[@]}" "$@"; }
 run_mx() { capture mx "$@"; }
 

@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 
 # Real shells in the laptop namespace, the binary under test first on PATH, a private cache.
-in_laptop() { "$LAB_TOOL" exec laptop env PATH="$(dirname "$LXHOST_BIN"):$PATH" XDG_CACHE_HOME="$T/cache" "$@"; }
+in_laptop() { "$LAB_TOOL" exec laptop env PATH="$(dirname "$LXHOST_BIN"):$PATH" XDG_CACHE_HOME="$T/cache" XDG_RUNTIME_DIR="$T/run" "$@"; }
 run_bash() { capture in_laptop bash --norc --noprofile -c "$1"; }
 run_zsh() { capture in_laptop zsh -f -c "$1"; }
 # expect_quiet WHAT: the shell succeeded and wrote nothing on stderr.

@@ -16,7 +16,8 @@ cp "$LAB_CONFIG" "$H/.config/lxhost/config.toml"
 in_home() {
   # shellcheck disable=SC2016 # expanded by that sh
   "$LAB_TOOL" exec laptop unshare --mount --propagation private sh -c \
-    'mount --bind "$0" /root && cd /root && exec env -u XDG_CONFIG_HOME -u XDG_CACHE_HOME HOME=/root "$@"' "$H" "$@"
+    'mount --bind "$0" /root && cd /root && run=$1 && shift &&
+     exec env -u XDG_CONFIG_HOME -u XDG_CACHE_HOME HOME=/root XDG_RUNTIME_DIR="$run" "$@"' "$H" "$T/run" "$@"
 }
 # ssh_to NAME CMD...: the user's plain `ssh NAME CMD` (bounded: a hang fails the check, not the run).
 ssh_to() { in_home timeout 30 ssh "$@"; }
