@@ -65,7 +65,7 @@ class MuxTransport : public Transport {
   int run(const RemoteCommand& command, OutputSink& sink) override {
     Fd fd = connect();
     if (fd.get() < 0) return direct().run(command, sink);
-    return relay(fd.get(), command, sink, true);
+    return relay_command(fd.get(), command, sink, true);
   }
 
   Captured capture(const std::string& line) override {
@@ -74,12 +74,18 @@ class MuxTransport : public Transport {
     StringSink sink;
     RemoteCommand command;
     command.line = line;
-    const int code = relay(fd.get(), command, sink, false);
+    const int code = relay_command(fd.get(), command, sink, false);
     return Captured{code, std::move(sink.out_), std::move(sink.err_)};
   }
 
-  // A direct-tcpip channel joined to stdio is not relayed yet: proxy connects by itself.
-  int forward(const std::string& address, int port) override { return direct().forward(address, port); }
+  // stdin and stdout joined to ADDRESS:PORT through the master's session (a direct-tcpip channel).
+  int forward(const std::string& address, int port) override {
+    Fd fd = connect();
+    if (fd.get() < 0) return direct().forward(address, port);
+    LocalOutput output;
+    RemoteCommand none;
+    return relay(fd.get(), encode(ForwardRequest{address, static_cast<std::uint32_t>(port)}), none, output, true, false);
+  }
 
  private:
   Transport& direct() {
@@ -89,7 +95,10 @@ class MuxTransport : public Transport {
   Fd connect();
   std::optional<Fd> greet(const std::string& path);
   bool start_master(const std::string& path);
-  int relay(int fd, const RemoteCommand& command, OutputSink& sink, bool with_stdin);
+  // Sends `opening` (a run or forward request), then relays until the master's exit frame.
+  int relay(int fd, std::string opening, const RemoteCommand& command, OutputSink& sink, bool with_stdin,
+            bool with_signals);
+  int relay_command(int fd, const RemoteCommand& command, OutputSink& sink, bool with_stdin);
 
   ClientSetup setup_;
   std::unique_ptr<Transport> direct_;
@@ -237,12 +246,7 @@ bool MuxTransport::start_master(const std::string& path) {
   throw Error(code == 0 ? exit_code::connect : code, message, hint);
 }
 
-int MuxTransport::relay(int fd, const RemoteCommand& command, OutputSink& sink, bool with_stdin) {
-  std::optional<SignalWatch> signals;
-  if (with_stdin) signals.emplace(std::initializer_list<int>{SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH});
-  std::optional<RawMode> raw;
-  if (command.pty && is_terminal(STDIN_FILENO)) raw.emplace(STDIN_FILENO);
-
+int MuxTransport::relay_command(int fd, const RemoteCommand& command, OutputSink& sink, bool with_stdin) {
   RunRequest run;
   run.line = command.line;
   run.pty = command.pty;
@@ -253,7 +257,17 @@ int MuxTransport::relay(int fd, const RemoteCommand& command, OutputSink& sink, 
     run.cols = clamp16(size.cols);
     run.rows = clamp16(size.rows);
   }
-  std::string out = encode(run);
+  return relay(fd, encode(run), command, sink, with_stdin, with_stdin);
+}
+
+int MuxTransport::relay(int fd, std::string opening, const RemoteCommand& command, OutputSink& sink, bool with_stdin,
+                        bool with_signals) {
+  std::optional<SignalWatch> signals;
+  if (with_signals) signals.emplace(std::initializer_list<int>{SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH});
+  std::optional<RawMode> raw;
+  if (command.pty && is_terminal(STDIN_FILENO)) raw.emplace(STDIN_FILENO);
+
+  std::string out = std::move(opening);
   bool stdin_open = with_stdin && ::fcntl(STDIN_FILENO, F_GETFD) != -1;
   if (!stdin_open) out += encode(Type::in_eof);
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -287,6 +301,9 @@ int MuxTransport::relay(int fd, const RemoteCommand& command, OutputSink& sink, 
             break;
           case Type::err:
             sink.err(frame->payload);
+            break;
+          case Type::out_eof:  // a forward's far end is done sending: the reader (ssh) sees EOF
+            ::close(STDOUT_FILENO);
             break;
           case Type::exit: {
             const ExitReport report = decode_exit(*frame);

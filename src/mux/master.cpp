@@ -91,6 +91,8 @@ struct Client {
   bool gone = false;  // remove now
 
   std::optional<RunRequest> run;
+  std::optional<ForwardRequest> forward;  // instead of `run`: a direct-tcpip channel
+  bool eof_reported = false;              // forward: out_eof sent
   bool queued = false;
   ChannelState state;
   ChannelPtr channel;
@@ -121,12 +123,12 @@ class Master {
  private:
   unsigned channels() const {
     unsigned n = 0;
-    for (const auto& c : clients_) n += (c->channel ? 1U : 0U) + (c->side ? 1U : 0U);
+    for (const auto& c : clients_) n += (c->channel && c->run ? 1U : 0U) + (c->side ? 1U : 0U);
     return n;
   }
   unsigned commands() const {
     unsigned n = 0;
-    for (const auto& c : clients_) n += c->channel ? 1U : 0U;
+    for (const auto& c : clients_) n += c->channel && c->run ? 1U : 0U;
     return n;
   }
   void watch(Client& c, short events) {
@@ -139,6 +141,7 @@ class Master {
   void read_client(Client& c);
   void handle(Client& c, const Frame& frame);
   void start(Client& c);
+  void start_forward(Client& c);
   void pump_input(Client& c);
   void finish_if_done(Client& c);
   void write_client(Client& c);
@@ -223,10 +226,15 @@ void Master::handle(Client& c, const Frame& frame) {
       return;
     }
     case Type::run:
-      if (c.run) throw ProtocolError("mux: a second run");
+      if (c.run || c.forward) throw ProtocolError("mux: a second run");
       c.run = decode_run(frame);
       c.queued = true;
       return;  // started by the loop when a channel is free
+    case Type::forward:
+      if (c.run || c.forward) throw ProtocolError("mux: a second run");
+      c.forward = decode_forward(frame);
+      start_forward(c);  // not a session: sshd's MaxSessions does not count it
+      return;
     case Type::in:
       c.input += frame.payload;
       return;
@@ -240,7 +248,7 @@ void Master::handle(Client& c, const Frame& frame) {
     }
     case Type::signal: {
       const SignalRequest signal = decode_signal(frame);
-      if (!c.channel) return;
+      if (!c.channel || !c.run) return;
       ssh_channel_request_send_signal(c.channel.get(), signal.name.c_str());
       if (!signal.side_line.empty() && !c.side && channels() < kMaxChannels) {
         c.side = open_exec_channel(ssh_, signal.side_line, c.side_state, nullptr);
@@ -273,6 +281,27 @@ void Master::start(Client& c) {
   }
 }
 
+void Master::start_forward(Client& c) {
+  c.state.sink = &c.sink;
+  const ForwardRequest& forward = *c.forward;
+  ChannelPtr channel(ssh_channel_new(ssh_.get()));
+  if (!channel) ssh_.lost("while opening a channel");
+  // Callbacks first: the far end (an sshd's banner) may speak as soon as the channel is open.
+  install_callbacks(channel.get(), c.state);
+  if (ssh_channel_open_forward(channel.get(), forward.address.c_str(), static_cast<int>(forward.port), "127.0.0.1",
+                               0) != SSH_OK) {
+    if (!ssh_is_connected(ssh_.get())) ssh_.lost("while opening a channel");
+    ExitReport report;
+    report.kind = ExitReport::Kind::error;
+    report.text = fmt::format("{} cannot open a connection to {} port {}: {}", ssh_.display(), forward.address,
+                              forward.port, ssh_get_error(ssh_.get()));
+    c.out += encode(report);
+    c.done = true;
+    return;
+  }
+  c.channel = std::move(channel);
+}
+
 void Master::pump_input(Client& c) {
   if (!c.channel || c.eof_sent) return;
   while (!c.input.empty()) {
@@ -291,9 +320,15 @@ void Master::pump_input(Client& c) {
 }
 
 void Master::finish_if_done(Client& c) {
+  if (c.forward && c.channel && c.state.eof && !c.eof_reported) {
+    c.out += encode(Type::out_eof);
+    c.eof_reported = true;
+  }
   if (!c.channel || !c.state.closed || (c.side && !c.side_state.closed)) return;
   ExitReport report;
-  if (c.state.exit_status) {
+  if (c.forward) {
+    // A connection ends without a status: closed is its success.
+  } else if (c.state.exit_status) {
     report.status = static_cast<std::uint32_t>(*c.state.exit_status);
   } else if (c.state.exit_signal) {
     report.kind = ExitReport::Kind::signal;
@@ -389,7 +424,7 @@ int Master::loop() {
       if (c.gone || (c.done && c.out.empty())) {
         // A client gone mid-command is a hang-up, as a lost connection would be for a command of
         // its own: SIGHUP (the start-ephemeral script stops its copy on it), then the channel closes.
-        if (c.channel && !c.state.closed) ssh_channel_request_send_signal(c.channel.get(), "HUP");
+        if (c.run && c.channel && !c.state.closed) ssh_channel_request_send_signal(c.channel.get(), "HUP");
         watch(c, 0);
         it = clients_.erase(it);
         continue;

@@ -9,6 +9,7 @@ bool known_type(char c) {
   switch (static_cast<Type>(c)) {
     case Type::hello: case Type::stop: case Type::stopped: case Type::status: case Type::run: case Type::in:
     case Type::in_eof: case Type::winch: case Type::signal: case Type::out: case Type::err: case Type::exit:
+    case Type::forward: case Type::out_eof:
       return true;
   }
   return false;
@@ -127,6 +128,21 @@ RunRequest decode_run(const Frame& frame) {
   run.line = r.str();
   r.end();
   return run;
+}
+
+std::string encode(const ForwardRequest& forward) {
+  return encode(Type::forward, Writer().str(forward.address).u32(forward.port).take());
+}
+
+ForwardRequest decode_forward(const Frame& frame) {
+  expect(frame, Type::forward);
+  Reader r(frame.payload);
+  ForwardRequest forward;
+  forward.address = r.str();
+  forward.port = r.u32();
+  r.end();
+  if (forward.port == 0 || forward.port > 65535) throw ProtocolError(fmt::format("mux: port {} out of range", forward.port));
+  return forward;
 }
 
 std::string encode(const WindowChange& size) { return encode(Type::winch, Writer().u16(size.cols).u16(size.rows).take()); }

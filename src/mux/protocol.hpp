@@ -23,12 +23,14 @@ enum class Type : char {
   stopped = 'q',  // master: it is ending.
   status = 'S',   // client: what are you? master: a StatusReply.
   run = 'R',      // client: a RunRequest; the master answers with out/err frames, then `exit`.
+  forward = 'F',  // client: a ForwardRequest (a direct-tcpip channel): out frames, out_eof, `exit`.
   in = 'I',       // client: stdin bytes.
   in_eof = 'i',   // client: stdin ended.
   winch = 'W',    // client: u16 cols, u16 rows (the terminal was resized).
   signal = 'K',   // client: a SignalRequest (lxhost was interrupted).
   out = 'O',      // master: the command's stdout bytes.
   err = 'E',      // master: the command's stderr bytes.
+  out_eof = 'o',  // master: the far end of a forward sent EOF.
   exit = 'X',     // master: an ExitReport; the last frame of a run.
 };
 
@@ -98,6 +100,13 @@ struct RunRequest {
 };
 std::string encode(const RunRequest& run);
 RunRequest decode_run(const Frame& frame);
+
+struct ForwardRequest {
+  std::string address;  // as the container host reaches it
+  std::uint32_t port = 22;
+};
+std::string encode(const ForwardRequest& forward);
+ForwardRequest decode_forward(const Frame& frame);
 
 struct WindowChange {
   std::uint16_t cols = 80, rows = 24;

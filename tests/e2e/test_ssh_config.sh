@@ -77,6 +77,8 @@ expect_rc 0 "ssh sshd2.local hostname (not announced)"
 expect_out sshd2 "ssh sshd2.local hostname"
 check "sshd2.local was reached through the container host (its sshd saw $(last_peer sshd2))" \
   test "$(last_peer sshd2)" = "$LAB_HOST_ADDR"
+capture in_home "$LXHOST_BIN" mux status
+check "... over the host's mux master (proxy kept it: mux status lists it)" eval 'contains "$OUT" "lab (lxhtest@"'
 
 # --- (b) sshd2.local announced but not routable: an avahi-daemon on the lab's pub node answers
 # for it with an address nobody has; the direct attempt ends at its bound, then the host.

@@ -68,6 +68,11 @@ TEST_CASE("mux messages round-trip", "[mux]") {
   CHECK(back.cols == 211);
   CHECK(back.rows == 57);
 
+  const ForwardRequest forward = decode_forward(frames_of(encode(ForwardRequest{"10.203.0.21", 22}), 3).at(0));
+  CHECK(forward.address == "10.203.0.21");
+  CHECK(forward.port == 22);
+  CHECK_THROWS_AS(decode_forward(frames_of(encode(ForwardRequest{"x", 70000}), 3).at(0)), ProtocolError);
+
   const WindowChange size = decode_winch(frames_of(encode(WindowChange{65535, 1}), 1).at(0));
   CHECK(size.cols == 65535);
   CHECK(size.rows == 1);
