@@ -19,6 +19,7 @@
 
 #include "discovery/discovery.hpp"
 #include "errors.hpp"
+#include "fd_util.hpp"
 #include "mux/master.hpp"
 #include "mux/protocol.hpp"
 #include "mux/socket.hpp"
@@ -183,7 +184,7 @@ bool MuxTransport::start_master(const std::string& path) {
   if (Fd probe(connect_socket(path)); probe.get() >= 0) return true;
 
   int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw Failure(fmt::format("pipe: {}", std::strerror(errno)));
+  if (pipe_cloexec(pipe_fds) != 0) throw Failure(fmt::format("pipe: {}", std::strerror(errno)));
   Fd read_end(pipe_fds[0]);
   const pid_t pid = spawn_detached(setup_.master_argv, pipe_fds[1]);
   ::close(pipe_fds[1]);
@@ -351,7 +352,7 @@ int MuxTransport::relay(int fd, std::string opening, const RemoteCommand& comman
       }
     }
     while (!out.empty()) {
-      const ssize_t n = ::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
+      const ssize_t n = ::send(fd, out.data(), out.size(), kSendNoSignal);
       if (n < 0) {
         if (errno == EINTR) continue;
         if (errno == EAGAIN) break;

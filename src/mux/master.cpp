@@ -22,6 +22,7 @@
 #include <fmt/format.h>
 
 #include "errors.hpp"
+#include "fd_util.hpp"
 #include "mux/protocol.hpp"
 #include "mux/socket.hpp"
 #include "signals.hpp"
@@ -84,7 +85,9 @@ struct Client {
   int revents = 0;
   short watched = 0;  // the events registered with the loop
   Decoder in;
-  std::string out;  // frames not yet written
+  std::string out;        // frames for the client; the first `out_at` bytes are written
+  std::size_t out_at = 0;
+  bool out_pending() const { return out_at < out.size(); }
   FrameSink sink;
   bool greeted = false;
   bool done = false;  // remove once `out` is written
@@ -164,7 +167,7 @@ class Master {
 
 void Master::accept_clients() {
   for (;;) {
-    const int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    const int fd = accept_cloexec(listener_, true);
     if (fd < 0) return;  // EAGAIN: all taken
     if (!peer_is_this_user(fd)) {
       ::close(fd);
@@ -344,14 +347,22 @@ void Master::finish_if_done(Client& c) {
 }
 
 void Master::write_client(Client& c) {
-  while (!c.out.empty()) {
-    const ssize_t n = ::send(c.fd, c.out.data(), c.out.size(), MSG_NOSIGNAL);
+  while (c.out_pending()) {
+    const ssize_t n = ::send(c.fd, c.out.data() + c.out_at, c.out.size() - c.out_at, kSendNoSignal);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno != EAGAIN) c.gone = true;
-      return;
+      break;
     }
-    c.out.erase(0, static_cast<size_t>(n));
+    c.out_at += static_cast<size_t>(n);
+  }
+  // Written bytes go in one move once they are many (not one per send: quadratic for a slow reader).
+  if (!c.out_pending()) {
+    c.out.clear();
+    c.out_at = 0;
+  } else if (c.out_at > 1024 * 1024) {
+    c.out.erase(0, c.out_at);
+    c.out_at = 0;
   }
 }
 
@@ -421,7 +432,7 @@ int Master::loop() {
     for (auto it = clients_.begin(); it != clients_.end();) {
       Client& c = **it;
       if (!c.gone) write_client(c);
-      if (c.gone || (c.done && c.out.empty())) {
+      if (c.gone || (c.done && !c.out_pending())) {
         // A client gone mid-command is a hang-up, as a lost connection would be for a command of
         // its own: SIGHUP (the start-ephemeral script stops its copy on it), then the channel closes.
         if (c.run && c.channel && !c.state.closed) ssh_channel_request_send_signal(c.channel.get(), "HUP");
@@ -430,7 +441,7 @@ int Master::loop() {
         continue;
       }
       const bool take_input = c.input.size() < kMaxPendingInput;
-      watch(c, static_cast<short>((take_input ? POLLIN : 0) | (c.out.empty() ? 0 : POLLOUT)));
+      watch(c, static_cast<short>((take_input ? POLLIN : 0) | (c.out_pending() ? POLLOUT : 0)));
       ++it;
     }
     if (clients_.empty()) {

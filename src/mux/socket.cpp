@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "errors.hpp"
+#include "fd_util.hpp"
 #include "transport/transport.hpp"
 
 namespace lxhost::mux {
@@ -69,7 +70,7 @@ std::string socket_path(const std::string& dir, const HostConfig& host, std::str
 
 int connect_socket(const std::string& path) {
   const sockaddr_un address = address_of(path);
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int fd = socket_cloexec(AF_UNIX, SOCK_STREAM, 0);
   if (fd < 0) return -1;
   if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) {
     const int saved = errno;
@@ -82,7 +83,7 @@ int connect_socket(const std::string& path) {
 
 int listen_socket(const std::string& path) {
   const sockaddr_un address = address_of(path);
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  const int fd = socket_cloexec(AF_UNIX, SOCK_STREAM, 0, true);
   if (fd < 0) throw Failure(fmt::format("socket: {}", std::strerror(errno)));
   ::unlink(path.c_str());
   // Made 0600 from the start: the umask covers the window between bind and chmod.

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "errors.hpp"
+#include "fd_util.hpp"
 
 namespace lxhost {
 namespace {
@@ -40,7 +41,7 @@ int try_connect(const std::string& address, unsigned port, Clock::time_point dea
     return -1;
   }
   AddrInfoPtr info(raw);
-  const int fd = ::socket(info->ai_family, info->ai_socktype | SOCK_CLOEXEC, info->ai_protocol);
+  const int fd = socket_cloexec(info->ai_family, info->ai_socktype, info->ai_protocol);
   if (fd < 0) {
     why = std::strerror(errno);
     return -1;
@@ -101,7 +102,7 @@ void join_stdio(int fd) {
       const char* from_here = buffer.data() + done;
       const auto left = static_cast<size_t>(n - done);
       // To the socket without SIGPIPE: a peer that is gone ends the loop, not the process.
-      const ssize_t w = to == fd ? ::send(to, from_here, left, MSG_NOSIGNAL) : ::write(to, from_here, left);
+      const ssize_t w = to == fd ? ::send(to, from_here, left, kSendNoSignal) : ::write(to, from_here, left);
       if (w < 0 && errno == EINTR) continue;
       if (w <= 0) return false;
       done += w;

@@ -17,6 +17,7 @@ FAILURES=0
 CHECKS=0
 
 cleanup() {
+  local rc=$?
   tm kill-server >/dev/null 2>&1 || true
   [ -z "${LX+x}" ] || "${LX[@]}" mux stop --all >/dev/null 2>&1 || true
   local name
@@ -25,6 +26,12 @@ cleanup() {
     lxc-destroy -P "$LAB_LXCPATH" -n "$name" -f >/dev/null 2>&1 || true
   done
   rm -rf "$T"
+  # A suite that ends without reaching `finish` (an `exit` in an eval'd check, say) has not
+  # run all of its checks: that is a failure, whatever the exit status was.
+  if [ "${FINISHED:-0}" != 1 ] && [ "$rc" = 0 ]; then
+    printf '%s: ended before finish (after %d checks)\n' "$SUITE" "$CHECKS"
+    exit 1
+  fi
 }
 trap cleanup EXIT
 
@@ -139,6 +146,7 @@ lab_config() {
 }
 
 finish() {
+  FINISHED=1
   if [ "$FAILURES" -gt 0 ]; then
     printf '%s: %d of %d checks failed\n' "$SUITE" "$FAILURES" "$CHECKS"
     exit 1

@@ -118,7 +118,11 @@ expect_out_has "no mux masters"
 # --- two (ten) invocations at once, no master yet: one master
 for i in $(seq 10); do "${MX[@]}" ls -1 >"$T/s$i.out" 2>&1 & done
 wait
-check "ten invocations at once all listed web" eval 'for i in $(seq 10); do grep -qx web "$T/s$i.out" || exit 1; done'
+all_listed_web() {
+  local i
+  for i in $(seq 10); do grep -qx web "$T/s$i.out" || return 1; done
+}
+check "ten invocations at once all listed web" all_listed_web
 check "... and left exactly one master" test "$(master_pids | wc -l)" = 1
 mx mux stop >/dev/null
 

@@ -1,0 +1,50 @@
+#include "fd_util.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace lxhost {
+namespace {
+
+// Closes `fd` and returns -1, keeping the errno of what failed.
+int fail_closing(int fd) {
+  const int saved = errno;
+  ::close(fd);
+  errno = saved;
+  return -1;
+}
+
+}  // namespace
+
+bool set_fd_flags(int fd, bool nonblocking) {
+  if (::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) return false;
+  if (!nonblocking) return true;
+  const int flags = ::fcntl(fd, F_GETFL);
+  return flags >= 0 && ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0;
+}
+
+int socket_cloexec(int domain, int type, int protocol, bool nonblocking) {
+  const int fd = ::socket(domain, type, protocol);
+  if (fd < 0) return -1;
+  return set_fd_flags(fd, nonblocking) ? fd : fail_closing(fd);
+}
+
+int accept_cloexec(int listener, bool nonblocking) {
+  const int fd = ::accept(listener, nullptr, nullptr);
+  if (fd < 0) return -1;
+  return set_fd_flags(fd, nonblocking) ? fd : fail_closing(fd);
+}
+
+int pipe_cloexec(int fds[2]) {
+  if (::pipe(fds) != 0) return -1;
+  if (set_fd_flags(fds[0], false) && set_fd_flags(fds[1], false)) return 0;
+  const int saved = errno;
+  ::close(fds[0]);
+  ::close(fds[1]);
+  errno = saved;
+  return -1;
+}
+
+}  // namespace lxhost

@@ -1,0 +1,25 @@
+// Descriptor flags the portable way: Linux has SOCK_CLOEXEC, accept4, pipe2 and MSG_NOSIGNAL,
+// macOS has none of them.
+#pragma once
+
+#include <sys/socket.h>
+
+namespace lxhost {
+
+// send() flags that keep a closed peer from raising SIGPIPE. Without MSG_NOSIGNAL (macOS) the
+// process ignores SIGPIPE (app.cpp), so EPIPE is what a write sees either way.
+#ifdef MSG_NOSIGNAL
+inline constexpr int kSendNoSignal = MSG_NOSIGNAL;
+#else
+inline constexpr int kSendNoSignal = 0;
+#endif
+
+// FD_CLOEXEC, and O_NONBLOCK when asked; false on failure (errno set).
+bool set_fd_flags(int fd, bool nonblocking);
+// socket() / accept() / pipe() whose descriptors are close-on-exec (and non-blocking if asked),
+// or -1 (errno set). A child lxhost starts (a mux master) inherits none of them.
+int socket_cloexec(int domain, int type, int protocol, bool nonblocking = false);
+int accept_cloexec(int listener, bool nonblocking);
+int pipe_cloexec(int fds[2]);
+
+}  // namespace lxhost
