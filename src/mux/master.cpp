@@ -74,8 +74,8 @@ class DiscardSink : public OutputSink {
 struct Client {
   explicit Client(int socket) : fd(socket), sink(out) {}
   ~Client() {
-    side.reset();
-    channel.reset();
+    release_channel(side, side_state);
+    release_channel(channel, state);
     if (fd >= 0) ::close(fd);
   }
   Client(const Client&) = delete;
@@ -275,7 +275,7 @@ void Master::start(Client& c) {
   } catch (const ConnectError& e) {
     if (!ssh_is_connected(ssh_.get())) throw;
     // The server refused this channel only (a lower MaxSessions, say): this command fails.
-    c.channel.reset();
+    release_channel(c.channel, c.state);
     ExitReport report;
     report.kind = ExitReport::Kind::error;
     report.text = e.what();
@@ -300,6 +300,7 @@ void Master::start_forward(Client& c) {
                               forward.port, ssh_get_error(ssh_.get()));
     c.out += encode(report);
     c.done = true;
+    release_channel(channel, c.state);
     return;
   }
   c.channel = std::move(channel);
@@ -341,8 +342,8 @@ void Master::finish_if_done(Client& c) {
     report.text = fmt::format("the channel to {} closed without an exit status", ssh_.display());
   }
   c.out += encode(report);
-  c.side.reset();
-  c.channel.reset();
+  release_channel(c.side, c.side_state);
+  release_channel(c.channel, c.state);
   c.done = true;
 }
 

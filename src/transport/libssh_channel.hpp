@@ -27,6 +27,10 @@ struct ChannelState {
 
 // Points the channel's callbacks at `state` (which must outlive the channel's use).
 void install_callbacks(ssh_channel channel, ChannelState& state);
+// Takes `state`'s callbacks off `channel`, then closes and frees it. libssh keeps a channel whose
+// far end has not closed yet and would call its callbacks when that close comes: into a state
+// that is gone, in a process that goes on (the mux master).
+void release_channel(ChannelPtr& channel, ChannelState& state);
 
 struct PtyRequest {
   std::string term;  // "" for xterm

@@ -358,14 +358,25 @@ bool open_session_quickly(ssh_session session, ssh_channel channel) {
 
 }  // namespace
 
+void release_channel(ChannelPtr& channel, ChannelState& state) {
+  if (!channel) return;
+  ssh_remove_channel_callbacks(channel.get(), &state.callbacks);
+  channel.reset();
+}
+
 ChannelPtr open_exec_channel(SshSession& ssh, const std::string& line, ChannelState& state, const PtyRequest* pty) {
   ChannelPtr channel(ssh_channel_new(ssh.get()));
   if (!channel || !open_session_quickly(ssh.get(), channel.get())) ssh.lost("while opening a channel");
   install_callbacks(channel.get(), state);
-  if (pty && ssh_channel_request_pty_size(channel.get(), pty->term.empty() ? "xterm" : pty->term.c_str(), pty->cols,
-                                          pty->rows) != SSH_OK)
-    ssh.lost("while asking for a terminal");
-  if (ssh_channel_request_exec(channel.get(), line.c_str()) != SSH_OK) ssh.lost("while starting the command");
+  try {
+    if (pty && ssh_channel_request_pty_size(channel.get(), pty->term.empty() ? "xterm" : pty->term.c_str(),
+                                            pty->cols, pty->rows) != SSH_OK)
+      ssh.lost("while asking for a terminal");
+    if (ssh_channel_request_exec(channel.get(), line.c_str()) != SSH_OK) ssh.lost("while starting the command");
+  } catch (...) {
+    release_channel(channel, state);
+    throw;
+  }
   return channel;
 }
 
