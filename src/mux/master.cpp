@@ -39,6 +39,9 @@ constexpr unsigned kMaxChannels = 10;
 constexpr unsigned kMaxCommands = 8;
 // A client's stdin waiting for the channel's window: above this, its socket is not read.
 constexpr std::size_t kMaxPendingInput = 1024 * 1024;
+// A client's output not yet written to it: above this, its channel's output stays in libssh
+// (whose window then stops the remote command) until the client catches up.
+constexpr std::size_t kMaxPendingOutput = 1024 * 1024;
 constexpr auto kKeepaliveEvery = std::chrono::seconds(15);
 
 int on_fd_ready(socket_t, int revents, void* userdata) {
@@ -88,6 +91,7 @@ struct Client {
   std::string out;        // frames for the client; the first `out_at` bytes are written
   std::size_t out_at = 0;
   bool out_pending() const { return out_at < out.size(); }
+  bool out_behind() const { return out.size() - out_at > kMaxPendingOutput; }
   FrameSink sink;
   bool greeted = false;
   bool done = false;  // remove once `out` is written
@@ -146,6 +150,7 @@ class Master {
   void start(Client& c);
   void start_forward(Client& c);
   void pump_input(Client& c);
+  void pace_output(Client& c);
   void finish_if_done(Client& c);
   void write_client(Client& c);
   void stop_listening();
@@ -323,7 +328,16 @@ void Master::pump_input(Client& c) {
   }
 }
 
+void Master::pace_output(Client& c) {
+  if (c.state.hold && !c.out_behind() && c.channel) {
+    c.state.hold = false;
+    release_held_output(c.channel.get(), c.state);
+  }
+  c.state.hold = c.out_behind();
+}
+
 void Master::finish_if_done(Client& c) {
+  if (c.state.hold) return;  // output is still held: its end comes after it
   if (c.forward && c.channel && c.state.eof && !c.eof_reported) {
     c.out += encode(Type::out_eof);
     c.eof_reported = true;
@@ -425,6 +439,7 @@ int Master::loop() {
       if (revents & (POLLIN | POLLHUP | POLLERR)) read_client(*c);
       if (c->gone) continue;
       pump_input(*c);
+      pace_output(*c);
       finish_if_done(*c);
     }
     // Queued commands, oldest first, while channels are free.
@@ -432,7 +447,11 @@ int Master::loop() {
       if (c->queued && !c->gone && commands() < kMaxCommands && channels() < kMaxChannels) start(*c);
     for (auto it = clients_.begin(); it != clients_.end();) {
       Client& c = **it;
-      if (!c.gone) write_client(c);
+      if (!c.gone) {
+        write_client(c);
+        // Caught up: what libssh held comes now (nothing else may wake the loop for it).
+        if (!c.done) pace_output(c);
+      }
       if (c.gone || (c.done && !c.out_pending())) {
         // A client gone mid-command is a hang-up, as a lost connection would be for a command of
         // its own: SIGHUP (the start-ephemeral script stops its copy on it), then the channel closes.

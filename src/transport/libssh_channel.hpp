@@ -22,6 +22,9 @@ struct ChannelState {
   bool eof = false;  // the remote side sent EOF
   bool closed = false;
   bool local_output_gone = false;  // sink->out() returned false
+  // Leave output in libssh's channel buffer (its window then stays shut: the remote command
+  // waits) while the sink's reader is behind; release_held_output() passes it on later.
+  bool hold = false;
   ssh_channel_callbacks_struct callbacks{};
 };
 
@@ -31,6 +34,10 @@ void install_callbacks(ssh_channel channel, ChannelState& state);
 // far end has not closed yet and would call its callbacks when that close comes: into a state
 // that is gone, in a process that goes on (the mux master).
 void release_channel(ChannelPtr& channel, ChannelState& state);
+
+// Passes what libssh kept while `state.hold` was set to the sink, in order (each stream on its
+// own), and lets the window open again. For a state that no longer holds.
+void release_held_output(ssh_channel channel, ChannelState& state);
 
 struct PtyRequest {
   std::string term;  // "" for xterm

@@ -290,6 +290,7 @@ namespace {
 
 int on_channel_data(ssh_session, ssh_channel, void* data, uint32_t len, int is_stderr, void* userdata) {
   auto* state = static_cast<ChannelState*>(userdata);
+  if (state->hold) return 0;  // libssh keeps it
   const std::string_view bytes(static_cast<const char*>(data), len);
   if (!state->local_output_gone) {
     const bool ok = is_stderr ? state->sink->err(bytes) : state->sink->out(bytes);
@@ -357,6 +358,20 @@ bool open_session_quickly(ssh_session session, ssh_channel channel) {
 }
 
 }  // namespace
+
+void release_held_output(ssh_channel channel, ChannelState& state) {
+  char buffer[32 * 1024];
+  for (int is_stderr = 0; is_stderr < 2; ++is_stderr) {
+    // poll: what the buffer holds (it reads the socket only when that is nothing; data that
+    // arrives then goes through the callback, after everything held before it).
+    for (int available; !state.hold && (available = ssh_channel_poll(channel, is_stderr)) > 0;) {
+      const auto wanted = static_cast<uint32_t>(std::min<int>(available, static_cast<int>(sizeof(buffer))));
+      const int n = ssh_channel_read_nonblocking(channel, buffer, wanted, is_stderr);
+      if (n <= 0) break;
+      on_channel_data(nullptr, channel, buffer, static_cast<uint32_t>(n), is_stderr, &state);
+    }
+  }
+}
 
 void release_channel(ChannelPtr& channel, ChannelState& state) {
   if (!channel) return;

@@ -58,6 +58,19 @@ check "10 MB of stdin arrive intact" test "${OUT%% *}" = "$(sha256sum <"$T/big" 
 capture bash -c '"$@" | sha256sum' _ "${MX[@]}" attach -n web -- cat /bin/busybox
 check "a binary stdout arrives intact" test "${OUT%% *}" = "$(sha256sum <"$LAB_LXCPATH/web/rootfs/bin/busybox" | cut -d' ' -f1)"
 
+# --- a reader that falls behind: the master keeps about a megabyte of its output and the remote
+# command waits (SSH window) rather than the master's memory growing; nothing is lost. 32 MiB
+# are written in well under a second when nothing waits: here the command has not ended (its
+# marker file is not there) when the reader wakes after 5 s.
+MARK=lxhost-mux-slow-$$
+rm -f "$LAB_LXCPATH/web/rootfs/tmp/$MARK"
+capture bash -c '"$@" | { sleep 5; [ -e "$0" ] && echo ended-early >&2; sha256sum; }' \
+  "$LAB_LXCPATH/web/rootfs/tmp/$MARK" "${MX[@]}" attach -n web -- sh -c "head -c 33554432 /dev/zero && touch /tmp/$MARK"
+check "32 MiB through a slow reader arrive intact" test "${OUT%% *}" = "$(head -c 33554432 /dev/zero | sha256sum | cut -d' ' -f1)"
+check "... and the command had not ended when the reader woke" test -z "$ERR"
+check "... and it ended after all" test -e "$LAB_LXCPATH/web/rootfs/tmp/$MARK"
+rm -f "$LAB_LXCPATH/web/rootfs/tmp/$MARK"
+
 # --- 50 invocations at once: each its own output and exit code (more than sshd's MaxSessions 10)
 for i in $(seq 50); do
   "${MX[@]}" attach -n web -- sh -c "echo out-$i; echo err-$i >&2; exit $((i % 7))" >"$T/c$i.out" 2>"$T/c$i.err" </dev/null &

@@ -118,6 +118,28 @@ capture in_home "$LXHOST_BIN" proxy --via-host sshd1.local 22
 expect_rc 0 "proxy --via-host sshd1.local 22 with stdin at EOF"
 check "through the host: sshd1's identification line" eval 'contains "$OUT" SSH-2.0-OpenSSH'
 
+# --- a proxy killed mid-connection (ssh went away first): the master closes that channel and
+# lives on (it once freed the channel's state while libssh still had the channel: the far end's
+# close then crashed the master under ASan); the next command goes through the same master.
+master_pid() { in_home "$LXHOST_BIN" mux status | awk 'NR > 1 && $NF ~ /\.sock$/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) { print $i; exit } }'; }
+MASTER=$(master_pid)
+mkfifo "$T/proxy.in"
+# shellcheck disable=SC2016 # expanded by that sh: it becomes the proxy, so its PID is the proxy's
+in_home sh -c 'echo $$ >"$0" && exec "$@"' "$T/proxy.pid" "$LXHOST_BIN" proxy --via-host sshd1.local 22 \
+  <"$T/proxy.in" >"$T/proxy.out" 2>&1 &
+PROXY_JOB=$!
+exec 8>"$T/proxy.in"  # its stdin stays open: the connection stays up
+check "a proxy through the host's master ($MASTER) got sshd1's identification line" \
+  eval 'for i in $(seq 100); do grep -q SSH-2.0-OpenSSH "$T/proxy.out" && break; sleep 0.1; done; grep -q SSH-2.0-OpenSSH "$T/proxy.out"'
+kill -9 "$(cat "$T/proxy.pid")"
+exec 8>&-
+wait "$PROXY_JOB" 2>/dev/null || true
+sleep 1  # sshd1 closes its end of the channel meanwhile
+check "after the proxy was killed, the master ($MASTER) is still running" eval '[ -n "$MASTER" ] && kill -0 "$MASTER"'
+capture in_home "$LXHOST_BIN" ls -1
+expect_rc 0 "the next command"
+check "... went through the same master" test "$(master_pid)" = "$MASTER"
+
 # --- a stopped container: ssh fails, with the proxy's reason, within the bound.
 new_name STOPPED sshstop
 host_lxc copy -n base -N "$STOPPED" -s
