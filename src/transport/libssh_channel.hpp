@@ -39,6 +39,19 @@ void release_channel(ChannelPtr& channel, ChannelState& state);
 // own), and lets the window open again. For a state that no longer holds.
 void release_held_output(ssh_channel channel, ChannelState& state);
 
+// release_channel() when the scope ends, however it ends (a session may serve more channels).
+class ChannelRelease {
+ public:
+  ChannelRelease(ChannelPtr& channel, ChannelState& state) : channel_(channel), state_(state) {}
+  ~ChannelRelease() { release_channel(channel_, state_); }
+  ChannelRelease(const ChannelRelease&) = delete;
+  ChannelRelease& operator=(const ChannelRelease&) = delete;
+
+ private:
+  ChannelPtr& channel_;
+  ChannelState& state_;
+};
+
 struct PtyRequest {
   std::string term;  // "" for xterm
   int cols = 80, rows = 24;

@@ -173,6 +173,7 @@ int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
   state.sink = &sink;
   const auto started = Clock::now();
   ChannelPtr channel = open_exec(command.line, state, command.pty);
+  const ChannelRelease release(channel, state);
   log_.debug("command started in {} ms", elapsed_ms(started));
 
   EventPtr event(ssh_event_new());
@@ -187,6 +188,7 @@ int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
   StringSink side_sink;
   side_state.sink = &side_sink;
   ChannelPtr side_channel;
+  const ChannelRelease release_side(side_channel, side_state);
 
   // After an interrupt, also wait (within the grace period) for the side command to finish.
   auto done = [&] {
@@ -241,6 +243,7 @@ Captured LibsshTransport::capture(const std::string& line) {
   ChannelState state;
   state.sink = &sink;
   ChannelPtr channel = open_exec(line, state, false);
+  const ChannelRelease release(channel, state);
   ssh_channel_send_eof(channel.get());
   EventPtr event(ssh_event_new());
   if (!event || ssh_event_add_session(event.get(), s) != SSH_OK) ssh.lost("while waiting");
@@ -260,6 +263,7 @@ int LibsshTransport::forward(const std::string& address, int port) {
   state.sink = &local;
   ChannelPtr channel(ssh_channel_new(s));
   if (!channel) ssh.lost("while opening a channel");
+  const ChannelRelease release(channel, state);
   // Callbacks first: the far end (an sshd's banner) may speak as soon as the channel is open.
   install_callbacks(channel.get(), state);
   if (ssh_channel_open_forward(channel.get(), address.c_str(), port, "127.0.0.1", 0) != SSH_OK)
