@@ -53,13 +53,16 @@ expect_err_has "needs its passphrase and there is no terminal"
 expect_err_has "ssh-add"
 check "ended at once (${MS} ms)" test "$MS" -lt 3000
 
-# On a terminal (tmux): asked once, not echoed, and then it logs in.
+# On a terminal (tmux): asked once, not echoed, and then it logs in. At the most verbose level
+# (-v; its log goes to a file here) the passphrase appears nowhere either.
 tm new-session -d -s pass -x 120 -y 20 \
-  "ip netns exec $LAB_NETNS env -i PATH=$PATH HOME=$home TERM=xterm $LXHOST_BIN -c $T/pass.toml ls -1; echo RC=\$?; sleep 30"
+  "ip netns exec $LAB_NETNS env -i PATH=$PATH HOME=$home TERM=xterm $LXHOST_BIN -v -c $T/pass.toml ls -1 2>$T/pass.log; echo RC=\$?; sleep 30"
 check "asked for the passphrase on the terminal" pane_has pass "assphrase"
 tm send-keys -t pass -l "$LAB_PASSPHRASE"
 tm send-keys -t pass Enter
 check "logged in with the passphrase" pane_has pass "RC=0"
 check "the listing arrived" pane_has pass "web"
 check "the passphrase was not echoed" eval '! tm capture-pane -p -t pass -S -50 | grep -qF "$LAB_PASSPHRASE"'
+check "the -v log says what happened (it logged in: 'authenticated')" grep -q 'debug: authenticated' "$T/pass.log"
+check "... and does not hold the passphrase" eval '! grep -qF "$LAB_PASSPHRASE" "$T/pass.log"'
 finish
