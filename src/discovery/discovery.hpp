@@ -75,6 +75,9 @@ class Discovery {
 // lazy: the first call that needs it throws MdnsUnavailable when it cannot be reached.
 // Throws UsageError for an unknown or unavailable backend name.
 std::unique_ptr<Discovery> make_discovery(std::string_view backend, const Log& log);
+// `inner` with every call bounded even when the daemon hangs (src/discovery/bounded.cpp): past
+// its bound (and half of it again, plus 250 ms) a call throws MdnsUnavailable.
+std::unique_ptr<Discovery> bounded_discovery(std::unique_ptr<Discovery> inner);
 
 // Pure helpers (src/discovery/service_list.cpp), unit-tested.
 // Merges instances that are the same (name, type, domain): addresses are united (IPv4 first,

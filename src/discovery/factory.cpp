@@ -19,10 +19,10 @@ std::unique_ptr<Discovery> make_discovery(std::string_view backend, const Log& l
 #ifdef __APPLE__
     throw UsageError("the avahi backend exists only on Linux", "use the dnssd backend");
 #else
-    return make_avahi_discovery(log);
+    return bounded_discovery(make_avahi_discovery(log));
 #endif
   }
-  if (backend == "dnssd") return make_dnssd_discovery(log);
+  if (backend == "dnssd") return bounded_discovery(make_dnssd_discovery(log));
   throw UsageError(fmt::format("unknown mDNS backend '{}': the backends are 'avahi' and 'dnssd'",
                                printable(backend)));
 }

@@ -54,6 +54,13 @@ capture() {
   OUT=$(cat "$T/out")
   ERR=$(cat "$T/err")
 }
+# binary_start_ms: what starting lxhost costs here now (the median of 3 `--version` runs, in ms).
+# A check of a bound against wall time allows this on top: a loaded machine is no failure of the
+# bound (a wait that ignored its bound still fails: it takes seconds more, not a start's worth).
+binary_start_ms() {
+  local i
+  for i in 1 2 3; do capture lx --version; echo "$MS"; done | sort -n | sed -n 2p
+}
 # run_lx ARGS...: lxhost in the laptop namespace, captured.
 run_lx() { capture lx "$@"; }
 

@@ -2,7 +2,7 @@
 # the resolve bound, not a 5 s stall per entry); the daemon restarted during a browse (the browse
 # reconnects and completes within its deadline).
 source "$(dirname "$0")/lib.sh"
-trap '"$LAB_TOOL" mdns start stale >/dev/null 2>&1 || true; "$LAB_TOOL" mdns start laptop >/dev/null 2>&1 || true; cleanup' EXIT
+trap '"$LAB_TOOL" mdns thaw laptop >/dev/null 2>&1 || true; "$LAB_TOOL" mdns start stale >/dev/null 2>&1 || true; "$LAB_TOOL" mdns start laptop >/dev/null 2>&1 || true; cleanup' EXIT
 
 # Killed with SIGKILL, the stale node sends no goodbye. The laptop's Avahi keeps its PTR record
 # for 75 minutes but its SRV and address records only for their 120 s TTL: after that, every
@@ -41,4 +41,25 @@ for backend in avahi dnssd; do
   expect_out_has "containers.local:2222"
   check "$backend: within 3x its 4000 ms deadline (${MS} ms)" test "$MS" -lt 12000
 done
+
+# A daemon that hangs (stopped: it keeps its D-Bus name and answers nothing, where the client
+# libraries would wait D-Bus's 25 s for each call): resolve and discover end within their bounds
+# (and half again, plus 250 ms), saying the daemon did not answer.
+"$LAB_TOOL" mdns freeze laptop >/dev/null
+for backend in avahi dnssd; do
+  export LXHOST_MDNS_BACKEND=$backend
+  run_lx resolve --timeout 1000 containers.local
+  expect_rc 1 "$backend: resolve with the daemon frozen"
+  expect_err_has "daemon did not answer within 1750 ms"
+  expect_err_lines 1
+  START_MS=$(binary_start_ms)
+  check "$backend: ... within 3x the 1000 ms bound + start $START_MS ms (${MS} ms)" test "$MS" -lt $((3000 + START_MS))
+  run_lx discover --timeout 2000 --type _ssh._tcp
+  expect_rc 1 "$backend: discover with the daemon frozen"
+  expect_err_has "daemon did not answer within 3250 ms"
+  check "$backend: ... within 3x the 2000 ms bound + start $START_MS ms (${MS} ms)" test "$MS" -lt $((6000 + START_MS))
+done
+"$LAB_TOOL" mdns thaw laptop >/dev/null
+run_lx resolve containers.local
+expect_rc 0 "thawed, the daemon answers again"
 finish
