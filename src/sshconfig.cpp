@@ -76,6 +76,14 @@ std::string ssh_value(std::string_view key, const std::string& value, const Orig
   if (value.find_first_of("\"'\\") != std::string::npos)
     refuse(origin, fmt::format("{} holds a quote or a backslash", name));
   if (value.front() == '=' || value.front() == '#') refuse(origin, fmt::format("{} starts with '{}'", name, value.front()));
+  if (words == Words::several) {
+    // Written as its words: ssh reads a '=' before the first word as the separator after the
+    // option's name, and a word that starts with '#' as a comment, to the end of the line.
+    const char first = value[value.find_first_not_of(' ')];
+    if (first == '=' || first == '#') refuse(origin, fmt::format("{} starts with '{}'", name, first));
+    if (value.find(" #") != std::string::npos)
+      refuse(origin, fmt::format("{} has a word that starts with '#', which ssh would read as a comment", name));
+  }
   const bool tokens = std::find(kTokenOptions.begin(), kTokenOptions.end(), key) != kTokenOptions.end();
   for (size_t at = value.find('%'); at != std::string::npos; at = value.find('%', at + 2)) {
     const char next = at + 1 < value.size() ? value[at + 1] : '\0';
