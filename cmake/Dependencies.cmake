@@ -3,6 +3,17 @@
 find_package(fmt REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(tomlplusplus REQUIRED)
+# toml++ as the package has it (Debian: a shared library), except in the fuzz build: there it is
+# compiled header-only into lxhost_core, so that the parser the fuzzer drives is instrumented too.
+add_library(lxhost_toml INTERFACE)
+if(LXHOST_FUZZ)
+  get_target_property(_lxhost_toml_include tomlplusplus::tomlplusplus INTERFACE_INCLUDE_DIRECTORIES)
+  target_include_directories(lxhost_toml SYSTEM INTERFACE ${_lxhost_toml_include})
+  target_compile_definitions(lxhost_toml INTERFACE TOML_HEADER_ONLY=1 TOML_SHARED_LIB=0)
+  target_compile_features(lxhost_toml INTERFACE cxx_std_17)
+else()
+  target_link_libraries(lxhost_toml INTERFACE tomlplusplus::tomlplusplus)
+endif()
 find_package(nlohmann_json 3.9 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBSSH REQUIRED IMPORTED_TARGET libssh>=0.10)

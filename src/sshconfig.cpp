@@ -76,6 +76,14 @@ std::string ssh_value(std::string_view key, const std::string& value, const Orig
   if (value.find_first_of("\"'\\") != std::string::npos)
     refuse(origin, fmt::format("{} holds a quote or a backslash", name));
   if (value.front() == '=' || value.front() == '#') refuse(origin, fmt::format("{} starts with '{}'", name, value.front()));
+  if (words == Words::several) {
+    // Written as its words: ssh reads a '=' before the first word as the separator after the
+    // option's name, and a word that starts with '#' as a comment, to the end of the line.
+    const char first = value[value.find_first_not_of(' ')];
+    if (first == '=' || first == '#') refuse(origin, fmt::format("{} starts with '{}'", name, first));
+    if (value.find(" #") != std::string::npos)
+      refuse(origin, fmt::format("{} has a word that starts with '#', which ssh would read as a comment", name));
+  }
   const bool tokens = std::find(kTokenOptions.begin(), kTokenOptions.end(), key) != kTokenOptions.end();
   for (size_t at = value.find('%'); at != std::string::npos; at = value.find('%', at + 2)) {
     const char next = at + 1 < value.size() ? value[at + 1] : '\0';
@@ -176,8 +184,9 @@ std::string render_ssh_config(const Config& config, const SshConfigRender& how) 
               ssh_value("PreferredAuthentications", ssh.preferred_authentications.value, ssh.preferred_authentications.origin));
   append_line(out, "IdentityFile", ssh_value("IdentityFile", ssh.identity_file.value, ssh.identity_file.origin));
   for (const auto& [key, value] : ssh.options) {
+    const std::string wanted = lower(key);  // clang before 16 cannot capture a structured binding
     const auto* known = std::find_if(kAllowedOptions.begin(), kAllowedOptions.end(),
-                                     [&](std::string_view option) { return lower(option) == lower(key); });
+                                     [&](std::string_view option) { return lower(option) == wanted; });
     if (known == kAllowedOptions.end()) {
       const auto suggestion = closest(key, std::vector<std::string>(kAllowedOptions.begin(), kAllowedOptions.end()));
       refuse(value.origin, fmt::format("ssh_config.options: '{}' is not an option lxhost writes{}", printable(key),

@@ -305,6 +305,42 @@ TEST_CASE("malformed TOML is an error at toml++'s position", "[config]") {
   REQUIRE_THROWS_AS(parse_config("x = [", "cfg.toml"), ConfigError);
 }
 
+TEST_CASE("non-ASCII outside strings and comments is refused before toml++ reads it", "[config]") {
+  // toml++ 3.3 reaches __builtin_unreachable() on these (found by fuzz/fuzz_config).
+  CHECK(error_of("café = 1\n") == "cfg.toml:1:4: invalid TOML: a non-ASCII character outside a string or comment");
+  CHECK(error_of("Ω") == "cfg.toml:1:1: invalid TOML: a non-ASCII character outside a string or comment");
+  CHECK(error_of("# é\n[mux]\nenabled = true é\n") ==
+        "cfg.toml:3:16: invalid TOML: a non-ASCII character outside a string or comment");
+  CHECK(error_of("a = \"é\" é\n").starts_with("cfg.toml:1:9: invalid TOML: "));
+  CHECK(error_of("a = \"\"\"x\"\"\"\"\"é\n").starts_with("cfg.toml:1:14: invalid TOML: "));
+  CHECK(error_of("[ssh_config]\nuser = \"\"\"\\\n  é\"\"\"\n") ==
+        "cfg.toml:3:3: a non-ASCII character right after a backslash (and blanks or a line break), which "
+        "toml++ 3.3 misreads: write it as \\uXXXX");
+  CHECK(error_of("[ssh_config]\nuser = \"\\ é\"\n").starts_with("cfg.toml:2:11: a non-ASCII character right after"));
+  CHECK(error_of("[ssh_config]\nuser = \"\"\"\\é\"\"\"\n").starts_with("cfg.toml:2:12: a non-ASCII character right after"));
+  // In a number, date or time toml++ reads on through quotes, up to a blank, ']', '}', ',' or '#'.
+  for (const char* text : {"a = 7'é'\n", "a = [1, 1979-05-27T07:32:00Z.\"é\"]\n", "a = {b = -'é'}\n"})
+    CHECK(error_of(text).ends_with("invalid TOML: a non-ASCII character outside a string or comment"));
+
+  // In strings (quoted keys too), comments and after a BOM, non-ASCII is fine.
+  const Config c = parse_config(
+      "\xEF\xBB\xBF# déjà vu\n"
+      "[hosts.\"café\"]  # Ω\n"
+      "address = \"é.example\"\n"
+      "identity_file = '~/clé'\n"
+      "known_hosts = \"\"\"\\\n  ~/é\\\\\\\"\né\"\"\"\n"
+      "lxcpath = '''/é'''''\n"
+      "user = \"\\\\é\\\"é\"\n",
+      "cfg.toml");
+  REQUIRE(c.hosts.size() == 1);
+  CHECK(c.hosts[0].name == "café");
+  CHECK(c.hosts[0].address.value == "é.example");
+  CHECK(c.hosts[0].identity_file.value == "~/clé");
+  CHECK(c.hosts[0].known_hosts.value == "~/é\\\"\né");
+  CHECK(c.hosts[0].lxcpath.value == "/é''");
+  CHECK(c.hosts[0].user.value == "\\é\"é");
+}
+
 TEST_CASE("unknown keys and tables name the closest valid key", "[config]") {
   CHECK(error_of("[hosts.lab]\naddress = \"x\"\nport = 22\n# a comment\nprot = 23\n") ==
         "cfg.toml:5:1: unknown key 'prot' in [hosts.lab] (did you mean 'port'?)");

@@ -299,6 +299,20 @@ TEST_CASE("refused: values that could inject or change ssh_config, naming FILE:L
   }
 }
 
+TEST_CASE("refused: words of several-word options that ssh would read otherwise", "[sshconfig]") {
+  // ssh ends the line at a word that starts with '#', and takes a first '=' as the separator
+  // (found by fuzz/fuzz_sshconfig: `SendEnv LANG #LC_*` sent only LANG).
+  check_refused(one_value("ssh_config.options", "SendEnv", "LANG #LC_*"),
+                {"cfg.toml:2:11: ", "SendEnv value 'LANG #LC_*' has a word that starts with '#'"});
+  check_refused(one_value("ssh_config.options", "LocalForward", "8080  #x"), {"cfg.toml:2:16: ", "starts with '#'"});
+  check_refused(one_value("ssh_config.options", "IPQoS", "  #af21"), {"cfg.toml:2:9: ", "starts with '#'"});
+  check_refused(one_value("ssh_config.options", "SetEnv", " =A=b"), {"cfg.toml:2:10: ", "starts with '='"});
+  // Inside a word, or in a one-word value (double-quoted when it holds a blank), they stay.
+  const std::string text = render(
+      "[ssh_config.options]\nSendEnv = \"A#1 B=2\"\nSetEnv = \"X=#\"\nControlPath = \"~/a #b\"\n");
+  CHECK(text.find("\n    SendEnv A#1 B=2\n    SetEnv X=#\n    ControlPath \"~/a #b\"\n") != std::string::npos);
+}
+
 TEST_CASE("refused: empty values of [ssh_config] and its options", "[sshconfig]") {
   for (const std::string key : {"user", "preferred_authentications", "identity_file"}) {
     for (const std::string value : {"", "   "}) {
