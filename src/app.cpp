@@ -38,6 +38,7 @@ int dispatch(Context& ctx) {
   if (inv.verb == "list") return run_list(ctx, inv.args);
   if (inv.verb == "discover") return run_discover(ctx, inv.args);
   if (inv.verb == "resolve") return run_resolve(ctx, inv.args);
+  if (inv.verb == "doctor") return run_doctor(ctx, inv.args);
   if (inv.verb == "config") return run_config(ctx, inv.args);
   if (inv.verb == "install-links") return run_install_links(ctx, inv.args);
   if (inv.verb == "help") return run_help(ctx, inv.args);

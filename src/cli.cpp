@@ -17,6 +17,7 @@ constexpr std::array kNativeCommands = {
     NativeCommand{"list", "list [--json]", "containers with state, addresses and mDNS name (table or JSON)"},
     NativeCommand{"discover", "discover [--json] [--type T]... [-6]", "DNS-SD services on the network (mDNS)"},
     NativeCommand{"resolve", "resolve NAME [-4|-6]", "a .local name's addresses (mDNS)"},
+    NativeCommand{"doctor", "doctor [-H HOST]", "check config, name, connection, login, sudo and LXC on the host; one fix per failure"},
     NativeCommand{"config", "config init|show|path", "write, show or locate lxhost's config"},
     NativeCommand{"install-links", "install-links DIR", "make lxc-VERB links to lxhost in DIR"},
     NativeCommand{"ssh-config", "ssh-config [--install|--uninstall]", "the ssh_config that makes `ssh foo.local` work"},

@@ -42,6 +42,7 @@ const std::vector<NativeWords>& native_words() {
       {"list", {"--json", "--help"}},
       {"discover", {"--json", "--timeout", "--type", "-6", "--help"}},
       {"resolve", {"-4", "-6", "--timeout", "--help"}},
+      {"doctor", {"-H", "--host", "--help"}},
       {"config", {"init", "show", "path", "--help"}},
       {"shell-init", {"bash", "zsh", "--force", "--help"}},
       {"completions", {"bash", "zsh", "--help"}},

@@ -16,6 +16,7 @@ int run_legacy(Context& ctx, const Verb& verb, std::span<const std::string> args
 int run_list(Context& ctx, std::span<const std::string> args);
 int run_discover(Context& ctx, std::span<const std::string> args);
 int run_resolve(Context& ctx, std::span<const std::string> args);
+int run_doctor(Context& ctx, std::span<const std::string> args);
 int run_config(Context& ctx, std::span<const std::string> args);
 int run_install_links(Context& ctx, std::span<const std::string> args);
 int run_help(Context& ctx, std::span<const std::string> args);

@@ -19,7 +19,9 @@ struct StringDeleter {
   void operator()(char* text) const { ssh_string_free_char(text); }
 };
 
-std::string fingerprint(ssh_session session) {
+}  // namespace
+
+std::string host_key_fingerprint(ssh_session session) {
   ssh_key raw = nullptr;
   if (ssh_get_server_publickey(session, &raw) != SSH_OK) return "(no host key)";
   std::unique_ptr<ssh_key_struct, KeyDeleter> key(raw);
@@ -33,8 +35,6 @@ std::string fingerprint(ssh_session session) {
   return fmt::format("{} {}", type, text ? text.get() : "(no fingerprint)");
 }
 
-}  // namespace
-
 void verify_host_key(ssh_session session, HostKeyPolicy policy, const std::string& known_hosts,
                      const std::string& display, const Log& log) {
   const ssh_known_hosts_e state = ssh_session_is_known_server(session);
@@ -45,20 +45,20 @@ void verify_host_key(ssh_session session, HostKeyPolicy policy, const std::strin
     case SSH_KNOWN_HOSTS_OTHER:
       throw ConnectError(
           fmt::format("host key for {} does not match {} (now {}): refusing to connect", display, known_hosts,
-                      fingerprint(session)),
+                      host_key_fingerprint(session)),
           fmt::format("if the host was reinstalled, check the new key and remove the old one from {}", known_hosts));
     case SSH_KNOWN_HOSTS_UNKNOWN:
     case SSH_KNOWN_HOSTS_NOT_FOUND:
       if (policy == HostKeyPolicy::strict)
         throw ConnectError(
             fmt::format("host key for {} is not in {} ({}): refusing to connect", display, known_hosts,
-                        fingerprint(session)),
+                        host_key_fingerprint(session)),
             "check the fingerprint, then add the key (ssh once with StrictHostKeyChecking=accept-new) "
             "or set host_key = \"accept-new\" for this host");
       if (ssh_session_update_known_hosts(session) != SSH_OK)
         throw ConnectError(fmt::format("cannot record the host key for {} in {}: {}", display, known_hosts,
                                        ssh_get_error(session)));
-      log.warn("added the host key for {} ({}) to {}", display, fingerprint(session), known_hosts);
+      log.warn("added the host key for {} ({}) to {}", display, host_key_fingerprint(session), known_hosts);
       return;
     case SSH_KNOWN_HOSTS_ERROR:
       break;

@@ -16,4 +16,7 @@ namespace lxhost {
 void verify_host_key(ssh_session session, HostKeyPolicy policy, const std::string& known_hosts,
                      const std::string& display, const Log& log);
 
+// The server's host key as "ED25519 SHA256:...", after the handshake.
+std::string host_key_fingerprint(ssh_session session);
+
 }  // namespace lxhost

@@ -79,31 +79,50 @@ std::string option_text(ssh_session session, ssh_options_e option) {
 
 std::unique_ptr<SshSession> SshSession::open(const HostConfig& host, const Paths& paths, const Log& log,
                                              const LocalResolver& resolve_local) {
+  std::unique_ptr<SshSession> self = prepare(host, paths);
+  const auto started = Clock::now();
+  self->connect(host, log, resolve_local);
+  self->check_host_key(host, paths, log);
+  self->authenticate(host);
+  log.debug("authenticated to {} after {} ms", self->display_, elapsed_ms(started));
+  return self;
+}
+
+std::unique_ptr<SshSession> SshSession::prepare(const HostConfig& host, const Paths& paths) {
   std::unique_ptr<SshSession> self(new SshSession());
   self->handle_.reset(ssh_new());
   if (!self->handle_) throw ConnectError("cannot create an SSH session (out of memory)");
   self->set_options(host, paths);
-  ssh_session session = self->get();
-
-  const auto started = Clock::now();
-  self->connect_local_name(host, log, resolve_local);
-  if (ssh_connect(session) != SSH_OK)
-    throw ConnectError(fmt::format("cannot connect to {}: {}", self->display_, ssh_get_error(session)),
-                       "check that the host is up and sshd listens on that port (lxhost -v shows more)");
-  log.debug("connected to {} in {} ms", self->display_, elapsed_ms(started));
-
-  std::string known_hosts = option_text(session, SSH_OPTIONS_KNOWNHOSTS);
-  if (known_hosts.empty()) known_hosts = expand_tilde(host.known_hosts.value, paths.home);
-  verify_host_key(session, host.host_key.value, known_hosts, self->display_, log);
-
-  self->callbacks_.auth_function = ask_passphrase;
-  self->callbacks_.userdata = &self->passphrase_wanted_;
-  ssh_callbacks_init(&self->callbacks_);
-  ssh_set_callbacks(session, &self->callbacks_);
-  self->authenticate(host);
-  log.debug("authenticated to {} after {} ms", self->display_, elapsed_ms(started));
-
   return self;
+}
+
+void SshSession::connect(const HostConfig& host, const Log& log, const LocalResolver& resolve_local) {
+  ssh_session session = get();
+  const auto started = Clock::now();
+  connect_local_name(host, log, resolve_local);
+  if (ssh_connect(session) != SSH_OK)
+    throw ConnectError(fmt::format("cannot connect to {}: {}", display_, ssh_get_error(session)),
+                       "check that the host is up and sshd listens on that port (lxhost -v shows more)");
+  log.debug("connected to {} in {} ms", display_, elapsed_ms(started));
+}
+
+void SshSession::use_socket(int fd) {
+  if (ssh_options_set(get(), SSH_OPTIONS_FD, &fd) != SSH_OK) {
+    ::close(fd);
+    throw ConnectError(fmt::format("cannot hand the connection to {} to libssh: {}", display_, ssh_get_error(get())));
+  }
+}
+
+std::string SshSession::known_hosts_file(const HostConfig& host, const Paths& paths) const {
+  std::string known_hosts = option_text(get(), SSH_OPTIONS_KNOWNHOSTS);
+  if (known_hosts.empty()) known_hosts = expand_tilde(host.known_hosts.value, paths.home);
+  return known_hosts;
+}
+
+std::string SshSession::option(ssh_options_e which) const { return option_text(get(), which); }
+
+void SshSession::check_host_key(const HostConfig& host, const Paths& paths, const Log& log) {
+  verify_host_key(get(), host.host_key.value, known_hosts_file(host, paths), display_, log);
 }
 
 void SshSession::lost(const char* during) const {
@@ -181,6 +200,10 @@ void SshSession::connect_local_name(const HostConfig& host, const Log& log, cons
 
 void SshSession::authenticate(const HostConfig& host) {
   ssh_session session = get();
+  callbacks_.auth_function = ask_passphrase;
+  callbacks_.userdata = &passphrase_wanted_;
+  ssh_callbacks_init(&callbacks_);
+  ssh_set_callbacks(session, &callbacks_);
   std::string user = option_text(session, SSH_OPTIONS_USER);
   if (user.empty()) user = "?";
   // Agent first, then the identity files (the configured one, ~/.ssh/config's, libssh's defaults).

@@ -20,17 +20,19 @@
 #include "fd_util.hpp"
 
 namespace lxhost {
-namespace {
 
 using Clock = std::chrono::steady_clock;
+
+namespace {
 
 struct AddrInfoDeleter {
   void operator()(addrinfo* info) const { ::freeaddrinfo(info); }
 };
 using AddrInfoPtr = std::unique_ptr<addrinfo, AddrInfoDeleter>;
 
-// One non-blocking connect, waited for until `deadline`. Returns the fd or -1 with `why` set.
-int try_connect(const std::string& address, unsigned port, Clock::time_point deadline, std::string& why) {
+}  // namespace
+
+int connect_address(const std::string& address, unsigned port, Clock::time_point deadline, std::string& why) {
   addrinfo hints{};
   hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
   hints.ai_socktype = SOCK_STREAM;
@@ -74,15 +76,13 @@ int try_connect(const std::string& address, unsigned port, Clock::time_point dea
   return fd;
 }
 
-}  // namespace
-
 int connect_first(const std::vector<std::string>& addresses, unsigned port, std::chrono::milliseconds timeout,
                   const std::string& name) {
   const auto deadline = Clock::now() + timeout;
   std::string tried;
   for (const std::string& address : addresses) {
     std::string why;
-    const int fd = try_connect(address, port, deadline, why);
+    const int fd = connect_address(address, port, deadline, why);
     if (fd >= 0) return fd;
     tried += fmt::format("{}{}: {}", tried.empty() ? "" : "; ", address, why);
     if (Clock::now() >= deadline) break;

@@ -7,6 +7,11 @@
 
 namespace lxhost {
 
+// One connect to a numeric address, waited for until `deadline`: a blocking socket with
+// TCP_NODELAY, or -1 with `why` set (strerror's text; ETIMEDOUT's when the deadline passed).
+int connect_address(const std::string& address, unsigned port, std::chrono::steady_clock::time_point deadline,
+                    std::string& why);
+
 // Connects to the first address that accepts, in the order given (IPv4 first by the caller),
 // all within `timeout`. Returns a blocking socket with TCP_NODELAY. Throws ConnectError naming
 // `name` and what each address answered.

@@ -1,0 +1,85 @@
+// `lxhost doctor`'s pure part: the checks in order with what each waits for, the report's lines,
+// the parsers of what the host answers, and the one concrete fix for each kind of failure.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lxhost::doctor {
+
+enum class Check { config, name, tcp, host_key, auth, shell, sudo, lxc, lxcpath, backing_store, cache, mux_dir };
+
+struct CheckSpec {
+  Check id;
+  std::string_view name;        // as the report prints it: "host key"
+  std::optional<Check> needs;   // not run (skip) unless this one passed
+};
+
+// Every check, in the order they run and are printed.
+std::span<const CheckSpec> checks();
+const CheckSpec& spec(Check id);
+
+enum class Status { ok, fail, skip };
+
+struct Result {
+  Check id;
+  Status status = Status::ok;
+  long long ms = 0;
+  std::string detail;  // ok/fail: what was found; skip: the failed check it waits for
+  std::string fix;     // fail only: one concrete fix
+};
+
+// The failed (or itself skipped) check that `id` waits for, given the results so far; nullopt
+// when it can run.
+std::optional<Check> blocked_by(Check id, std::span<const Result> done);
+
+// `ok      12 ms  tcp: ...`, `FAIL  3001 ms  tcp: ...` + `      fix: ...`,
+// `skip            auth: not checked, waits for tcp`. Ends with a newline.
+std::string render(const Result& result);
+// The last line: "all 12 checks passed" or "2 failed, 3 skipped, 7 passed".
+std::string summary(std::span<const Result> results);
+
+// `lxc-ls --version` -> "5.0.2"; nullopt when the output is not a version.
+std::optional<std::string> parse_lxc_version(std::string_view output);
+// Major version of "5.0.2" -> 5 (0 when unreadable).
+int lxc_major(std::string_view version);
+
+// `command -v` output (one path per line) against the wanted tool names.
+struct ToolScan {
+  std::vector<std::string> found;    // names, in `wanted`'s order
+  std::vector<std::string> missing;  // names
+  std::string dir;                   // the directory of the first found tool ("" when none)
+};
+ToolScan scan_tools(std::string_view command_v_output, std::span<const std::string> wanted);
+
+// The tools lxhost's own commands need (list, attach, clone, ephemeral...) for an LXC version.
+std::vector<std::string> required_tools(int lxc_major);
+
+// Whether snapshot clones work on an lxcpath: `stat -f -c %T` output and what the kernel says
+// about overlay ("loaded": in /proc/filesystems, "module": loadable, "no").
+struct BackingStore {
+  bool ok = false;
+  std::string detail;
+};
+BackingStore classify_backing_store(std::string_view fs_type, std::string_view overlay);
+
+// Fixes.
+// `USER ALL=(root) NOPASSWD: DIR/lxc-*`, the line sudo needs (DIR defaults to /usr/bin).
+std::string sudoers_line(std::string_view user, std::string_view tool_dir);
+// known_hosts names a host on port 22 as "HOST", on another port as "[HOST]:PORT".
+std::string known_hosts_name(std::string_view host, unsigned port);
+// "ssh-ed25519 SHA256:..." -> "ed25519" for ssh-keyscan -t ("" when unknown).
+std::string keyscan_type(std::string_view fingerprint);
+std::string fix_unknown_host_key(std::string_view host, unsigned port, std::string_view fingerprint,
+                                 std::string_view known_hosts);
+std::string fix_changed_host_key(std::string_view host, unsigned port, std::string_view known_hosts);
+
+// A line only a POSIX sh gets right (csh, fish and friends do not): prints "posix $SHELL".
+inline constexpr std::string_view kPosixProbe = R"sh(x=1; [ "$((x+1))" = 2 ] && printf 'posix %s' "$SHELL")sh";
+// The login shell the probe's output names, or nullopt when the shell is not POSIX.
+std::optional<std::string> parse_posix_probe(std::string_view output, int exit_code);
+
+}  // namespace lxhost::doctor

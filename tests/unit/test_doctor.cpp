@@ -1,0 +1,122 @@
+#include <string>
+#include <vector>
+
+#include "catch.hpp"
+#include "doctor_report.hpp"
+
+using namespace lxhost::doctor;
+
+namespace {
+
+Result ok(Check id) { return Result{id, Status::ok, 5, "fine", ""}; }
+Result fail(Check id) { return Result{id, Status::fail, 7, "broken", "mend it"}; }
+
+}  // namespace
+
+TEST_CASE("doctor: the checks run in the issue's order, local ones last and independent") {
+  std::vector<std::string> names;
+  for (const CheckSpec& check : checks()) names.emplace_back(check.name);
+  CHECK(names == std::vector<std::string>{"config", "name", "tcp", "host key", "auth", "login shell", "sudo", "lxc",
+                                          "lxcpath", "backing store", "cache", "mux dir"});
+  CHECK_FALSE(spec(Check::config).needs);
+  CHECK_FALSE(spec(Check::cache).needs);
+  CHECK_FALSE(spec(Check::mux_dir).needs);
+  CHECK(spec(Check::backing_store).needs == Check::lxcpath);
+}
+
+TEST_CASE("doctor: a check waits for the failure its chain leads to") {
+  std::vector<Result> done = {ok(Check::config), ok(Check::name), fail(Check::tcp)};
+  CHECK(blocked_by(Check::host_key, done) == Check::tcp);
+  done.push_back(Result{Check::host_key, Status::skip, 0, "tcp", ""});
+  CHECK(blocked_by(Check::auth, done) == Check::tcp);  // through the skipped host key check
+  CHECK_FALSE(blocked_by(Check::cache, done));
+  CHECK_FALSE(blocked_by(Check::name, done));
+
+  std::vector<Result> config_failed = {fail(Check::config)};
+  CHECK(blocked_by(Check::name, config_failed) == Check::config);
+  CHECK_FALSE(blocked_by(Check::mux_dir, config_failed));
+
+  std::vector<Result> sudo_failed = {ok(Check::config), ok(Check::name),  ok(Check::tcp),
+                                     ok(Check::host_key), ok(Check::auth), ok(Check::shell), fail(Check::sudo)};
+  CHECK(blocked_by(Check::lxc, sudo_failed) == Check::sudo);
+  CHECK(blocked_by(Check::lxcpath, sudo_failed) == Check::sudo);
+}
+
+TEST_CASE("doctor: report lines") {
+  CHECK(render(Result{Check::tcp, Status::ok, 12, "10.0.0.9:22 accepted the connection", ""}) ==
+        "ok      12 ms  tcp: 10.0.0.9:22 accepted the connection\n");
+  CHECK(render(Result{Check::tcp, Status::fail, 3001, "10.0.0.9:22 did not answer within 3000 ms", "start sshd"}) ==
+        "FAIL  3001 ms  tcp: 10.0.0.9:22 did not answer within 3000 ms\n      fix: start sshd\n");
+  CHECK(render(Result{Check::auth, Status::skip, 0, "tcp", ""}) == "skip            auth: not checked, waits for tcp\n");
+  std::vector<Result> all = {ok(Check::config), ok(Check::name)};
+  CHECK(summary(all) == "all 2 checks passed");
+  all.push_back(fail(Check::tcp));
+  all.push_back(Result{Check::host_key, Status::skip, 0, "tcp", ""});
+  CHECK(summary(all) == "1 failed, 1 skipped, 2 passed");
+}
+
+TEST_CASE("doctor: lxc-ls --version") {
+  CHECK(parse_lxc_version("5.0.2\n") == "5.0.2");
+  CHECK(parse_lxc_version("  4.0.12 \n") == "4.0.12");
+  CHECK(parse_lxc_version("1.0.10~ubuntu1\n") == "1.0.10~ubuntu1");
+  CHECK_FALSE(parse_lxc_version(""));
+  CHECK_FALSE(parse_lxc_version("sh: 1: lxc-ls: not found\n"));
+  CHECK_FALSE(parse_lxc_version("5.0.2\nmore\n"));
+  CHECK_FALSE(parse_lxc_version("5"));
+  CHECK(lxc_major("5.0.2") == 5);
+  CHECK(lxc_major("10.1") == 10);
+  CHECK(lxc_major("x") == 0);
+}
+
+TEST_CASE("doctor: which lxc-* tools exist") {
+  const std::vector<std::string> wanted = {"lxc-ls", "lxc-copy", "lxc-checkpoint", "lxc-start"};
+  const ToolScan scan = scan_tools("/usr/bin/lxc-ls\n/usr/bin/lxc-copy\n/usr/bin/lxc-start\n", wanted);
+  CHECK(scan.found == std::vector<std::string>{"lxc-ls", "lxc-copy", "lxc-start"});
+  CHECK(scan.missing == std::vector<std::string>{"lxc-checkpoint"});
+  CHECK(scan.dir == "/usr/bin");
+  // A tool name that is only a prefix of a line's does not count.
+  const ToolScan none = scan_tools("/opt/lxc-lsx\n", wanted);
+  CHECK(none.found.empty());
+  CHECK(none.dir.empty());
+  CHECK(required_tools(5).back() == "lxc-copy");
+  CHECK(required_tools(1).back() == "lxc-clone");
+}
+
+TEST_CASE("doctor: backing store") {
+  CHECK(classify_backing_store("btrfs\n", "no").ok);
+  CHECK(classify_backing_store("btrfs", "no").detail == "btrfs: native snapshots (lxc-copy -s -B btrfs)");
+  CHECK(classify_backing_store("zfs", "no").ok);
+  const BackingStore ext = classify_backing_store("ext2/ext3", "loaded");
+  CHECK(ext.ok);
+  CHECK(ext.detail == "ext2/ext3: no native snapshots; lxc-copy -s uses overlay (in /proc/filesystems)");
+  CHECK(classify_backing_store("xfs", "module").ok);
+  const BackingStore none = classify_backing_store("xfs", "no");
+  CHECK_FALSE(none.ok);
+  CHECK(none.detail == "xfs: no native snapshots and the kernel has no overlay filesystem");
+  CHECK_FALSE(classify_backing_store("", "loaded").ok);
+}
+
+TEST_CASE("doctor: the login shell probe") {
+  CHECK(parse_posix_probe("posix /bin/bash", 0) == "/bin/bash");
+  CHECK(parse_posix_probe("posix ", 0) == "sh");
+  CHECK_FALSE(parse_posix_probe("x=1: Command not found.\n", 1));
+  CHECK_FALSE(parse_posix_probe("posix /bin/sh", 1));
+  CHECK(std::string(kPosixProbe).find("$((x+1))") != std::string::npos);
+}
+
+TEST_CASE("doctor: fixes") {
+  CHECK(sudoers_line("alice", "/usr/bin") == "alice ALL=(root) NOPASSWD: /usr/bin/lxc-*");
+  CHECK(sudoers_line("alice", "") == "alice ALL=(root) NOPASSWD: /usr/bin/lxc-*");
+  CHECK(known_hosts_name("10.203.0.1", 2222) == "[10.203.0.1]:2222");
+  CHECK(known_hosts_name("containers.local", 22) == "containers.local");
+  CHECK(keyscan_type("ssh-ed25519 SHA256:abc") == "ed25519");
+  CHECK(keyscan_type("ecdsa-sha2-nistp256 SHA256:abc") == "ecdsa");
+  CHECK(keyscan_type("ssh-rsa SHA256:abc") == "rsa");
+  CHECK(keyscan_type("(no host key)") == "");
+  CHECK(fix_unknown_host_key("10.203.0.1", 2222, "ssh-ed25519 SHA256:abc", "/h/.ssh/known_hosts") ==
+        "compare ssh-ed25519 SHA256:abc with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the host, then "
+        "run `ssh-keyscan -p 2222 -t ed25519 10.203.0.1 >> /h/.ssh/known_hosts`");
+  CHECK(fix_changed_host_key("10.203.0.1", 2222, "/h/kh") ==
+        "only if the host was reinstalled: `ssh-keygen -f /h/kh -R '[10.203.0.1]:2222'`, then run doctor again to add "
+        "the new key");
+}
