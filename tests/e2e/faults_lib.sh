@@ -48,7 +48,7 @@ suite_lxhost_pids() {
   for d in /proc/[0-9]*; do
     p=${d#/proc/}
     [ "$d/exe" -ef "$LXHOST_BIN" ] 2>/dev/null || continue
-    tr '\0' '\n' <"$d/environ" 2>/dev/null | grep -qxF "XDG_RUNTIME_DIR=$T/run" && echo "$p"
+    tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qxF "XDG_RUNTIME_DIR=$T/run" && echo "$p"
   done | sort -n
 }
 
