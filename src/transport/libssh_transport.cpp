@@ -383,7 +383,8 @@ void release_channel(ChannelPtr& channel, ChannelState& state) {
 
 ChannelPtr open_exec_channel(SshSession& ssh, const std::string& line, ChannelState& state, const PtyRequest* pty) {
   ChannelPtr channel(ssh_channel_new(ssh.get()));
-  if (!channel || !open_session_quickly(ssh.get(), channel.get(), ssh.reply_bound())) ssh.lost("while opening a channel");
+  if (!channel || !open_session_quickly(ssh.get(), channel.get(), ssh.reply_bound()))
+    ssh.lost("while opening a channel");
   install_callbacks(channel.get(), state);
   try {
     if (pty && ssh_channel_request_pty_size(channel.get(), pty->term.empty() ? "xterm" : pty->term.c_str(),
