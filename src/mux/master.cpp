@@ -476,23 +476,6 @@ int Master::loop() {
   }
 }
 
-// A dead link (the laptop slept, the cable is out) is noticed by the kernel: keepalive probes
-// while idle, and a bound on unacknowledged data (the keepalives above).
-void keep_alive(int fd) {
-  if (fd < 0) return;
-  int on = 1, idle = 15, interval = 5, count = 3;
-  ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
-#ifdef TCP_KEEPIDLE
-  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
-  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval));
-  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof(count));
-#endif
-#ifdef TCP_USER_TIMEOUT
-  unsigned timeout_ms = 30000;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &timeout_ms, sizeof(timeout_ms));
-#endif
-}
-
 }  // namespace
 
 int run_master(const MasterSetup& setup) {
@@ -504,7 +487,6 @@ int run_master(const MasterSetup& setup) {
     fmt::print(stderr, "lxhost: error: {}\n", e.what());
     return kExitNeedsTerminal;
   }
-  keep_alive(ssh_get_fd(ssh->get()));
   const int listener = listen_socket(setup.socket_path);
   // From here on, nobody reads stderr: the client learns of trouble through the socket.
   fmt::print(stderr, "{}\n", kReadyLine);

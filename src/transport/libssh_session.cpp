@@ -1,6 +1,9 @@
 #include "transport/libssh_session.hpp"
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -67,6 +70,24 @@ int ask_passphrase(const char* prompt, char* buffer, size_t length, int /*echo*/
   return ok ? 0 : -1;
 }
 
+// A dead link (the laptop slept, the cable is out) is noticed by the kernel: keepalive probes
+// while idle, and a bound on unacknowledged data. For every session, the mux master's and a
+// direct one's: without it a --no-mux command on a cut link waits for ever.
+void keep_alive(int fd) {
+  if (fd < 0) return;
+  int on = 1, idle = 15, interval = 5, count = 3;
+  ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+#ifdef TCP_KEEPIDLE
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval));
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof(count));
+#endif
+#ifdef TCP_USER_TIMEOUT
+  unsigned timeout_ms = 30000;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &timeout_ms, sizeof(timeout_ms));
+#endif
+}
+
 std::string option_text(ssh_session session, ssh_options_e option) {
   char* value = nullptr;
   if (ssh_options_get(session, option, &value) != SSH_OK || !value) return {};
@@ -104,6 +125,7 @@ void SshSession::connect(const HostConfig& host, const Log& log, const LocalReso
     throw ConnectError(fmt::format("cannot connect to {}: {}", display_, ssh_get_error(session)),
                        "check that the host is up and sshd listens on that port (lxhost -v shows more)");
   log.debug("connected to {} in {} ms", display_, elapsed_ms(started));
+  keep_alive(ssh_get_fd(session));
 }
 
 void SshSession::use_socket(int fd) {
@@ -160,6 +182,7 @@ void SshSession::set_options(const HostConfig& host, const Paths& paths) {
   const long micros = (host.connect_timeout_ms.value % 1000) * 1000L;
   set(SSH_OPTIONS_TIMEOUT, &seconds, "the connect timeout");
   set(SSH_OPTIONS_TIMEOUT_USEC, &micros, "the connect timeout");
+  reply_bound_ = std::chrono::milliseconds(host.connect_timeout_ms.value);
   const int nodelay = 1;
   set(SSH_OPTIONS_NODELAY, &nodelay, "TCP_NODELAY");
   ssh_options_get_port(session, &port_);

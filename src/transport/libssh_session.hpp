@@ -5,6 +5,7 @@
 
 #include <libssh/callbacks.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -43,6 +44,9 @@ class SshSession {
 
   ssh_session get() const { return handle_.get(); }
   const std::string& display() const { return display_; }  // "ADDRESS:PORT", for messages
+  // How long a reply the host owes (a channel opened, say) may take before the connection counts
+  // as lost: the connect timeout.
+  std::chrono::milliseconds reply_bound() const { return reply_bound_; }
   // The connection failed while doing something: ConnectError with libssh's reason.
   [[noreturn]] void lost(const char* during) const;
 
@@ -59,6 +63,7 @@ class SshSession {
   bool passphrase_wanted_ = false;    // set by the passphrase callback
   unsigned port_ = 22;
   std::string display_;
+  std::chrono::milliseconds reply_bound_{5000};
 };
 
 }  // namespace lxhost

@@ -347,11 +347,13 @@ namespace {
 // that want no reply (hostkeys-00@openssh.com); our kernel delays their ACK (we just sent, so it
 // expects to answer with data), and Nagle in sshd holds the channel's confirmation until that ACK
 // comes: ~40 ms on every first command. Quick-ACK mode, set after our request went out, avoids it.
-bool open_session_quickly(ssh_session session, ssh_channel channel) {
+// Bounded by `bound` (a dead link would otherwise hold it, and a Ctrl-C with it, for over an hour).
+bool open_session_quickly(ssh_session session, ssh_channel channel, std::chrono::milliseconds bound) {
   const int fd = ssh_get_fd(session);
+  const auto deadline = Clock::now() + bound;
   ssh_set_blocking(session, 0);
   int rc = ssh_channel_open_session(channel);
-  for (int rounds = 0; rc == SSH_AGAIN && rounds < 100000; ++rounds) {
+  while (rc == SSH_AGAIN && Clock::now() < deadline) {
     quick_ack(session);
     pollfd p{fd, POLLIN, 0};
     ::poll(&p, 1, 50);
@@ -385,7 +387,8 @@ void release_channel(ChannelPtr& channel, ChannelState& state) {
 
 ChannelPtr open_exec_channel(SshSession& ssh, const std::string& line, ChannelState& state, const PtyRequest* pty) {
   ChannelPtr channel(ssh_channel_new(ssh.get()));
-  if (!channel || !open_session_quickly(ssh.get(), channel.get())) ssh.lost("while opening a channel");
+  if (!channel || !open_session_quickly(ssh.get(), channel.get(), ssh.reply_bound()))
+    ssh.lost("while opening a channel");
   install_callbacks(channel.get(), state);
   try {
     if (pty && ssh_channel_request_pty_size(channel.get(), pty->term.empty() ? "xterm" : pty->term.c_str(),

@@ -1,0 +1,105 @@
+# shellcheck shell=bash
+# Sourced by the test_faults*.sh suites, after lib.sh: what they share to inject faults (through
+# `lab fault`) and to show that nothing is left behind.
+
+# Faults this suite made, undone at exit (before lib.sh's cleanup removes $T, where a faulty
+# lxcpath may be mounted): each entry is the arguments of one `lab fault` that undoes one.
+FAULTS_UP=()
+faults_cleanup() {
+  local f
+  for f in "${FAULTS_UP[@]}"; do
+    # shellcheck disable=SC2086 # an entry is words
+    "$LAB_TOOL" fault $f >/dev/null 2>&1 || echo "could not undo fault: lab fault $f"
+  done
+}
+trap 'rc=$?; faults_cleanup; (exit $rc); cleanup' EXIT
+
+# wait_for SECONDS CMD...: polls CMD every 50 ms, at most SECONDS.
+wait_for() {
+  local n=$(($1 * 20))
+  shift
+  while ! "$@"; do
+    n=$((n - 1))
+    [ "$n" -gt 0 ] || return 1
+    sleep 0.05
+  done
+}
+
+# gone_within SECONDS PID...: every PID has exited (or was never there) within SECONDS.
+gone_within() {
+  local s=$1
+  shift
+  pids_gone() {
+    local p
+    for p; do ! kill -0 "$p" 2>/dev/null || return 1; done
+  }
+  wait_for "$s" pids_gone "$@"
+}
+
+# master_pids: the PIDs of the suite's mux masters, as `mux status` lists them (one a line).
+master_pids() {
+  lx mux status 2>/dev/null | awk 'NR > 1 { for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) { print $i; break } }' | sort -n
+}
+
+# suite_lxhost_pids: every lxhost process of this suite, master or client: the binary under test
+# with this suite's runtime directory in its environment (`lab exec` execs all the way).
+suite_lxhost_pids() {
+  local d p
+  for d in /proc/[0-9]*; do
+    p=${d#/proc/}
+    [ "$d/exe" -ef "$LXHOST_BIN" ] 2>/dev/null || continue
+    tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qxF "XDG_RUNTIME_DIR=$T/run" && echo "$p"
+  done | sort -n
+}
+
+# only_masters_left: within 5 s, every lxhost process of the suite is a master `mux status` lists.
+only_masters_left() {
+  strays() { [ -z "$(comm -23 <(suite_lxhost_pids) <(master_pids))" ]; }
+  wait_for 5 strays || { echo "     left: $(comm -23 <(suite_lxhost_pids) <(master_pids) | tr '\n' ' ')"; return 1; }
+}
+
+# remote_gone PATTERN: no process on the container host whose command line matches PATTERN (an
+# extended regex; marks the test chose make it unique to this run).
+remote_gone() { ! pgrep -f -- "$1" >/dev/null; }
+
+# end_remote PATTERN: SIGKILL, by PID, to what this suite left running on the host on purpose.
+end_remote() {
+  local p
+  for p in $(pgrep -f -- "$1" || true); do kill -KILL "$p" 2>/dev/null || true; done
+  wait_for 5 remote_gone "$1" || echo "could not end the processes matching $1"
+}
+
+# fault_port VAR: a free port for a fault of this suite (one the lab sshd and other suites do not use).
+fault_port() {
+  local p=$((2300 + ($$ + RANDOM) % 600)) i
+  for i in $(seq 50); do
+    if [ -z "$(ss -Hltn "sport = :$p")" ] && [[ " ${USED_PORTS:-} " != *" $p "* ]]; then
+      USED_PORTS="${USED_PORTS:-} $p"
+      printf -v "$1" '%s' "$p"
+      return 0
+    fi
+    p=$((p + 1))
+  done
+  echo "no free port for a fault" >&2
+  return 1
+}
+
+# bg_start NAME ARGS...: lxhost ARGS in the background (stdin /dev/null), output in $T/NAME.out and
+# .err; bg_wait NAME then sets RC, OUT, ERR, MS as capture does. Several may run at once.
+declare -A BG_PID=() BG_T0=()
+bg_start() {
+  local name=$1
+  shift
+  BG_T0[$name]=${EPOCHREALTIME/./}
+  "${LX[@]}" "$@" </dev/null >"$T/$name.out" 2>"$T/$name.err" &
+  BG_PID[$name]=$!
+}
+bg_wait() {
+  set +e
+  wait "${BG_PID[$1]}"
+  RC=$?
+  set -e
+  MS=$(((${EPOCHREALTIME/./} - BG_T0[$1]) / 1000))
+  OUT=$(cat "$T/$1.out")
+  ERR=$(cat "$T/$1.err")
+}
