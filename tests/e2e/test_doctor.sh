@@ -150,6 +150,17 @@ for c in lxc lxcpath; do expect_skip "$c" sudo; done
 expect_skip "backing store" sudo
 expect_status ok "login shell"
 
+# A login shell that is not POSIX sh (the lab's lxhcsh logs in with tcsh): lxhost's command
+# lines would be read by it, so everything after the shell check waits for it.
+lab_config "$T/csh.toml" "s|^user = .*|user = \"$LAB_CSH_USER\"|"
+doctor -c "$T/csh.toml"
+expect_rc 1 "a login shell that is not POSIX"
+expect_status ok auth
+expect_out_has "login shell: /usr/bin/tcsh is not a POSIX sh: "
+expect_fix "on the host, as root: chsh -s /bin/bash $LAB_CSH_USER"
+expect_skip sudo "login shell"
+for c in lxc lxcpath "backing store"; do expect_skip "$c" "login shell"; done
+
 lab_config "$T/nopw.toml" "s|^user = .*|user = \"$LAB_NOPW_USER\"|"
 doctor -c "$T/nopw.toml"
 expect_rc 1 "sudo wants a password"
