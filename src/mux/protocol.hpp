@@ -36,7 +36,7 @@ enum class Type : char {
 
 // A peer that does not speak this protocol. Exit 255, as a lost connection.
 struct ProtocolError : ConnectError {
-  explicit ProtocolError(std::string message) : ConnectError(std::move(message)) {}
+  explicit ProtocolError(const std::string& message) : ConnectError(message) {}
 };
 
 struct Frame {
