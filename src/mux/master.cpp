@@ -489,14 +489,14 @@ int run_master(const MasterSetup& setup) {
   const int listener = listen_socket(setup.socket_path);
   // From here on, nobody reads stderr: the client learns of trouble through the socket.
   fmt::print(stderr, "{}\n", kReadyLine);
-  std::fflush(stderr);
+  (void)std::fflush(stderr);  // if the line is lost, the starting client gives up at its deadline
   const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
   if (null >= 0) {
     ::dup2(null, STDERR_FILENO);
     ::close(null);
   }
-  std::signal(SIGHUP, SIG_IGN);
-  std::signal(SIGINT, SIG_IGN);
+  (void)std::signal(SIGHUP, SIG_IGN);  // fails only for a bad signal number
+  (void)std::signal(SIGINT, SIG_IGN);
   Master master(*ssh, setup.socket_path, listener, setup.display, setup.mux, setup.version);
   try {
     return master.loop();
