@@ -38,7 +38,7 @@ namespace {
 constexpr unsigned kMaxChannels = 10;
 constexpr unsigned kMaxCommands = 8;
 // A client's stdin waiting for the channel's window: above this, its socket is not read.
-constexpr std::size_t kMaxPendingInput = 1024 * 1024;
+constexpr std::size_t kMaxPendingInput = std::size_t{1024} * 1024;
 constexpr auto kKeepaliveEvery = std::chrono::seconds(15);
 
 int on_fd_ready(socket_t, int revents, void* userdata) {
@@ -361,7 +361,7 @@ void Master::write_client(Client& c) {
   if (!c.out_pending()) {
     c.out.clear();
     c.out_at = 0;
-  } else if (c.out_at > 1024 * 1024) {
+  } else if (c.out_at > std::size_t{1024} * 1024) {
     c.out.erase(0, c.out_at);
     c.out_at = 0;
   }

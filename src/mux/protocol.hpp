@@ -15,7 +15,7 @@
 namespace lxhost::mux {
 
 constexpr std::uint32_t kProtocolVersion = 1;
-constexpr std::size_t kMaxPayload = 16 * 1024 * 1024;
+constexpr std::size_t kMaxPayload = std::size_t{16} * 1024 * 1024;
 
 enum class Type : char {
   hello = 'H',    // client: u32 version. master: u32 version, u32 pid.      (fixed forever)
