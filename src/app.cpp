@@ -64,7 +64,7 @@ int dispatch(Context& ctx) {
 }
 
 void print_error(const Error& e) {
-  std::fflush(stdout);
+  (void)std::fflush(stdout);  // only orders the output; a failed stdout is no reason to hide the error
   fmt::print(stderr, "lxhost: error: {}\n", e.what());
   if (!e.hint().empty()) fmt::print(stderr, "lxhost: hint: {}\n", e.hint());
 }
@@ -73,7 +73,7 @@ void print_error(const Error& e) {
 
 int run(int argc, char** argv) {
   // A closed stdout must not kill lxhost silently: writes report EPIPE and the command ends as 141.
-  std::signal(SIGPIPE, SIG_IGN);
+  (void)std::signal(SIGPIPE, SIG_IGN);  // fails only for a bad signal number
   try {
     const std::vector<std::string> args(argv, argv + argc);
     Environment env = Environment::from_process();

@@ -1,8 +1,10 @@
 #include "config.hpp"
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <cstdint>
+#include <span>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -143,14 +145,17 @@ std::vector<Entry> in_file_order(const toml::table& table) {
   return entries;
 }
 
-const std::vector<std::string> top_keys = {"default_host", "hosts", "discovery", "completion", "mux", "ssh_config"};
-const std::vector<std::string> host_keys = {"address", "port", "user", "identity_file", "sudo",
-                                            "lxcpath", "host_key", "known_hosts", "connect_timeout_ms"};
-const std::vector<std::string> discovery_keys = {"resolve_timeout_ms", "browse_timeout_ms", "services"};
-const std::vector<std::string> completion_keys = {"cache_ttl_s"};
-const std::vector<std::string> mux_keys = {"enabled", "idle_timeout_s"};
-const std::vector<std::string> ssh_config_keys = {"user", "preferred_authentications", "identity_file", "via_host",
-                                                  "options"};
+// Arrays, not vectors: a static vector is built before main, where a throw cannot be caught.
+constexpr auto top_keys =
+    std::to_array<std::string_view>({"default_host", "hosts", "discovery", "completion", "mux", "ssh_config"});
+constexpr auto host_keys = std::to_array<std::string_view>(
+    {"address", "port", "user", "identity_file", "sudo", "lxcpath", "host_key", "known_hosts", "connect_timeout_ms"});
+constexpr auto discovery_keys =
+    std::to_array<std::string_view>({"resolve_timeout_ms", "browse_timeout_ms", "services"});
+constexpr auto completion_keys = std::to_array<std::string_view>({"cache_ttl_s"});
+constexpr auto mux_keys = std::to_array<std::string_view>({"enabled", "idle_timeout_s"});
+constexpr auto ssh_config_keys =
+    std::to_array<std::string_view>({"user", "preferred_authentications", "identity_file", "via_host", "options"});
 
 constexpr int max_timeout_ms = 600000;
 
@@ -198,11 +203,11 @@ class Reader {
     throw ConfigError(fmt::format("{}: {}", where(region), message));
   }
 
-  void reject_unknown(const toml::table& table, std::string_view path, const std::vector<std::string>& known) const {
+  void reject_unknown(const toml::table& table, std::string_view path, std::span<const std::string_view> known) const {
     for (const Entry& e : in_file_order(table)) {
       const std::string_view key = e.key->str();
       if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-      const std::string hint = did_you_mean(key, known);
+      const std::string hint = did_you_mean(key, std::vector<std::string>(known.begin(), known.end()));
       if (e.node->is_table()) fail(e.key->source(), fmt::format("unknown table [{}]{}", dotted(path, key), hint));
       if (path.empty()) fail(e.key->source(), fmt::format("unknown key '{}'{}", toml_key(key), hint));
       fail(e.key->source(), fmt::format("unknown key '{}' in [{}]{}", toml_key(key), path, hint));

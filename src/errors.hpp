@@ -17,8 +17,9 @@ inline constexpr int connect = 255;    // could not connect, or the connection w
 
 class Error : public std::runtime_error {
  public:
-  Error(int code, std::string message, std::string hint = {})
-      : std::runtime_error(std::move(message)), code_(code), hint_(std::move(hint)) {}
+  // `message` by reference: runtime_error copies it either way (it has no constructor from string&&).
+  Error(int code, const std::string& message, std::string hint = {})
+      : std::runtime_error(message), code_(code), hint_(std::move(hint)) {}
   int code() const noexcept { return code_; }
   const std::string& hint() const noexcept { return hint_; }
 
@@ -29,33 +30,33 @@ class Error : public std::runtime_error {
 
 // Bad command line. Exit 2.
 struct UsageError : Error {
-  explicit UsageError(std::string message, std::string hint = {})
-      : Error(exit_code::usage, std::move(message), std::move(hint)) {}
+  explicit UsageError(const std::string& message, std::string hint = {})
+      : Error(exit_code::usage, message, std::move(hint)) {}
 };
 
 // Bad config; the message starts with FILE:LINE:COL. Exit 2.
 struct ConfigError : Error {
-  explicit ConfigError(std::string message, std::string hint = {})
-      : Error(exit_code::usage, std::move(message), std::move(hint)) {}
+  explicit ConfigError(const std::string& message, std::string hint = {})
+      : Error(exit_code::usage, message, std::move(hint)) {}
 };
 
 // Could not reach, trust or log in to the host, or lost it. Exit 255.
 struct ConnectError : Error {
-  explicit ConnectError(std::string message, std::string hint = {})
-      : Error(exit_code::connect, std::move(message), std::move(hint)) {}
+  explicit ConnectError(const std::string& message, std::string hint = {})
+      : Error(exit_code::connect, message, std::move(hint)) {}
 };
 
 // Authentication needs a terminal that this process does not have (a key's passphrase). Exit 255;
 // a mux master reports it so that the client can connect by itself, on its terminal.
 struct NeedsTerminal : ConnectError {
-  explicit NeedsTerminal(std::string message, std::string hint = {})
-      : ConnectError(std::move(message), std::move(hint)) {}
+  explicit NeedsTerminal(const std::string& message, std::string hint = {})
+      : ConnectError(message, std::move(hint)) {}
 };
 
 // Anything else that stops a command. Exit 1.
 struct Failure : Error {
-  explicit Failure(std::string message, std::string hint = {})
-      : Error(exit_code::failure, std::move(message), std::move(hint)) {}
+  explicit Failure(const std::string& message, std::string hint = {})
+      : Error(exit_code::failure, message, std::move(hint)) {}
 };
 
 }  // namespace lxhost

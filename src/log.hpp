@@ -25,7 +25,7 @@ class Log {
  private:
   static void line(std::string_view kind, std::string_view text) {
     fmt::print(stderr, "lxhost: {}: {}\n", kind, text);
-    std::fflush(stderr);
+    (void)std::fflush(stderr);  // a failed write to stderr has nowhere to be reported
   }
   int verbosity_;
 };

@@ -43,7 +43,7 @@ std::string shown(std::string_view line) {
       out.push_back(c);
     } else {
       std::array<char, 5> hex{};
-      std::snprintf(hex.data(), hex.size(), "\\x%02x", static_cast<unsigned>(u));
+      (void)std::snprintf(hex.data(), hex.size(), "\\x%02x", static_cast<unsigned>(u));  // 4 chars: always fits
       out += hex.data();
     }
   }

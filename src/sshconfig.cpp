@@ -184,7 +184,8 @@ std::string render_ssh_config(const Config& config, const SshConfigRender& how) 
               ssh_value("PreferredAuthentications", ssh.preferred_authentications.value, ssh.preferred_authentications.origin));
   append_line(out, "IdentityFile", ssh_value("IdentityFile", ssh.identity_file.value, ssh.identity_file.origin));
   for (const auto& [key, value] : ssh.options) {
-    const std::string wanted = lower(key);  // clang before 16 cannot capture a structured binding
+    // Lowered outside the lambda: clang before 16 cannot capture a structured binding (clang-tidy 14 parses this).
+    const std::string wanted = lower(key);
     const auto* known = std::find_if(kAllowedOptions.begin(), kAllowedOptions.end(),
                                      [&](std::string_view option) { return lower(option) == wanted; });
     if (known == kAllowedOptions.end()) {

@@ -275,10 +275,10 @@ int MuxTransport::relay(int fd, std::string opening, const RemoteCommand& comman
 
   Decoder decoder;
   Interruption interruption;
-  std::vector<char> buffer(64 * 1024);
+  std::vector<char> buffer(std::size_t{64} * 1024);
   for (;;) {
     pollfd fds[3] = {{fd, static_cast<short>(POLLIN | (out.empty() ? 0 : POLLOUT)), 0},
-                     {stdin_open && out.size() < 256 * 1024 ? STDIN_FILENO : -1, POLLIN, 0},
+                     {stdin_open && out.size() < std::size_t{256} * 1024 ? STDIN_FILENO : -1, POLLIN, 0},
                      {signals ? signals->fd() : -1, POLLIN, 0}};
     int timeout = -1;
     if (const auto deadline = interruption.deadline()) {

@@ -38,10 +38,10 @@ namespace {
 constexpr unsigned kMaxChannels = 10;
 constexpr unsigned kMaxCommands = 8;
 // A client's stdin waiting for the channel's window: above this, its socket is not read.
-constexpr std::size_t kMaxPendingInput = 1024 * 1024;
+constexpr std::size_t kMaxPendingInput = std::size_t{1024} * 1024;
 // A client's output not yet written to it: above this, its channel's output stays in libssh
 // (whose window then stops the remote command) until the client catches up.
-constexpr std::size_t kMaxPendingOutput = 1024 * 1024;
+constexpr std::size_t kMaxPendingOutput = std::size_t{1024} * 1024;
 constexpr auto kKeepaliveEvery = std::chrono::seconds(15);
 
 int on_fd_ready(socket_t, int revents, void* userdata) {
@@ -375,7 +375,7 @@ void Master::write_client(Client& c) {
   if (!c.out_pending()) {
     c.out.clear();
     c.out_at = 0;
-  } else if (c.out_at > 1024 * 1024) {
+  } else if (c.out_at > std::size_t{1024} * 1024) {
     c.out.erase(0, c.out_at);
     c.out_at = 0;
   }
@@ -490,14 +490,14 @@ int run_master(const MasterSetup& setup) {
   const int listener = listen_socket(setup.socket_path);
   // From here on, nobody reads stderr: the client learns of trouble through the socket.
   fmt::print(stderr, "{}\n", kReadyLine);
-  std::fflush(stderr);
+  (void)std::fflush(stderr);  // if the line is lost, the starting client gives up at its deadline
   const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
   if (null >= 0) {
     ::dup2(null, STDERR_FILENO);
     ::close(null);
   }
-  std::signal(SIGHUP, SIG_IGN);
-  std::signal(SIGINT, SIG_IGN);
+  (void)std::signal(SIGHUP, SIG_IGN);  // fails only for a bad signal number
+  (void)std::signal(SIGINT, SIG_IGN);
   Master master(*ssh, setup.socket_path, listener, setup.display, setup.mux, setup.version);
   try {
     return master.loop();

@@ -48,7 +48,7 @@ std::optional<Frame> Decoder::next() {
   if (start_ == buffer_.size()) {
     buffer_.clear();
     start_ = 0;
-  } else if (start_ > 64 * 1024) {
+  } else if (start_ > std::size_t{64} * 1024) {
     buffer_.erase(0, start_);
     start_ = 0;
   }

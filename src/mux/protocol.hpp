@@ -15,7 +15,7 @@
 namespace lxhost::mux {
 
 constexpr std::uint32_t kProtocolVersion = 1;
-constexpr std::size_t kMaxPayload = 16 * 1024 * 1024;
+constexpr std::size_t kMaxPayload = std::size_t{16} * 1024 * 1024;
 
 enum class Type : char {
   hello = 'H',    // client: u32 version. master: u32 version, u32 pid.      (fixed forever)
@@ -36,7 +36,7 @@ enum class Type : char {
 
 // A peer that does not speak this protocol. Exit 255, as a lost connection.
 struct ProtocolError : ConnectError {
-  explicit ProtocolError(std::string message) : ConnectError(std::move(message)) {}
+  explicit ProtocolError(const std::string& message) : ConnectError(message) {}
 };
 
 struct Frame {

@@ -110,7 +110,7 @@ class StdinPump {
   int ready_ = 0;
   bool open_ = true;
   bool watched_ = false;
-  std::vector<char> buffer_ = std::vector<char>(64 * 1024);
+  std::vector<char> buffer_ = std::vector<char>(std::size_t{64} * 1024);
 };
 
 // fd callbacks of the event loop only note readiness; the loop acts after ssh_event_dopoll returns,

@@ -93,7 +93,7 @@ int connect_first(const std::vector<std::string>& addresses, unsigned port, std:
 
 void join_stdio(int fd) {
   bool in_open = true, out_open = true;
-  std::vector<char> buffer(64 * 1024);
+  std::vector<char> buffer(std::size_t{64} * 1024);
   auto copy = [&](int from, int to) {  // false at EOF or error
     const ssize_t n = ::read(from, buffer.data(), buffer.size());
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;

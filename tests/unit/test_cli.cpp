@@ -9,7 +9,7 @@ using namespace lxhost;
 
 namespace {
 
-Invocation parse(std::vector<std::string> argv, Environment env = {}) { return parse_command_line(argv, env); }
+Invocation parse(std::vector<std::string> argv, const Environment& env = {}) { return parse_command_line(argv, env); }
 
 Environment env_of(std::map<std::string, std::string, std::less<>> vars) { return Environment(std::move(vars)); }
 

@@ -131,7 +131,7 @@ TEST_CASE("mux: what is not the protocol is refused, never misread", "[mux]") {
   partial.feed(encode(Type::out, "hello").substr(0, 8));
   CHECK_FALSE(partial.next().has_value());
 
-  CHECK_THROWS_AS(decode_run(Frame{Type::run, "\0\1"}), ProtocolError);                       // ends early
+  CHECK_THROWS_AS(decode_run(Frame{Type::run, std::string("\0\1", 2)}), ProtocolError);            // ends early
   CHECK_THROWS_AS(decode_winch(Frame{Type::winch, std::string("\0\1\0\1\0", 5)}), ProtocolError);  // left over
   CHECK_THROWS_AS(decode_exit(Frame{Type::exit, Writer().u16(7).u32(0).str("").take()}), ProtocolError);
   CHECK_THROWS_AS(decode_run(Frame{Type::out, ""}), ProtocolError);  // the wrong frame

@@ -71,9 +71,11 @@ struct RunResult {
 // Runs argv directly (posix_spawn, no shell on our side) and captures its stdout.
 RunResult run_captured(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
   std::vector<char*> cargv;
+  cargv.reserve(argv.size() + 1);
   for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
   cargv.push_back(nullptr);
   std::vector<char*> cenv;
+  cenv.reserve(env.size() + 1);
   for (const std::string& e : env) cenv.push_back(const_cast<char*>(e.c_str()));
   cenv.push_back(nullptr);
 
@@ -120,7 +122,7 @@ std::string visible(std::string_view bytes) {
       out.push_back(c);
     } else {
       char hex[8];
-      std::snprintf(hex, sizeof hex, "\\x%02x", u);
+      (void)std::snprintf(hex, sizeof hex, "\\x%02x", u);  // 4 chars: always fits
       out += hex;
     }
   }
@@ -289,7 +291,7 @@ TEST_CASE("quote_words: named cases survive real shells", "[shell_quote]") {
 TEST_CASE("quote_words: a 64 KiB argument of random bytes survives real shells", "[shell_quote]") {
   const std::vector<Shell> shells = installed_shells();
   std::mt19937 rng(20240611u);
-  const std::string big = random_bytes(rng, 64 * 1024);
+  const std::string big = random_bytes(rng, std::size_t{64} * 1024);
   check_round_trip(shells, {big}, test_env_utf8());
   check_round_trip(shells, {"before", big, "after"}, test_env_c());
 }
