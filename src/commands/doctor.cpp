@@ -173,7 +173,7 @@ class Doctor {
         result.fix = std::move(outcome.fix);
       }
       fmt::print("{}", doctor::render(result));
-      std::fflush(stdout);
+      (void)std::fflush(stdout);  // each line as its check ends (fmt::print throws if stdout fails)
       results_.push_back(std::move(result));
     }
     fmt::print("{}\n", doctor::summary(results_));
