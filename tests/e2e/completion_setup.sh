@@ -42,7 +42,7 @@ cache_has() {
   local file=$CACHE/lxhost/$1 want=$2
   shift 2
   head -1 "$file" 2>/dev/null | grep -q '^# lxhost containers' || return 1
-  [ -z "$want" ] || in_laptop lxhost "$@" __complete containers 2>/dev/null | grep -qxF -- "$want"
+  [ -z "$want" ] || grep -qxF -- "$want" <<<"$(in_laptop lxhost "$@" __complete containers 2>/dev/null)"
 }
 wait_cache() {
   local i

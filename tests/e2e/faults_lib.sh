@@ -14,17 +14,6 @@ faults_cleanup() {
 }
 trap 'rc=$?; faults_cleanup; (exit $rc); cleanup' EXIT
 
-# wait_for SECONDS CMD...: polls CMD every 50 ms, at most SECONDS.
-wait_for() {
-  local n=$(($1 * 20))
-  shift
-  while ! "$@"; do
-    n=$((n - 1))
-    [ "$n" -gt 0 ] || return 1
-    sleep 0.05
-  done
-}
-
 # gone_within SECONDS PID...: every PID has exited (or was never there) within SECONDS.
 gone_within() {
   local s=$1
@@ -48,7 +37,7 @@ suite_lxhost_pids() {
   for d in /proc/[0-9]*; do
     p=${d#/proc/}
     [ "$d/exe" -ef "$LXHOST_BIN" ] 2>/dev/null || continue
-    tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qxF "XDG_RUNTIME_DIR=$T/run" && echo "$p"
+    grep -qxF "XDG_RUNTIME_DIR=$T/run" <<<"$(tr '\0' '\n' 2>/dev/null <"$d/environ")" && echo "$p"
   done | sort -n
 }
 

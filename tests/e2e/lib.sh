@@ -54,6 +54,45 @@ capture() {
   OUT=$(cat "$T/out")
   ERR=$(cat "$T/err")
 }
+# wait_for SECONDS CMD...: CMD succeeds within SECONDS (polled every 50 ms).
+wait_for() {
+  local n=$(($1 * 20))
+  shift
+  while ! "$@"; do
+    n=$((n - 1))
+    [ "$n" -gt 0 ] || return 1
+    sleep 0.05
+  done
+}
+
+# own_link NS VETH ADDR: a network namespace NS of the suite's own, on br1 by a veth whose host
+# side VETH the suite may take down (a link cut that no other suite feels), with address ADDR;
+# own_link_cleanup (for the suite's EXIT trap) removes both.
+own_link() {
+  OWN_NS=$1 OWN_VETH=$2
+  ip netns add "$OWN_NS"
+  ip link add "$OWN_VETH" type veth peer name lab0 netns "$OWN_NS"
+  ip link set "$OWN_VETH" master br1 up
+  ip -n "$OWN_NS" addr add "$3/24" dev lab0
+  ip -n "$OWN_NS" link set lab0 up
+  ip -n "$OWN_NS" link set lo up
+}
+own_link_cleanup() {
+  [ -z "${OWN_NS:-}" ] && return 0
+  ip link del "$OWN_VETH" 2>/dev/null || true
+  ip netns del "$OWN_NS" 2>/dev/null || true
+}
+
+# unauthorized_home DIR: a HOME whose only key the lab's sshd does not know (and the lab's
+# known_hosts), so that libssh has no other key of ~/.ssh's to try.
+unauthorized_home() {
+  mkdir -p "$1/.ssh"
+  chmod 700 "$1" "$1/.ssh"
+  cp "$LAB_UNAUTHORIZED_KEY" "$LAB_UNAUTHORIZED_KEY.pub" "$1/.ssh/"
+  cp "$LAB_KNOWN_HOSTS" "$1/.ssh/known_hosts"
+  : >"$1/.ssh/config"
+}
+
 # binary_start_ms: what starting lxhost costs here now (the median of 3 `--version` runs, in ms).
 # A check of a bound against wall time allows this on top: a loaded machine is no failure of the
 # bound (a wait that ignored its bound still fails: it takes seconds more, not a start's worth).
@@ -87,7 +126,7 @@ tm() { tmux -L "lxhost-e2e-$$" -f /dev/null "$@"; }
 pane_has() {
   local i
   for i in $(seq 200); do
-    tm capture-pane -p -t "$1" -S -100 | grep -qF -- "$2" && return 0
+    grep -qF -- "$2" <<<"$(tm capture-pane -p -t "$1" -S -100)" && return 0
     sleep 0.05
   done
   return 1

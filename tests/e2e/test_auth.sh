@@ -4,11 +4,7 @@ source "$(dirname "$0")/lib.sh"
 
 # A HOME of our own whose only key is not authorized (libssh would otherwise also try ~/.ssh's).
 home=$T/home
-mkdir -p "$home/.ssh"
-chmod 700 "$home" "$home/.ssh"
-cp "$LAB_UNAUTHORIZED_KEY" "$LAB_UNAUTHORIZED_KEY.pub" "$home/.ssh/"
-cp "$LAB_KNOWN_HOSTS" "$home/.ssh/known_hosts"
-: >"$home/.ssh/config"
+unauthorized_home "$home"
 lab_config "$T/unauth.toml" "s|^identity_file = .*|identity_file = \"~/.ssh/$(basename "$LAB_UNAUTHORIZED_KEY")\"|"
 capture ip netns exec "$LAB_NETNS" env -i PATH="$PATH" HOME="$home" "$LXHOST_BIN" -c "$T/unauth.toml" ls
 expect_rc 255 "key not authorized"

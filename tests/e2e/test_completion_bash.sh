@@ -174,11 +174,13 @@ tab_tab() {
   type_line clear
   prompt_is b "B>" || true
 }
-pane_words() { tr -s ' ' '\n' <<<"$PANE"; }
+# shows_word WORD: the captured pane ($PANE) shows WORD (a here-string for grep: a pipe into
+# `grep -q` fails under pipefail when grep quits before the writer is done).
+shows_word() { grep -qxF -- "$1" <<<"$(tr -s ' ' '\n' <<<"$PANE")"; }
 tab_tab "lxc-start " "$N2"
 check "tmux: lxc-start <TAB><TAB> lists base, $N1 and $N2" \
-  eval 'pane_words | grep -qx base && pane_words | grep -qxF "$N1" && pane_words | grep -qxF "$N2"'
-check "tmux: lxc-start <TAB><TAB> does not list web" eval '! pane_words | grep -qx web'
+  eval 'shows_word base && shows_word "$N1" && shows_word "$N2"'
+check "tmux: lxc-start <TAB><TAB> does not list web" eval '! shows_word web'
 tab_tab "lxc-start --name=$PRE-a_" "--name=$N1"
 check "tmux: lxc-start --name=$PRE-a_<TAB> gives --name=$N1" eval 'contains "$PANE" "B> lxc-start --name=$N1"'
 # A link named lxc-attach (no function): the same completion.
@@ -186,8 +188,8 @@ type_line "unset -f lxc-attach; PATH=$T/links:\$PATH; echo \"lxc-attach is a \$(
 check "tmux: lxc-attach is now the link" pane_has b "lxc-attach is a file"
 type_line clear
 tab_tab "lxc-attach -n " "web"
-check "tmux: the link lxc-attach -n <TAB><TAB> offers web" eval 'pane_words | grep -qx web'
-check "tmux: ... and not base" eval '! pane_words | grep -qx base'
+check "tmux: the link lxc-attach -n <TAB><TAB> offers web" eval 'shows_word web'
+check "tmux: ... and not base" eval '! shows_word base'
 # A host that is down: the shell takes the next line at once.
 start=${EPOCHREALTIME/./}
 tm send-keys -t b -l -- "lxhost -c $T/down.toml start -n "

@@ -8,11 +8,12 @@ mkdir -p "$T/cache"
 LXD=("$LAB_TOOL" exec laptop env XDG_RUNTIME_DIR="$T/run" XDG_CACHE_HOME="$T/cache" "$LXHOST_BIN")
 doctor() { capture "${LXD[@]}" "$@" doctor; }
 # line_is TEXT: stdout has exactly this line.
-line_is() { printf '%s\n' "$OUT" | grep -qxF -- "$1"; }
+# (grep reads a here-string: `printf | grep -q` fails under pipefail when grep quits early.)
+line_is() { grep -qxF -- "$1" <<<"$OUT"; }
 expect_line() { if line_is "$1"; then pass "line '$1'"; else fail "no line '$1'"; fi; }
 # expect_status STATUS CHECK: the check's line starts with STATUS (ok, FAIL, skip).
 expect_status() {
-  if printf '%s\n' "$OUT" | grep -qE "^$1 +([0-9]+ ms)? +$2: "; then pass "$2: $1"; else fail "$2: expected $1"; fi
+  if grep -qE "^$1 +([0-9]+ ms)? +$2: " <<<"$OUT"; then pass "$2: $1"; else fail "$2: expected $1"; fi
 }
 expect_skip() { expect_line "skip            $1: not checked, waits for $2"; }
 expect_fix() { expect_line "      fix: $1"; }
@@ -125,11 +126,7 @@ expect_fix "only if the host was reinstalled: \`ssh-keygen -f $T/kh-changed -R '
 
 # --- auth: a HOME whose only key the server does not know
 home=$T/home
-mkdir -p "$home/.ssh"
-chmod 700 "$home" "$home/.ssh"
-cp "$LAB_UNAUTHORIZED_KEY" "$LAB_UNAUTHORIZED_KEY.pub" "$home/.ssh/"
-cp "$LAB_KNOWN_HOSTS" "$home/.ssh/known_hosts"
-: >"$home/.ssh/config"
+unauthorized_home "$home"
 key=$(basename "$LAB_UNAUTHORIZED_KEY")
 lab_config "$T/unauth.toml" "s|^identity_file = .*|identity_file = \"~/.ssh/$key\"|"
 capture ip netns exec "$LAB_NETNS" env -i PATH="$PATH" HOME="$home" XDG_RUNTIME_DIR="$T/run" \

@@ -14,17 +14,8 @@ source "$(dirname "$0")/faults_lib.sh"
 NS=lxhflt$$
 VETH=lxhf$$
 ADDR=10.203.0.$((140 + $$ % 40))
-cleanup_link() {
-  ip link del "$VETH" 2>/dev/null || true
-  ip netns del "$NS" 2>/dev/null || true
-}
-trap 'rc=$?; cleanup_link; faults_cleanup; (exit $rc); cleanup' EXIT
-ip netns add "$NS"
-ip link add "$VETH" type veth peer name lab0 netns "$NS"
-ip link set "$VETH" master br1 up
-ip -n "$NS" addr add "$ADDR/24" dev lab0
-ip -n "$NS" link set lab0 up
-ip -n "$NS" link set lo up
+trap 'rc=$?; own_link_cleanup; faults_cleanup; (exit $rc); cleanup' EXIT
+own_link "$NS" "$VETH" "$ADDR"
 
 # lxhost in that namespace, with the laptop's HOME and config and the suite's runtime directory
 # (so suite_lxhost_pids and master_pids see it).

@@ -8,16 +8,6 @@ set -m  # background jobs keep SIGINT (a script's background jobs otherwise star
 # (Patterns must match neither grep's own command line nor the local lxhost's: anchor them.)
 remote_running() { ps -eo args= | grep -Eq "$1"; }
 
-wait_for() {  # wait_for SECONDS CMD...
-  local n=$(($1 * 20))
-  shift
-  while ! "$@"; do
-    n=$((n - 1))
-    [ "$n" -gt 0 ] || return 1
-    sleep 0.05
-  done
-}
-
 # interrupt PATTERN ARGS...: start lxhost ARGS, wait until PATTERN runs remotely, send SIGINT.
 interrupt() {
   local pattern=$1

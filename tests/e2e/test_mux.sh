@@ -12,16 +12,6 @@ run_mx() { capture mx "$@"; }
 # master_pids: the PIDs `mux status` lists (one per line).
 master_pids() { mx mux status | awk 'NR > 1 && $NF ~ /\.sock$/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) { print $i; break } }'; }
 alive() { kill -0 "$1" 2>/dev/null; }
-# wait_for SECONDS CMD...: CMD succeeds within SECONDS (polled every 0.1 s).
-wait_for() {
-  local limit=$1 i
-  shift
-  for ((i = 0; i < limit * 10; i++)); do
-    "$@" && return 0
-    sleep 0.1
-  done
-  "$@"
-}
 
 # --- the first command starts a master; the next ones use it
 run_mx ls -1

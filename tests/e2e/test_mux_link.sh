@@ -8,17 +8,8 @@
 NS=lxhmux$$
 VETH=lxhm$$
 ADDR=10.203.0.$((60 + $$ % 40))
-cleanup_link() {
-  ip link del "$VETH" 2>/dev/null || true
-  ip netns del "$NS" 2>/dev/null || true
-}
-trap 'cleanup_link; cleanup' EXIT
-ip netns add "$NS"
-ip link add "$VETH" type veth peer name lab0 netns "$NS"
-ip link set "$VETH" master br1 up
-ip -n "$NS" addr add "$ADDR/24" dev lab0
-ip -n "$NS" link set lab0 up
-ip -n "$NS" link set lo up
+trap 'rc=$?; own_link_cleanup; (exit $rc); cleanup' EXIT
+own_link "$NS" "$VETH" "$ADDR"
 
 mkdir -p "$T/run"
 # lxhost in that namespace, with the laptop's HOME and config, and a runtime directory of its own.

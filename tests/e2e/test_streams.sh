@@ -29,6 +29,6 @@ RC=${PIPESTATUS[0]}
 set -e
 expect_rc 141 "stdout closed by the reader"
 check "head got its two lines" test "$(cat "$T/out")" = "$(printf 'y\ny')"
-gone() { ! ps -eo args= | grep -qx yes; }
+gone() { ! grep -qx yes <<<"$(ps -eo args=)"; }
 check "the remote yes is gone" eval 'for i in $(seq 100); do gone && break; sleep 0.05; done; gone'
 finish
