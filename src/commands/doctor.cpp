@@ -11,14 +11,13 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <future>
 #include <memory>
-#include <thread>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "cache.hpp"
+#include "call_within.hpp"
 #include "commands/args.hpp"
 #include "commands/commands.hpp"
 #include "discovery/discovery.hpp"
@@ -60,14 +59,9 @@ bool is_numeric_address(const std::string& name) {
   return ::inet_pton(AF_INET, name.c_str(), buffer) == 1 || ::inet_pton(AF_INET6, name.c_str(), buffer) == 1;
 }
 
-// getaddrinfo has no timeout: it runs on a thread of its own, given up on (not waited for) after
-// `bound`; the process ends without it.
+// getaddrinfo has no timeout: given up on (not waited for) after `bound`.
 std::optional<std::vector<std::string>> system_addresses_within(const std::string& name, milliseconds bound) {
-  auto task = std::make_shared<std::packaged_task<std::vector<std::string>()>>([name] { return system_addresses(name); });
-  auto answer = task->get_future();
-  std::thread([task] { (*task)(); }).detach();
-  if (answer.wait_for(bound) != std::future_status::ready) return std::nullopt;
-  return answer.get();
+  return call_within(bound, [name] { return system_addresses(name); });
 }
 
 // What a remote command did within its bound.

@@ -5,14 +5,12 @@
 // with MdnsUnavailable, callers fall back as for a daemon that is not running, and the hung call
 // is left to its thread: the process never waits for it, and that backend is not used again.
 #include <chrono>
-#include <exception>
-#include <future>
 #include <memory>
-#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
 
+#include "call_within.hpp"
 #include "discovery/discovery.hpp"
 
 namespace lxhost {
@@ -41,24 +39,11 @@ class BoundedDiscovery final : public Discovery {
  private:
   template <class Work>
   auto call(std::chrono::milliseconds bound, Work work) -> decltype(work(std::declval<Discovery&>())) {
-    using Result = decltype(work(std::declval<Discovery&>()));
     if (hung_) throw MdnsUnavailable(hung_message());
-    // The thread owns what it uses (the backend, the promise): it may outlive this object.
-    auto done = std::make_shared<std::promise<Result>>();
-    std::future<Result> result = done->get_future();
-    std::thread worker([inner = inner_, done, work = std::move(work)] {
-      try {
-        done->set_value(work(*inner));
-      } catch (...) {
-        done->set_exception(std::current_exception());
-      }
-    });
     const auto limit = bound + bound / 2 + std::chrono::milliseconds(250);
-    if (result.wait_for(limit) == std::future_status::ready) {
-      worker.join();
-      return result.get();
-    }
-    worker.detach();
+    // The call holds the backend: one left hanging keeps it alive after this object is gone.
+    auto result = call_within(limit, [inner = inner_, work = std::move(work)] { return work(*inner); });
+    if (result) return std::move(*result);
     hung_ = true;
     hung_after_ = limit;
     throw MdnsUnavailable(hung_message());

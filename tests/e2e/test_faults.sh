@@ -94,7 +94,7 @@ fault_port SILENT_PORT
 "$LAB_TOOL" fault silent start "$SILENT_PORT" >/dev/null
 FAULTS_UP+=("silent stop $SILENT_PORT")
 lab_config "$T/silent.toml" "s/^port = .*/port = $SILENT_PORT/" "s/^connect_timeout_ms = .*/connect_timeout_ms = 1000/"
-start_ms=$(for _ in 1 2 3; do capture lx --version; echo "$MS"; done | sort -n | sed -n 2p)
+start_ms=$(binary_start_ms)
 for mode in mux no-mux; do
   flags=()
   [ "$mode" = mux ] || flags=(--no-mux)

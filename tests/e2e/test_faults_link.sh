@@ -22,7 +22,7 @@ own_link "$NS" "$VETH" "$ADDR"
 LX=(ip netns exec "$NS" env -i PATH="$PATH" HOME="$LAB_LAPTOP_HOME" XDG_CONFIG_HOME="$LAB_LAPTOP_HOME/.config"
   XDG_CACHE_HOME="$T/cache" XDG_RUNTIME_DIR="$T/run" "$LXHOST_BIN")
 
-start_ms=$(for _ in 1 2 3; do capture lx --version; echo "$MS"; done | sort -n | sed -n 2p)
+start_ms=$(binary_start_ms)
 run_lx ls -1
 expect_rc 0 "a command from the suite's own namespace"
 MASTER=$(master_pids)
