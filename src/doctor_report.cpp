@@ -6,6 +6,8 @@
 #include <array>
 #include <cctype>
 
+#include "shell_quote.hpp"
+
 namespace lxhost::doctor {
 namespace {
 
@@ -18,7 +20,7 @@ constexpr std::array kChecks = {
     CheckSpec{Check::shell, "login shell", Check::auth},
     CheckSpec{Check::sudo, "sudo", Check::shell},
     CheckSpec{Check::lxc, "lxc", Check::sudo},
-    CheckSpec{Check::lxcpath, "lxcpath", Check::sudo},
+    CheckSpec{Check::lxcpath, "lxcpath", Check::lxc},
     CheckSpec{Check::backing_store, "backing store", Check::lxcpath},
     CheckSpec{Check::cache, "cache", std::nullopt},
     CheckSpec{Check::mux_dir, "mux dir", std::nullopt},
@@ -107,20 +109,53 @@ int lxc_major(std::string_view version) {
   return major;
 }
 
-ToolScan scan_tools(std::string_view command_v_output, std::span<const std::string> wanted) {
+std::string tool_scan_script(std::span<const std::string> wanted, std::span<const std::string> asked, bool sudo) {
+  auto words = [](auto&& tools) {
+    std::string text;
+    for (const std::string& tool : tools) text += " " + quote_word(tool);
+    return text;
+  };
+  if (!sudo)
+    return "for t in" + words(wanted) +
+           "; do if p=$(command -v \"$t\"); then echo \"found $p\"; else echo \"missing $t\"; fi; done";
+  std::vector<std::string> others;
+  for (const std::string& tool : wanted)
+    if (std::find(asked.begin(), asked.end(), tool) == asked.end()) others.push_back(tool);
+  return "r=$(for t in" + words(asked) +
+         "; do (if o=$(sudo -n -l \"$t\" 2>&1); then echo \"found $o\"; "
+         "else case $o in *'command not found'*) "
+         "if p=$(command -v \"$t\"); then echo \"elsewhere $p\"; else echo \"missing $t\"; fi;; "
+         "*) echo \"refused $t\";; esac; fi) & done; wait); echo \"$r\"; "
+         "d=$(echo \"$r\" | sed -n 's|^found \\(/.*\\)/[^/]*$|\\1|p' | head -n 1); "
+         "for t in" + words(others) +
+         "; do if [ -n \"$d\" ] && [ -x \"$d/$t\" ]; then echo \"found $d/$t\"; else echo \"missing $t\"; fi; done";
+}
+
+ToolScan scan_tools(std::string_view output, std::span<const std::string> wanted) {
   ToolScan scan;
-  const std::vector<std::string_view> lines = lines_of(command_v_output);
+  const std::vector<std::string_view> lines = lines_of(output);
+  // The line `kind` has for `tool`: a path ending in /TOOL, or (refused) the name itself.
+  auto line_for = [&](std::string_view kind, const std::string& tool) -> std::optional<std::string_view> {
+    for (std::string_view line : lines) {
+      if (line.size() <= kind.size() || line.substr(0, kind.size()) != kind || line[kind.size()] != ' ') continue;
+      const std::string_view rest = line.substr(kind.size() + 1);
+      const auto slash = rest.rfind('/');
+      if ((slash != std::string_view::npos && rest.substr(slash + 1) == tool) || rest == tool) return rest;
+    }
+    return std::nullopt;
+  };
+  auto dir_of = [](std::string_view path) { return std::string(path.substr(0, path.rfind('/'))); };
   for (const std::string& tool : wanted) {
-    const auto hit = std::find_if(lines.begin(), lines.end(), [&](std::string_view line) {
-      const auto slash = line.rfind('/');
-      return slash != std::string_view::npos && line.substr(slash + 1) == tool;
-    });
-    if (hit == lines.end()) {
-      scan.missing.push_back(tool);
+    if (const auto path = line_for("found", tool); path && path->find('/') != std::string_view::npos) {
+      scan.found.push_back(tool);
+      if (scan.dir.empty()) scan.dir = dir_of(*path);
       continue;
     }
-    scan.found.push_back(tool);
-    if (scan.dir.empty()) scan.dir = std::string(hit->substr(0, hit->rfind('/')));
+    scan.missing.push_back(tool);
+    if (line_for("refused", tool)) scan.refused.push_back(tool);
+    const auto elsewhere = line_for("elsewhere", tool);
+    if (elsewhere && scan.elsewhere.empty() && elsewhere->find('/') != std::string_view::npos)
+      scan.elsewhere = dir_of(*elsewhere);
   }
   return scan;
 }
@@ -138,12 +173,38 @@ BackingStore classify_backing_store(std::string_view fs_type, std::string_view o
   if (fs.empty()) return {false, "the filesystem type of the lxcpath could not be read"};
   if (fs == "btrfs" || fs == "zfs")
     return {true, fmt::format("{}: native snapshots (lxc-copy -s -B {})", fs, fs)};
+  if (fs == "overlayfs")
+    return {false, "overlayfs: lxc-copy -s makes an overlay whose writable layer would be on overlayfs, which the "
+                   "kernel refuses"};
   const std::string_view how = trim(overlay);
   if (how == "loaded")
     return {true, fmt::format("{}: no native snapshots; lxc-copy -s uses overlay (in /proc/filesystems)", fs)};
   if (how == "module")
     return {true, fmt::format("{}: no native snapshots; lxc-copy -s uses overlay (module, loaded on first use)", fs)};
   return {false, fmt::format("{}: no native snapshots and the kernel has no overlay filesystem", fs)};
+}
+
+std::string snapshot_kind(std::string_view lxc_info_output, std::string_view fs_type) {
+  std::string_view value = trim(lxc_info_output.substr(0, lxc_info_output.find('\n')));
+  if (const auto equals = value.find('='); equals != std::string_view::npos) value = trim(value.substr(equals + 1));
+  const auto colon = value.find(':');
+  if (colon != std::string_view::npos && colon > 0 && value.front() != '/') {
+    const std::string_view type = value.substr(0, colon);
+    return std::string(type == "overlayfs" ? "overlay" : type);
+  }
+  if (value.find(":/") != std::string_view::npos) return "overlay";
+  const std::string_view fs = trim(fs_type);
+  if (fs == "btrfs" || fs == "zfs") return std::string(fs);
+  return "dir";
+}
+
+std::string lxc_error_text(std::string_view stderr_text) {
+  for (std::string_view line : lines_of(stderr_text)) {
+    if (line.empty()) continue;
+    if (const auto source = line.find(".c: "); source != std::string_view::npos) line.remove_prefix(source + 4);
+    return std::string(line);
+  }
+  return {};
 }
 
 std::optional<std::string> parse_posix_probe(std::string_view output, int exit_code) {
@@ -155,6 +216,21 @@ std::optional<std::string> parse_posix_probe(std::string_view output, int exit_c
 
 std::string sudoers_line(std::string_view user, std::string_view tool_dir) {
   return fmt::format("{} ALL=(root) NOPASSWD: {}/lxc-*", user, tool_dir.empty() ? "/usr/bin" : tool_dir);
+}
+
+std::string fix_secure_path(std::string_view tool_dir) {
+  return fmt::format("on the host, add {} to secure_path in /etc/sudoers (with visudo)", tool_dir);
+}
+
+std::string fix_backing_store(std::string_view fs_type, std::string_view lxcpath) {
+  const std::string_view fs = trim(fs_type);
+  if (fs == "overlayfs")
+    return fmt::format("move the lxcpath off overlayfs: set lxcpath in lxhost's config (and lxc.lxcpath in the "
+                       "host's lxc.conf) to a directory on ext4, xfs or btrfs instead of {}",
+                       lxcpath);
+  if (fs.empty()) return fmt::format("on the host, as root: stat -f {} and lxc-copy -s by hand show why", lxcpath);
+  return fmt::format("on the host, as root: modprobe overlay and add overlay to /etc/modules (or put {} on btrfs)",
+                     lxcpath);
 }
 
 std::string known_hosts_name(std::string_view host, unsigned port) {

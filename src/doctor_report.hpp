@@ -47,28 +47,52 @@ std::optional<std::string> parse_lxc_version(std::string_view output);
 // Major version of "5.0.2" -> 5 (0 when unreadable).
 int lxc_major(std::string_view version);
 
-// `command -v` output (one path per line) against the wanted tool names.
+// A sh script that looks for each wanted tool the way lxhost will run it. Without sudo:
+// `command -v`. With sudo: `sudo -n -l TOOL` (sudo's secure_path and its rules; in parallel, ~20 ms
+// of CPU each) for the `asked` ones, the others beside the first tool sudo found. One line per
+// tool: "found PATH"; "refused TOOL" (sudo finds it, its rules do not allow it); "elsewhere PATH"
+// (not in sudo's secure_path, but in the user's PATH); "missing TOOL".
+std::string tool_scan_script(std::span<const std::string> wanted, std::span<const std::string> asked, bool sudo);
+
+// tool_scan_script's output against the wanted tool names.
 struct ToolScan {
   std::vector<std::string> found;    // names, in `wanted`'s order
-  std::vector<std::string> missing;  // names
+  std::vector<std::string> missing;  // names lxhost cannot run (refused and elsewhere ones too)
+  std::vector<std::string> refused;  // the missing ones sudo finds but does not allow
   std::string dir;                   // the directory of the first found tool ("" when none)
+  std::string elsewhere;             // the user's directory of a tool sudo does not find ("" when none)
 };
-ToolScan scan_tools(std::string_view command_v_output, std::span<const std::string> wanted);
+ToolScan scan_tools(std::string_view output, std::span<const std::string> wanted);
 
 // The tools lxhost's own commands need (list, attach, clone, ephemeral...) for an LXC version.
 std::vector<std::string> required_tools(int lxc_major);
 
-// Whether snapshot clones work on an lxcpath: `stat -f -c %T` output and what the kernel says
-// about overlay ("loaded": in /proc/filesystems, "module": loadable, "no").
+// Whether snapshot clones can work on an lxcpath, from `stat -f -c %T` output and what the kernel
+// says about overlay ("loaded": in /proc/filesystems, "module": loadable, "no"): what the check
+// says when there is no container to try a snapshot clone of, and what a failed one is blamed on.
 struct BackingStore {
   bool ok = false;
   std::string detail;
 };
 BackingStore classify_backing_store(std::string_view fs_type, std::string_view overlay);
 
+// The kind of a snapshot clone from its `lxc-info -c lxc.rootfs.path` ("lxc.rootfs.path = VALUE")
+// and the lxcpath's filesystem type: a "TYPE:" prefix when there is one, "overlay" for
+// LOWER:UPPER (lxc-info drops overlay's prefix), else the filesystem's native snapshot (btrfs,
+// zfs) or "dir".
+std::string snapshot_kind(std::string_view lxc_info_output, std::string_view fs_type);
+// The telling part of an lxc tool's error: its first non-empty line without the
+// "lxc-copy: NAME: ../src/lxc/storage/overlay.c: " prefix.
+std::string lxc_error_text(std::string_view stderr_text);
+
 // Fixes.
 // `USER ALL=(root) NOPASSWD: DIR/lxc-*`, the line sudo needs (DIR defaults to /usr/bin).
 std::string sudoers_line(std::string_view user, std::string_view tool_dir);
+// The lxc-* tools are in DIR, which sudo's secure_path leaves out.
+std::string fix_secure_path(std::string_view tool_dir);
+// Snapshot clones fail on this filesystem type (from classify_backing_store), or for a reason
+// lxc-copy's own error gives.
+std::string fix_backing_store(std::string_view fs_type, std::string_view lxcpath);
 // known_hosts names a host on port 22 as "HOST", on another port as "[HOST]:PORT".
 std::string known_hosts_name(std::string_view host, unsigned port);
 // "ssh-ed25519 SHA256:..." -> "ed25519" for ssh-keyscan -t ("" when unknown).

@@ -27,15 +27,15 @@ std::vector<std::string> tool_words(std::span<const std::string> argv, const Rem
   return words;
 }
 
-std::string words_line(std::span<const std::string> argv, const RemoteContext& ctx) {
+}  // namespace
+
+std::string command_line(std::span<const std::string> argv, const RemoteContext& ctx) {
   const std::vector<std::string> words = tool_words(argv, ctx);
   return quote_words(words);
 }
 
-}  // namespace
-
 std::string tool_line(std::span<const std::string> argv, const RemoteContext& ctx) {
-  return "exec " + words_line(argv, ctx);
+  return "exec " + command_line(argv, ctx);
 }
 
 std::vector<std::string> tag_attach(std::span<const std::string> argv, const std::string& token) {
@@ -78,7 +78,7 @@ std::string ephemeral_script(const EphemeralRun& run, const std::string& token, 
   const std::vector<std::string> stop_argv = {"lxc-stop", "-n", run.name, "-k"};
   std::vector<std::string> attach_argv = {"lxc-attach", "-n", run.name, "-v", "LXHOST_TOKEN=" + token, "--"};
   attach_argv.insert(attach_argv.end(), run.command.begin(), run.command.end());
-  const std::string stop = words_line(stop_argv, ctx) + " >/dev/null 2>&1";
+  const std::string stop = command_line(stop_argv, ctx) + " >/dev/null 2>&1";
   // The watchdog stops the copy when the SSH session goes away ($PPID is the sshd session process,
   // which exits when the connection is lost); traps stop it on INT/TERM/HUP (a `signal` request;
   // a mux master sends HUP when the client of a running command goes away).
@@ -98,8 +98,8 @@ std::string ephemeral_script(const EphemeralRun& run, const std::string& token, 
       "kill $w 2>/dev/null\n"
       "stop\n"
       "exit $rc\n",
-      fmt::arg("stop", stop), fmt::arg("copy", words_line(run.copy_argv, ctx)),
-      fmt::arg("attach", words_line(attach_argv, ctx)));
+      fmt::arg("stop", stop), fmt::arg("copy", command_line(run.copy_argv, ctx)),
+      fmt::arg("attach", command_line(attach_argv, ctx)));
 }
 
 }  // namespace lxhost

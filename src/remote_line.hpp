@@ -15,6 +15,9 @@ struct RemoteContext {
   std::string lxcpath;  // when not empty, `-P LXCPATH` right after tools that take it
 };
 
+// `[sudo -n] TOOL [-P LXCPATH] ARGS...`, every word quoted: one command of a longer sh line.
+std::string command_line(std::span<const std::string> argv, const RemoteContext& ctx);
+
 // `exec [sudo -n] TOOL [-P LXCPATH] ARGS...`, every word quoted. `exec` makes the tool (or sudo,
 // which relays signals to it) the process that a `signal` channel request reaches.
 std::string tool_line(std::span<const std::string> argv, const RemoteContext& ctx);

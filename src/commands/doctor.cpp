@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <random>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -410,11 +411,18 @@ class Doctor {
     const std::string path = first_line(where.out);
     const std::string dir = path.rfind('/') == std::string::npos ? "" : path.substr(0, path.rfind('/'));
     const std::string said = first_line(run.err);
-    if (!verdict.refusal && path.empty())
-      return failed(fmt::format("lxc-ls is not installed on the host ({})", said), "on the host: apt-get install lxc");
     if (run.exit_code == 127 && !verdict.refusal)
       return failed(fmt::format("sudo is not installed on the host ({})", said),
                     fmt::format("on the host: apt-get install sudo, or set sudo = false in [hosts.{}]", host().name));
+    // A command sudo does not find matches no NOPASSWD rule, so sudo -n says "a password is
+    // required" for it: `sudo -l` tells the two apart.
+    const RemoteRun listed = remote("sudo -n -l lxc-ls 2>&1");
+    const bool sudo_finds_none = listed.finished && listed.out.find("command not found") != std::string::npos;
+    if (path.empty() && (sudo_finds_none || !verdict.refusal))
+      return failed(fmt::format("lxc-ls is not installed on the host ({})", said), "on the host: apt-get install lxc");
+    if (sudo_finds_none)
+      return failed(fmt::format("sudo finds no lxc-ls: {} is not in its secure_path ({})", dir, said),
+                    doctor::fix_secure_path(dir));
     return failed(fmt::format("{} cannot run lxc-* as root without a password: {}", user_, said),
                   fmt::format("on the host, add `{}` with `visudo -f /etc/sudoers.d/lxhost`",
                               doctor::sudoers_line(user_, dir)));
@@ -429,30 +437,35 @@ class Doctor {
       version_output = run.out;
     }
     const auto version = doctor::parse_lxc_version(version_output);
+    if (version) lxc_major_ = doctor::lxc_major(*version);
     if (!version)
       return failed(fmt::format("lxc-ls --version printed '{}', not a version", first_line(version_output)),
                     "on the host: apt-get install lxc");
     std::vector<std::string> wanted;
     for (const Verb& verb : verb_table())
       if (!verb.legacy) wanted.emplace_back(verb.tool);
-    std::string script = "for t in";
-    for (const std::string& tool : wanted) script += " " + tool;
-    script += "; do command -v \"$t\"; done; true";
-    const RemoteRun run = remote(script);
-    if (!run.finished) return failed(not_finished("command -v lxc-*"), "check the host's load");
+    const std::vector<std::string> required = doctor::required_tools(lxc_major_);
+    const RemoteRun run = remote(doctor::tool_scan_script(wanted, required, host().sudo.value));
+    if (!run.finished) return failed(not_finished("looking for the lxc-* tools"), "check the host's load");
     const doctor::ToolScan scan = doctor::scan_tools(run.out, wanted);
     std::vector<std::string> missing_required;
-    for (const std::string& tool : doctor::required_tools(doctor::lxc_major(*version)))
+    for (const std::string& tool : required)
       if (std::find(scan.missing.begin(), scan.missing.end(), tool) != scan.missing.end())
         missing_required.push_back(tool);
-    const std::string detail =
-        fmt::format("LXC {}, {} of {} tools in {}{}{}", *version, scan.found.size(), wanted.size(),
-                    scan.dir.empty() ? "PATH" : scan.dir, scan.missing.empty() ? "" : "; missing: ",
-                    fmt::join(scan.missing, ", "));
-    if (!missing_required.empty())
-      return failed(fmt::format("{} (lxhost needs {})", detail, fmt::join(missing_required, ", ")),
-                    "on the host: apt-get install lxc");
-    return passed(detail);
+    const std::string detail = fmt::format(
+        "LXC {}, {} of {} tools in {}{}{}{}", *version, scan.found.size(), wanted.size(),
+        scan.dir.empty() ? "PATH" : scan.dir, host().sudo.value ? " (as sudo -n finds them)" : "",
+        scan.missing.empty() ? "" : "; missing: ", fmt::join(scan.missing, ", "));
+    if (missing_required.empty()) return passed(detail);
+    const std::string needs = fmt::format("{} (lxhost needs {})", detail, fmt::join(missing_required, ", "));
+    if (!scan.elsewhere.empty())
+      return failed(fmt::format("{}; {} has them, sudo's secure_path does not", needs, scan.elsewhere),
+                    doctor::fix_secure_path(scan.elsewhere));
+    if (!scan.refused.empty())
+      return failed(fmt::format("{}; sudo does not allow {}", needs, fmt::join(scan.refused, ", ")),
+                    fmt::format("on the host, add `{}` with `visudo -f /etc/sudoers.d/lxhost`",
+                                doctor::sudoers_line(user_, scan.dir)));
+    return failed(needs, "on the host: apt-get install lxc");
   }
 
   Outcome check_lxcpath() {
@@ -488,6 +501,8 @@ class Doctor {
     return passed(fmt::format("{} ({}): {} container{}", path, source, count, count == 1 ? "" : "s"));
   }
 
+  // The filesystem of the lxcpath and the kernel's overlay, then a real snapshot clone of one of
+  // its containers (a stopped one if there is one), removed again at once.
   Outcome check_backing_store() {
     const std::string q = quote_word(lxcpath_);
     const RemoteRun run = remote(
@@ -503,15 +518,46 @@ class Doctor {
       rest.remove_prefix(std::min(rest.size(), line.size() + 1));
     }
     const doctor::BackingStore store = doctor::classify_backing_store(fs, overlay);
-    if (store.ok) return passed(fmt::format("{} is {}", lxcpath_, store.detail));
-    if (fs.empty())
-      return failed(fmt::format("{}: {}", lxcpath_, store.detail),
-                    fmt::format("on the host, let {} reach {} (`stat -f {}` as {} must work)", user_, lxcpath_,
-                                lxcpath_, user_));
-    return failed(fmt::format("{} is {}", lxcpath_, store.detail),
-                  fmt::format("on the host, as root: modprobe overlay and add overlay to /etc/modules (or put {} on "
-                              "btrfs)",
-                              lxcpath_));
+    const RemoteContext where = remote_context(lxcpath_);
+    bool running = false;
+    std::string source;
+    for (const char* state : {"--stopped", "--running"}) {
+      const std::vector<std::string> argv = {"lxc-ls", "-1", state};
+      const RemoteRun list = remote(tool_line(argv, where));
+      if (!list.finished) return failed(not_finished("lxc-ls -1"), "check the host's load");
+      source = first_line(list.out);
+      running = std::string_view(state) == "--running";
+      if (!source.empty()) break;
+    }
+    if (source.empty() || lxc_major_ < 2) {
+      const std::string detail =
+          fmt::format("{} is {} ({})", lxcpath_, store.detail,
+                      source.empty() ? "no container in it to try a snapshot clone of"
+                                     : fmt::format("LXC {} has no lxc-copy: no snapshot clone tried", lxc_major_));
+      return store.ok ? passed(detail) : failed(detail, doctor::fix_backing_store(fs, lxcpath_));
+    }
+    // A name nobody else uses; removed only when this clone made it.
+    const std::string probe = fmt::format("lxhost-doctor-{:08x}", std::random_device{}());
+    // --allowrunning only matters when the source runs (the clone shares its rootfs read-only).
+    const std::vector<std::string> copy = {"lxc-copy", "-n",  source,      "-N",       probe,
+                                           "-s",       "-o",  "/dev/null", "--allowrunning"};
+    const std::vector<std::string> info = {"lxc-info", "-n", probe, "-c", "lxc.rootfs.path"};
+    const std::vector<std::string> destroy = {"lxc-destroy", "-n", probe};
+    const auto started = Clock::now();
+    const RemoteRun clone = remote(fmt::format("{} || exit; {}; {} >/dev/null 2>&1", command_line(copy, where),
+                                               command_line(info, where), command_line(destroy, where)));
+    if (!clone.finished) return failed(not_finished("lxc-copy -s"), "check the host's load");
+    const std::string what = fmt::format("lxc-copy -s of {}{}", source, running ? " (running)" : "");
+    if (clone.exit_code != 0) {
+      const std::string detail = fmt::format("{} is {}; {} failed (exit {}): {}", lxcpath_, fs.empty() ? "?" : fs,
+                                             what, clone.exit_code, doctor::lxc_error_text(clone.err));
+      if (!store.ok) return failed(detail, doctor::fix_backing_store(fs, lxcpath_));
+      return failed(detail, fmt::format("on the host, as root: lxc-copy -P {} -n {} -N t -s -o /dev/stderr gives lxc's "
+                                        "whole account ({} must be writable, with room for a snapshot)",
+                                        lxcpath_, source, lxcpath_));
+    }
+    return passed(fmt::format("{} is {}: {} made a snapshot ({}) in {} ms, removed again", lxcpath_,
+                              fs.empty() ? "?" : fs, what, doctor::snapshot_kind(clone.out, fs), ms_since(started)));
   }
 
   // The directory nearest to `path` (itself or an ancestor) that exists.
@@ -586,6 +632,7 @@ class Doctor {
   std::vector<std::string> addresses_;
   int socket_ = -1;  // the tcp check's connection, handed to libssh by the host key check
   std::string version_output_;
+  int lxc_major_ = 0;
   std::string lxcpath_;
   std::vector<Result> results_;
 };

@@ -1,8 +1,10 @@
 # `lxhost doctor`: on the healthy lab every check passes (exit 0); each link broken on our own side
 # (a config, a name, a port, a known_hosts file, a key, a lab user, an lxcpath, a cache or mux
-# directory) fails its check with its one fix line (exit 1), the checks that need it are skipped
-# and the independent ones still run. Every wait is bounded.
+# directory, sudo's secure_path, an lxcpath on overlayfs) fails its check with its one fix line
+# (exit 1), the checks that need it are skipped and the independent ones still run. Every wait is
+# bounded.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/faults_lib.sh"
 
 mkdir -p "$T/cache"
 LXD=("$LAB_TOOL" exec laptop env XDG_RUNTIME_DIR="$T/run" XDG_CACHE_HOME="$T/cache" "$LXHOST_BIN")
@@ -35,6 +37,11 @@ expect_out_has "sudo: $LAB_USER runs lxc-* as root without a password"
 expect_out_has "lxc: LXC 5."
 expect_out_has "lxcpath: $LAB_LXCPATH (lxcpath of [hosts.lab]): "
 expect_out_has "backing store: $LAB_LXCPATH is "
+expect_out_has ": lxc-copy -s of base made a snapshot (overlay) in "
+expect_out_has "lxc: LXC 5."
+check "the lxc check counts every tool of the verb table" \
+  grep -qE "^ok +[0-9]+ ms  lxc: LXC [0-9.]+, ([0-9]+) of \1 tools in /usr/bin \(as sudo -n finds them\)$" <<<"$OUT"
+check "doctor's snapshot clone is gone again" test -z "$(ls -A "$LAB_LXCPATH" | grep '^lxhost-doctor-' || true)"
 expect_out_has "cache: $T/cache/lxhost is writable"
 expect_out_has "mux dir: $T/run/lxhost is private"
 check "stderr is empty" test -z "$ERR"
@@ -163,6 +170,40 @@ doctor -c "$T/nopw.toml"
 expect_rc 1 "sudo wants a password"
 expect_out_has "sudo: $LAB_NOPW_USER cannot run lxc-* as root without a password: sudo: a password is required"
 expect_fix "on the host, add \`$LAB_NOPW_USER ALL=(root) NOPASSWD: /usr/bin/lxc-*\` with \`visudo -f /etc/sudoers.d/lxhost\`"
+
+# --- sudo: lxc-ls is not in sudo's secure_path (the lab's lxhnolxc: an empty directory). sudo
+# then matches no NOPASSWD rule and says a password is required; doctor tells the two apart.
+lab_config "$T/nolxc.toml" "s|^user = .*|user = \"$LAB_NOLXC_USER\"|"
+doctor -c "$T/nolxc.toml"
+expect_rc 1 "lxc-ls not in sudo's secure_path"
+expect_out_has "sudo: sudo finds no lxc-ls: /usr/bin is not in its secure_path (sudo: a password is required)"
+expect_fix "on the host, add /usr/bin to secure_path in /etc/sudoers (with visudo)"
+for c in lxc lxcpath "backing store"; do expect_skip "$c" sudo; done
+
+# --- lxc: sudo's secure_path has lxc-ls, lxc-info and lxc-config only (the lab's lxhfewlxc)
+lab_config "$T/fewlxc.toml" "s|^user = .*|user = \"$LAB_FEWLXC_USER\"|"
+doctor -c "$T/fewlxc.toml"
+expect_rc 1 "some lxc-* tools not in sudo's secure_path"
+expect_status ok sudo
+check "lxc: 3 tools found, in the secure_path's directory" \
+  grep -qE "^FAIL +[0-9]+ ms  lxc: LXC [0-9.]+, 3 of [0-9]+ tools in $LAB_SUDO_PATHS/few \(as sudo -n finds them\); missing: lxc-" <<<"$OUT"
+expect_out_has " (lxhost needs lxc-attach, lxc-start, lxc-stop, lxc-copy); /usr/bin has them, sudo's secure_path does not"
+expect_fix "on the host, add /usr/bin to secure_path in /etc/sudoers (with visudo)"
+for c in lxcpath "backing store"; do expect_skip "$c" lxc; done
+
+# --- backing store: an lxcpath on overlayfs holding a container (lab fault lxcpath overlay): the
+# snapshot clone doctor tries fails as lxc-copy -s would for the user, and leaves nothing behind.
+OVL=$LXHOST_LAB_DIR/doctor-overlay-$$
+"$LAB_TOOL" fault lxcpath overlay "$OVL" >/dev/null
+FAULTS_UP+=("lxcpath clear $OVL")
+lab_config "$T/overlay.toml" "s|^lxcpath = .*|lxcpath = \"$OVL\"|"
+doctor -c "$T/overlay.toml"
+expect_rc 1 "lxcpath on overlayfs"
+expect_out_has "lxcpath: $OVL (lxcpath of [hosts.lab]): 1 container"
+expect_out_has "backing store: $OVL is overlayfs; lxc-copy -s of base failed (exit 1): ovl_mount: "
+expect_fix "move the lxcpath off overlayfs: set lxcpath in lxhost's config (and lxc.lxcpath in the host's lxc.conf) to a directory on ext4, xfs or btrfs instead of $OVL"
+expect_line "1 failed, 0 skipped, 11 passed"
+check "nothing but base is left in the overlay lxcpath" test "$(ls -A "$OVL")" = base
 
 # --- lxcpath: one that does not exist on the host
 lab_config "$T/nolxcpath.toml" "s|^lxcpath = .*|lxcpath = \"/nonexistent-$$\"|"

@@ -3,6 +3,7 @@
 
 #include "catch.hpp"
 #include "doctor_report.hpp"
+#include "run_captured.hpp"
 
 using namespace lxhost::doctor;
 
@@ -22,6 +23,7 @@ TEST_CASE("doctor: the checks run in the issue's order, local ones last and inde
   CHECK_FALSE(spec(Check::cache).needs);
   CHECK_FALSE(spec(Check::mux_dir).needs);
   CHECK(spec(Check::backing_store).needs == Check::lxcpath);
+  CHECK(spec(Check::lxcpath).needs == Check::lxc);
 }
 
 TEST_CASE("doctor: a check waits for the failure its chain leads to") {
@@ -39,7 +41,8 @@ TEST_CASE("doctor: a check waits for the failure its chain leads to") {
   std::vector<Result> sudo_failed = {ok(Check::config), ok(Check::name),  ok(Check::tcp),
                                      ok(Check::host_key), ok(Check::auth), ok(Check::shell), fail(Check::sudo)};
   CHECK(blocked_by(Check::lxc, sudo_failed) == Check::sudo);
-  CHECK(blocked_by(Check::lxcpath, sudo_failed) == Check::sudo);
+  sudo_failed.push_back(Result{Check::lxc, Status::skip, 0, "sudo", ""});
+  CHECK(blocked_by(Check::lxcpath, sudo_failed) == Check::sudo);  // through the skipped lxc check
 }
 
 TEST_CASE("doctor: report lines") {
@@ -69,17 +72,45 @@ TEST_CASE("doctor: lxc-ls --version") {
 }
 
 TEST_CASE("doctor: which lxc-* tools exist") {
-  const std::vector<std::string> wanted = {"lxc-ls", "lxc-copy", "lxc-checkpoint", "lxc-start"};
-  const ToolScan scan = scan_tools("/usr/bin/lxc-ls\n/usr/bin/lxc-copy\n/usr/bin/lxc-start\n", wanted);
+  const std::vector<std::string> wanted = {"lxc-ls", "lxc-copy", "lxc-checkpoint", "lxc-start", "lxc-attach"};
+  const ToolScan scan = scan_tools(
+      "found /usr/bin/lxc-ls\nfound /usr/bin/lxc-copy\nmissing lxc-checkpoint\nfound /usr/bin/lxc-start\n"
+      "missing lxc-attach\n",
+      wanted);
   CHECK(scan.found == std::vector<std::string>{"lxc-ls", "lxc-copy", "lxc-start"});
-  CHECK(scan.missing == std::vector<std::string>{"lxc-checkpoint"});
+  CHECK(scan.missing == std::vector<std::string>{"lxc-checkpoint", "lxc-attach"});
+  CHECK(scan.refused.empty());
   CHECK(scan.dir == "/usr/bin");
-  // A tool name that is only a prefix of a line's does not count.
-  const ToolScan none = scan_tools("/opt/lxc-lsx\n", wanted);
+  CHECK(scan.elsewhere.empty());
+  // Lines in any order (the sudo probes run in parallel); sudo's refusals and the user's PATH.
+  const ToolScan sudo = scan_tools(
+      "elsewhere /usr/bin/lxc-start\nfound /opt/lxc/bin/lxc-ls\nrefused lxc-copy\nfound /opt/lxc/bin/lxc-attach\n",
+      wanted);
+  CHECK(sudo.found == std::vector<std::string>{"lxc-ls", "lxc-attach"});
+  CHECK(sudo.missing == std::vector<std::string>{"lxc-copy", "lxc-checkpoint", "lxc-start"});
+  CHECK(sudo.refused == std::vector<std::string>{"lxc-copy"});
+  CHECK(sudo.dir == "/opt/lxc/bin");
+  CHECK(sudo.elsewhere == "/usr/bin");
+  // A tool name that is only a prefix of a line's does not count, nor a line without a kind.
+  const ToolScan none = scan_tools("found /opt/lxc-lsx\n/usr/bin/lxc-ls\nfound lxc-ls\n", wanted);
   CHECK(none.found.empty());
   CHECK(none.dir.empty());
   CHECK(required_tools(5).back() == "lxc-copy");
   CHECK(required_tools(1).back() == "lxc-clone");
+}
+
+TEST_CASE("doctor: the tool scan script, run by a real sh") {
+  const std::vector<std::string> wanted = {"sh", "lxhost-no-such-tool"};
+  const std::vector<std::string> asked = {"sh"};
+  CHECK(tool_scan_script(wanted, asked, true).find("sudo -n -l \"$t\"") != std::string::npos);
+  const std::string script = tool_scan_script(wanted, asked, false);
+  CHECK(script.find("sudo") == std::string::npos);
+  const auto run = lxhost::testing::run_captured({"/bin/sh", "-c", script}, {"PATH=/usr/bin:/bin"});
+  CHECK(run.status == 0);
+  const std::string& out = run.out;
+  const ToolScan scan = scan_tools(out, wanted);
+  CHECK(scan.found == std::vector<std::string>{"sh"});
+  CHECK(scan.missing == std::vector<std::string>{"lxhost-no-such-tool"});
 }
 
 TEST_CASE("doctor: backing store") {
@@ -94,6 +125,23 @@ TEST_CASE("doctor: backing store") {
   CHECK_FALSE(none.ok);
   CHECK(none.detail == "xfs: no native snapshots and the kernel has no overlay filesystem");
   CHECK_FALSE(classify_backing_store("", "loaded").ok);
+  // An overlay's writable layer cannot be on overlayfs, whatever the kernel has.
+  CHECK_FALSE(classify_backing_store("overlayfs", "loaded").ok);
+  CHECK(fix_backing_store("overlayfs", "/x").find("move the lxcpath off overlayfs") == 0);
+  CHECK(fix_backing_store("xfs", "/x").find("modprobe overlay") != std::string::npos);
+
+  CHECK(snapshot_kind("lxc.rootfs.path = /l/base/rootfs:/l/t/overlay/delta\n", "ext2/ext3") == "overlay");
+  CHECK(snapshot_kind("lxc.rootfs.path = overlay:/l/base/rootfs:/l/t/delta\n", "ext2/ext3") == "overlay");
+  CHECK(snapshot_kind("lxc.rootfs.path = btrfs:/l/t/rootfs\n", "btrfs") == "btrfs");
+  CHECK(snapshot_kind("lxc.rootfs.path = /l/t/rootfs\n", "btrfs") == "btrfs");
+  CHECK(snapshot_kind("lxc.rootfs.path = /l/t/rootfs\n", "ext2/ext3") == "dir");
+  CHECK(snapshot_kind("", "ext2/ext3") == "dir");
+
+  CHECK(lxc_error_text("\nlxc-copy: base: ../src/lxc/storage/overlay.c: ovl_mount: 490 Invalid argument - Failed\n"
+                       "lxc-copy: base: ../src/lxc/tools/lxc_copy.c: do_clone: 391 Failed to clone\n") ==
+        "ovl_mount: 490 Invalid argument - Failed");
+  CHECK(lxc_error_text("plain words\n") == "plain words");
+  CHECK(lxc_error_text("").empty());
 }
 
 TEST_CASE("doctor: the login shell probe") {
