@@ -323,7 +323,11 @@ class Doctor {
     try {
       ssh_->connect(host(), ctx_.log(), {});
     } catch (const ConnectError& e) {
-      return failed(fmt::format("no SSH handshake: {}", e.what()),
+      // libssh's own words for a silent peer are "Timeout connecting to ADDRESS".
+      const bool silent = std::string_view(e.what()).find("Timeout connecting") != std::string_view::npos;
+      return failed(silent ? fmt::format("no SSH handshake: {} sent no SSH banner within {} ms (connect_timeout_ms)",
+                                         ssh_->display(), connect_bound().count())
+                           : fmt::format("no SSH handshake: {}", e.what()),
                     fmt::format("{} answers TCP but not as sshd: set port in [hosts.{}] to the port sshd listens on",
                                 ssh_->display(), host().name));
     }
@@ -481,15 +485,6 @@ class Doctor {
         return failed(fmt::format("lxc-config lxc.lxcpath gave exit {}: {}", run.exit_code, first_line(run.err)),
                       fmt::format("set lxcpath in [hosts.{}] to the host's lxcpath", host().name));
     }
-    const RemoteRun exists = remote(fmt::format("[ -d {} ]", quote_word(path)));
-    if (!exists.finished) return failed(not_finished("test -d"), "check the host's load");
-    if (exists.exit_code != 0)
-      return failed(fmt::format("{} ({}) is not a directory on the host", path, source),
-                    source == "lxc-config lxc.lxcpath"
-                        ? fmt::format("on the host, as root: mkdir -p {}", path)
-                        : fmt::format("set lxcpath in [hosts.{}] to the host's lxcpath (`lxc-config lxc.lxcpath` on "
-                                      "the host prints the default), or create {} there",
-                                      host().name, path));
     const std::vector<std::string> argv = {"lxc-ls", "-1"};
     const RemoteRun run = remote(tool_line(argv, remote_context(path)));
     if (!run.finished) return failed(not_finished("lxc-ls -1"), "check the host's load");
@@ -497,6 +492,19 @@ class Doctor {
       return failed(fmt::format("lxc-ls -P {} -1 gave exit {}: {}", path, run.exit_code, first_line(run.err)),
                     fmt::format("on the host, check that root can read {} (ls -ld {})", path, path));
     const auto count = std::count(run.out.begin(), run.out.end(), '\n');
+    // lxc-ls lists nothing, silently, for a path that does not exist; root's containers in it
+    // prove it does (also when the user cannot see into it).
+    if (count == 0) {
+      const RemoteRun exists = remote(fmt::format("[ -d {} ]", quote_word(path)));
+      if (!exists.finished) return failed(not_finished("test -d"), "check the host's load");
+      if (exists.exit_code != 0)
+        return failed(fmt::format("{} ({}) is not a directory on the host", path, source),
+                      source == "lxc-config lxc.lxcpath"
+                          ? fmt::format("on the host, as root: mkdir -p {}", path)
+                          : fmt::format("set lxcpath in [hosts.{}] to the host's lxcpath (`lxc-config lxc.lxcpath` "
+                                        "on the host prints the default), or create {} there",
+                                        host().name, path));
+    }
     lxcpath_ = path;
     return passed(fmt::format("{} ({}): {} container{}", path, source, count, count == 1 ? "" : "s"));
   }

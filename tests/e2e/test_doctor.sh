@@ -104,6 +104,38 @@ expect_out_has "tcp: 10.203.0.254:$LAB_SSH_PORT did not answer within 1000 ms"
 expect_fix "check that the host is up and that no firewall drops port $LAB_SSH_PORT (connect_timeout_ms = 1000 bounds the wait)"
 check "bounded by connect_timeout_ms (${MS} ms)" test "$MS" -lt 3000
 
+# --- host key: a port that accepts TCP and never speaks SSH (lab fault silent), bounded by
+# connect_timeout_ms
+fault_port SILENT
+"$LAB_TOOL" fault silent start "$SILENT" >/dev/null
+FAULTS_UP+=("silent stop $SILENT")
+lab_config "$T/silent.toml" "s|^port = .*|port = $SILENT|" "s|^connect_timeout_ms = .*|connect_timeout_ms = 1000|"
+doctor -c "$T/silent.toml"
+expect_rc 1 "a port that never speaks SSH"
+expect_out_has "tcp: $LAB_HOST_ADDR:$SILENT accepted the connection"
+expect_out_has "host key: no SSH handshake: $LAB_HOST_ADDR:$SILENT sent no SSH banner within 1000 ms (connect_timeout_ms)"
+expect_fix "$LAB_HOST_ADDR:$SILENT answers TCP but not as sshd: set port in [hosts.lab] to the port sshd listens on"
+expect_skip auth "host key"
+START_MS=$(binary_start_ms)
+check "bounded by connect_timeout_ms (${MS} ms; start ${START_MS} ms)" test "$MS" -lt $((3000 + START_MS))
+
+# --- name, tcp: a host reached through a ProxyCommand of ~/.ssh/config (lxhost proxy itself): not
+# resolved nor connected by doctor, the rest through the proxy
+home=$T/proxyhome
+mkdir -p "$home/.ssh"
+chmod 700 "$home" "$home/.ssh"
+cp "$LAB_CLIENT_KEY" "$LAB_CLIENT_KEY.pub" "$LAB_KNOWN_HOSTS" "$home/.ssh/"
+printf 'Host viaproxy\n  HostName %s\n  Port %s\n  ProxyCommand %s proxy %%h %%p\n' \
+  "$LAB_HOST_ADDR" "$LAB_SSH_PORT" "$LXHOST_BIN" >"$home/.ssh/config"
+lab_config "$T/proxy.toml" 's|^address = .*|address = "viaproxy"|'
+capture ip netns exec "$LAB_NETNS" env -i PATH="$PATH" HOME="$home" XDG_RUNTIME_DIR="$T/run" \
+  XDG_CACHE_HOME="$T/cache" "$LXHOST_BIN" -c "$T/proxy.toml" doctor
+expect_rc 0 "a host behind a ProxyCommand"
+expect_out_has "name: $LAB_HOST_ADDR is reached through ~/.ssh/config's ProxyCommand \`$LXHOST_BIN proxy %h %p\`: not resolved here"
+expect_out_has "tcp: not checked here: the ProxyCommand makes the connection"
+expect_out_has "host key: known and matching"
+expect_line "all 12 checks passed"
+
 # --- host key: unknown (an empty known_hosts file of our own)
 fp=$(ssh-keygen -lf "$LXHOST_LAB_DIR/sshd/ssh_host_ed25519_key.pub" | cut -d' ' -f2)
 : >"$T/kh-empty"
