@@ -552,8 +552,10 @@ class Doctor {
     const std::vector<std::string> info = {"lxc-info", "-n", probe, "-c", "lxc.rootfs.path"};
     const std::vector<std::string> destroy = {"lxc-destroy", "-n", probe};
     const auto started = Clock::now();
-    const RemoteRun clone = remote(fmt::format("{} || exit; {}; {} >/dev/null 2>&1", command_line(copy, where),
-                                               command_line(info, where), command_line(destroy, where)));
+    constexpr std::string_view kept = "lxhost-doctor: not destroyed";
+    const RemoteRun clone =
+        remote(fmt::format("{} || exit; {}; {} >/dev/null 2>&1 || echo '{}'", command_line(copy, where),
+                           command_line(info, where), command_line(destroy, where), kept));
     if (!clone.finished) return failed(not_finished("lxc-copy -s"), "check the host's load");
     const std::string what = fmt::format("lxc-copy -s of {}{}", source, running ? " (running)" : "");
     if (clone.exit_code != 0) {
@@ -564,6 +566,9 @@ class Doctor {
                                         "whole account ({} must be writable, with room for a snapshot)",
                                         lxcpath_, source, lxcpath_));
     }
+    if (clone.out.find(kept) != std::string::npos)
+      return failed(fmt::format("{} made the snapshot {}, and lxc-destroy could not remove it", what, probe),
+                    fmt::format("on the host, as root: lxc-destroy -P {} -n {}", lxcpath_, probe));
     return passed(fmt::format("{} is {}: {} made a snapshot ({}) in {} ms, removed again", lxcpath_,
                               fs.empty() ? "?" : fs, what, doctor::snapshot_kind(clone.out, fs), ms_since(started)));
   }
