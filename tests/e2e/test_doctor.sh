@@ -9,6 +9,11 @@ source "$(dirname "$0")/faults_lib.sh"
 mkdir -p "$T/cache"
 LXD=("$LAB_TOOL" exec laptop env XDG_RUNTIME_DIR="$T/run" XDG_CACHE_HOME="$T/cache" "$LXHOST_BIN")
 doctor() { capture "${LXD[@]}" "$@" doctor; }
+# doctor_in HOME ARGS...: doctor with a HOME (so an ~/.ssh) of the test's own, nothing else inherited.
+doctor_in() {
+  capture ip netns exec "$LAB_NETNS" env -i PATH="$PATH" HOME="$1" XDG_RUNTIME_DIR="$T/run" \
+    XDG_CACHE_HOME="$T/cache" "$LXHOST_BIN" "${@:2}" doctor
+}
 # line_is TEXT: stdout has exactly this line.
 # (grep reads a here-string: `printf | grep -q` fails under pipefail when grep quits early.)
 line_is() { grep -qxF -- "$1" <<<"$OUT"; }
@@ -128,8 +133,7 @@ cp "$LAB_CLIENT_KEY" "$LAB_CLIENT_KEY.pub" "$LAB_KNOWN_HOSTS" "$home/.ssh/"
 printf 'Host viaproxy\n  HostName %s\n  Port %s\n  ProxyCommand %s proxy %%h %%p\n' \
   "$LAB_HOST_ADDR" "$LAB_SSH_PORT" "$LXHOST_BIN" >"$home/.ssh/config"
 lab_config "$T/proxy.toml" 's|^address = .*|address = "viaproxy"|'
-capture ip netns exec "$LAB_NETNS" env -i PATH="$PATH" HOME="$home" XDG_RUNTIME_DIR="$T/run" \
-  XDG_CACHE_HOME="$T/cache" "$LXHOST_BIN" -c "$T/proxy.toml" doctor
+doctor_in "$home" -c "$T/proxy.toml"
 expect_rc 0 "a host behind a ProxyCommand"
 expect_out_has "name: $LAB_HOST_ADDR is reached through ~/.ssh/config's ProxyCommand \`$LXHOST_BIN proxy %h %p\`: not resolved here"
 expect_out_has "tcp: not checked here: the ProxyCommand makes the connection"
@@ -168,8 +172,7 @@ home=$T/home
 unauthorized_home "$home"
 key=$(basename "$LAB_UNAUTHORIZED_KEY")
 lab_config "$T/unauth.toml" "s|^identity_file = .*|identity_file = \"~/.ssh/$key\"|"
-capture ip netns exec "$LAB_NETNS" env -i PATH="$PATH" HOME="$home" XDG_RUNTIME_DIR="$T/run" \
-  XDG_CACHE_HOME="$T/cache" "$LXHOST_BIN" -c "$T/unauth.toml" doctor
+doctor_in "$home" -c "$T/unauth.toml"
 expect_rc 1 "unauthorized key"
 expect_out_has "auth: $LAB_USER@$LAB_HOST_ADDR:$LAB_SSH_PORT refused every key offered"
 expect_out_has "tried: no agent (\$SSH_AUTH_SOCK unset), $home/.ssh/$key"
