@@ -240,6 +240,17 @@ expect_fix "move the lxcpath off overlayfs: set lxcpath in lxhost's config (and 
 expect_line "1 failed, 0 skipped, 11 passed"
 check "nothing but base is left in the overlay lxcpath" test "$(ls -A "$OVL")" = base
 
+# An lxcpath on btrfs (lab fault lxcpath btrfs: a loop image, base made with -B btrfs): the
+# snapshot clone is a btrfs snapshot, and is gone again.
+BTR=$LXHOST_LAB_DIR/doctor-btrfs-$$
+"$LAB_TOOL" fault lxcpath btrfs "$BTR" >/dev/null
+FAULTS_UP+=("lxcpath clear $BTR")
+lab_config "$T/btrfs.toml" "s|^lxcpath = .*|lxcpath = \"$BTR\"|"
+doctor -c "$T/btrfs.toml"
+expect_rc 0 "lxcpath on btrfs"
+expect_out_has "backing store: $BTR is btrfs: lxc-copy -s of base made a snapshot (btrfs) in "
+check "nothing but base is left in the btrfs lxcpath" test "$(ls -A "$BTR")" = base
+
 # --- lxcpath: one that does not exist on the host
 lab_config "$T/nolxcpath.toml" "s|^lxcpath = .*|lxcpath = \"/nonexistent-$$\"|"
 doctor -c "$T/nolxcpath.toml"
