@@ -132,7 +132,7 @@ std::string usage_text() {
       "live output, a terminal where one is needed, and the remote exit code.\n"
       "\n"
       "Options:\n"
-      "  -H HOST      a [hosts.*] name from the config, or an address (default host's settings)\n"
+      "  -H HOST      a [hosts.*] name from the config, or [USER@]ADDRESS (default host's settings)\n"
       "  -c CONFIG    config file (default: $LXHOST_CONFIG, else ~/.config/lxhost/config.toml)\n"
       "  -t, -T       force / refuse a remote terminal (default: for interactive verbs on a tty)\n"
       "  -v, -q       more output (debug lines) / no warnings\n"

@@ -502,7 +502,16 @@ HostConfig select_host(const Config& config, const std::optional<Setting<std::st
   }
   HostConfig host = *default_host;
   host.name = requested->value;
-  host.address.set(requested->value, requested->origin);
+  std::string_view address = requested->value;
+  // USER@ADDRESS, as ssh takes it: the user from the request, the rest from the default host.
+  if (const auto at = address.rfind('@'); at != std::string_view::npos) {
+    if (at == 0 || at + 1 == address.size())
+      throw UsageError(fmt::format("{}: '{}' is neither a configured host nor USER@ADDRESS",
+                                   requested->origin.describe(), requested->value));
+    host.user.set(std::string(address.substr(0, at)), requested->origin);
+    address.remove_prefix(at + 1);
+  }
+  host.address.set(std::string(address), requested->origin);
   host.selected_by = requested->origin;
   return host;
 }

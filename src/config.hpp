@@ -107,7 +107,7 @@ Config parse_config(std::string_view text, std::string_view source_name);
 HostConfig default_host_config(std::string name);
 
 // The host a command talks to. `requested` (from -H or $LXHOST_HOST, with its origin) is a
-// [hosts.*] key, or else an address used with the default host's settings.
+// [hosts.*] key, or else [USER@]ADDRESS used with the default host's settings.
 // With no request: the default host.
 HostConfig select_host(const Config& config, const std::optional<Setting<std::string>>& requested);
 

@@ -208,9 +208,10 @@ expect_fix "on the host, add \`$LAB_NOPW_USER ALL=(root) NOPASSWD: /usr/bin/lxc-
 
 # --- sudo: lxc-ls is not in sudo's secure_path (the lab's lxhnolxc: an empty directory). sudo
 # then matches no NOPASSWD rule and says a password is required; doctor tells the two apart.
-lab_config "$T/nolxc.toml" "s|^user = .*|user = \"$LAB_NOLXC_USER\"|"
-doctor -c "$T/nolxc.toml"
+# (-H USER@ADDRESS picks the user as ssh would, the rest from the default host.)
+capture "${LXD[@]}" doctor -H "$LAB_NOLXC_USER@$LAB_HOST_ADDR"
 expect_rc 1 "lxc-ls not in sudo's secure_path"
+expect_out_has "host $LAB_NOLXC_USER@$LAB_HOST_ADDR is $LAB_NOLXC_USER@$LAB_HOST_ADDR:$LAB_SSH_PORT, sudo -n"
 expect_out_has "sudo: sudo finds no lxc-ls: /usr/bin is not in its secure_path (sudo: a password is required)"
 expect_fix "on the host, add /usr/bin to secure_path in /etc/sudoers (with visudo)"
 for c in lxc lxcpath "backing store"; do expect_skip "$c" sudo; done

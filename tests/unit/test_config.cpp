@@ -497,6 +497,16 @@ TEST_CASE("select_host", "[config]") {
     CHECK(h.connect_timeout_ms.value == 750);
     CHECK(same_origin(h.selected_by, flag));
   }
+  SECTION("USER@ADDRESS: the user and the address from the request, the rest from the default host") {
+    const HostConfig h = select_host(c, Setting<std::string>{"alice@web1.local", flag});
+    CHECK(h.name == "alice@web1.local");
+    CHECK(h.address.value == "web1.local");
+    CHECK(h.user.value == "alice");
+    CHECK(same_origin(h.user.origin, flag));
+    CHECK(h.port.value == 2222);
+    REQUIRE_THROWS_AS(select_host(c, Setting<std::string>{"@web1.local", flag}), UsageError);
+    REQUIRE_THROWS_AS(select_host(c, Setting<std::string>{"alice@", flag}), UsageError);
+  }
   SECTION("an empty request is a usage error") {
     REQUIRE_THROWS_AS(select_host(c, Setting<std::string>{"", Origin{Origin::Kind::env, "LXHOST_HOST"}}), UsageError);
   }
