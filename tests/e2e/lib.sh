@@ -10,6 +10,11 @@ eval "$("$LAB_TOOL" env)"
 
 T=$(mktemp -d /tmp/lxhost-e2e.XXXXXX)
 chmod 755 "$T"
+# The suite's own mux directory for every lxhost it starts (inherited; given again where `env -i`
+# clears the environment): never the machine's /tmp/lxhost-UID, where a master another build left
+# would serve this build's commands.
+mkdir -p "$T/run"
+export XDG_RUNTIME_DIR=$T/run
 SUITE=$(basename "$0" .sh)
 SUITE=${SUITE#test_}
 CREATED=()

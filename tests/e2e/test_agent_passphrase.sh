@@ -57,7 +57,7 @@ check "ended at once (${MS} ms, at most 3000 + start $START_MS)" test "$MS" -lt 
 # On a terminal (tmux): asked once, not echoed, and then it logs in. At the most verbose level
 # (-v; its log goes to a file here) the passphrase appears nowhere either.
 tm new-session -d -s pass -x 120 -y 20 \
-  "ip netns exec $LAB_NETNS env -i PATH=$PATH HOME=$home TERM=xterm $LXHOST_BIN -v -c $T/pass.toml ls -1 2>$T/pass.log; echo RC=\$?; sleep 30"
+  "ip netns exec $LAB_NETNS env -i PATH=$PATH HOME=$home TERM=xterm XDG_RUNTIME_DIR=$T/run $LXHOST_BIN -v -c $T/pass.toml ls -1 2>$T/pass.log; echo RC=\$?; sleep 30"
 check "asked for the passphrase on the terminal" pane_has pass "assphrase"
 tm send-keys -t pass -l "$LAB_PASSPHRASE"
 tm send-keys -t pass Enter

@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 home=$T/home
 unauthorized_home "$home"
 lab_config "$T/unauth.toml" "s|^identity_file = .*|identity_file = \"~/.ssh/$(basename "$LAB_UNAUTHORIZED_KEY")\"|"
-capture ip netns exec "$LAB_NETNS" env -i PATH="$PATH" HOME="$home" "$LXHOST_BIN" -c "$T/unauth.toml" ls
+capture ip netns exec "$LAB_NETNS" env -i PATH="$PATH" HOME="$home" XDG_RUNTIME_DIR="$T/run" "$LXHOST_BIN" -c "$T/unauth.toml" ls
 expect_rc 255 "key not authorized"
 expect_err_has "refused every key"
 expect_err_has "$LAB_USER@"

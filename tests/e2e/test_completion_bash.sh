@@ -158,7 +158,7 @@ check "warm cache: a TAB takes ${CMS} ms (at most $TAB_MAX)" test "$CMS" -le "$T
 mkdir -p "$T/links"
 ln -s "$LXHOST_BIN" "$T/links/lxc-attach"
 tm new-session -d -s b -x 200 -y 50 "$LAB_TOOL exec laptop env PATH=$(dirname "$LXHOST_BIN"):$PATH \
-XDG_CACHE_HOME=$CACHE bash --norc --noprofile"
+XDG_CACHE_HOME=$CACHE XDG_RUNTIME_DIR=$T/run bash --norc --noprofile"
 type_line() { tm send-keys -t b -l -- "$1"; tm send-keys -t b Enter; }
 type_line 'source /usr/share/bash-completion/bash_completion; eval "$(lxhost shell-init bash)"'
 type_line "PS1='B> '; clear"

@@ -33,7 +33,7 @@ PS1='Z> '
 EOF
 start_zsh() { # start_zsh SESSION ZSHRC
   tm new-session -d -s "$1" -x 200 -y 60 "$LAB_TOOL exec laptop env PATH=$(dirname "$LXHOST_BIN"):$PATH \
-XDG_CACHE_HOME=$CACHE zsh -f"
+XDG_CACHE_HOME=$CACHE XDG_RUNTIME_DIR=$T/run zsh -f"
   tm send-keys -t "$1" -l -- "source $2; clear"
   tm send-keys -t "$1" Enter
 }

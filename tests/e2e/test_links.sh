@@ -13,12 +13,12 @@ run_lx install-links "$bin"
 expect_rc 0 "install-links again (links already ours)"
 
 # Through the link, in the laptop namespace, with settings from the environment only.
-capture ip netns exec "$LAB_NETNS" env -i PATH="$bin:$PATH" HOME="$LAB_LAPTOP_HOME" LXHOST_CONFIG="$LAB_CONFIG" \
+capture ip netns exec "$LAB_NETNS" env -i PATH="$bin:$PATH" HOME="$LAB_LAPTOP_HOME" XDG_RUNTIME_DIR="$T/run" LXHOST_CONFIG="$LAB_CONFIG" \
   LXHOST_HOST=lab lxc-ls -1
 expect_rc 0 "lxc-ls through the link"
 check "the link ran the remote lxc-ls" grep -qx web "$T/out"
 
-capture ip netns exec "$LAB_NETNS" env -i PATH="$bin:$PATH" HOME="$LAB_LAPTOP_HOME" LXHOST_CONFIG="$LAB_CONFIG" \
+capture ip netns exec "$LAB_NETNS" env -i PATH="$bin:$PATH" HOME="$LAB_LAPTOP_HOME" XDG_RUNTIME_DIR="$T/run" LXHOST_CONFIG="$LAB_CONFIG" \
   "$bin/lxc-attach" -n web -- sh -c 'exit 5' 
 expect_rc 5 "lxc-attach through the link returns the remote code"
 

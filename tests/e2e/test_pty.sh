@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 
 type_line() { tm send-keys -t pty -l -- "$1"; tm send-keys -t pty Enter; }
 
-tm new-session -d -s pty -x 100 -y 30 "$LAB_TOOL exec laptop bash --norc --noprofile"
+tm new-session -d -s pty -x 100 -y 30 "$LAB_TOOL exec laptop env XDG_RUNTIME_DIR=$T/run bash --norc --noprofile"
 check "local shell ready" eval 'type_line "echo READY" && pane_has pty READY'
 type_line "stty -g > $T/before; PS1='LOCAL> '"
 check "local prompt" prompt_is pty "LOCAL>"
