@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -11,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
+#include "command_table.hpp"
 #include "commands/commands.hpp"
 #include "errors.hpp"
 #include "suggest.hpp"
@@ -18,6 +20,30 @@
 
 namespace lxhost {
 namespace {
+
+// The function behind each row of the command table (command_table.cpp).
+struct Runner {
+  std::string_view name;
+  int (*run)(Context&, std::span<const std::string>);
+};
+constexpr Runner runners[] = {
+    {"list", run_list},
+    {"discover", run_discover},
+    {"resolve", run_resolve},
+    {"doctor", run_doctor},
+    {"config", run_config},
+    {"install-links", run_install_links},
+    {"ssh-config", run_ssh_config},
+    {"proxy", run_proxy},
+    {"mux", run_mux},
+    {"shell-init", run_shell_init},
+    {"completions", run_completions},
+    {"help", run_help},
+    {"__complete", run_complete},
+    {"__refresh-cache", run_refresh_cache},
+    {"__mux-master", run_mux_master},
+    {"__man", run_man},
+};
 
 int dispatch(Context& ctx) {
   const Invocation& inv = ctx.invocation();
@@ -35,28 +61,20 @@ int dispatch(Context& ctx) {
   }
   if (const Verb* verb = find_verb(inv.verb))
     return verb->legacy ? run_legacy(ctx, *verb, inv.args) : run_passthrough(ctx, *verb, inv.args);
-  if (inv.verb == "list") return run_list(ctx, inv.args);
-  if (inv.verb == "discover") return run_discover(ctx, inv.args);
-  if (inv.verb == "resolve") return run_resolve(ctx, inv.args);
-  if (inv.verb == "doctor") return run_doctor(ctx, inv.args);
-  if (inv.verb == "config") return run_config(ctx, inv.args);
-  if (inv.verb == "install-links") return run_install_links(ctx, inv.args);
-  if (inv.verb == "help") return run_help(ctx, inv.args);
-  if (inv.verb == "shell-init") return run_shell_init(ctx, inv.args);
-  if (inv.verb == "ssh-config") return run_ssh_config(ctx, inv.args);
-  if (inv.verb == "proxy") return run_proxy(ctx, inv.args);
-  if (inv.verb == "mux") return run_mux(ctx, inv.args);
-  if (inv.verb == "__mux-master") return run_mux_master(ctx, inv.args);
-  if (inv.verb == "completions") return run_completions(ctx, inv.args);
-  if (inv.verb == "__complete") return run_complete(ctx, inv.args);
-  if (inv.verb == "__refresh-cache") return run_refresh_cache(ctx, inv.args);
+  if (const CommandSpec* command = find_command(inv.verb)) {
+    const auto runner = std::find_if(std::begin(runners), std::end(runners),
+                                     [&](const Runner& r) { return r.name == command->name; });
+    if (runner == std::end(runners)) throw Failure(fmt::format("internal error: '{}' has no runner", command->name));
+    return runner->run(ctx, inv.args);
+  }
 
   std::vector<std::string> known;
   for (const Verb& verb : verb_table()) {
     if (verb.name != "config") known.emplace_back(verb.name);
     known.emplace_back(verb.tool);
   }
-  for (const NativeCommand& command : native_commands()) known.emplace_back(command.name);
+  for (const CommandSpec& command : native_commands())
+    if (!command.hidden) known.emplace_back(command.name);
   const auto suggestion = closest(inv.verb, known);
   throw UsageError(fmt::format("unknown verb '{}'{}", inv.verb,
                                suggestion ? fmt::format(" (did you mean '{}'?)", *suggestion) : ""),

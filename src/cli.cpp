@@ -7,26 +7,13 @@
 #include <array>
 #include <string_view>
 
+#include "command_args.hpp"
+#include "command_table.hpp"
 #include "errors.hpp"
 #include "verbs.hpp"
 
 namespace lxhost {
 namespace {
-
-constexpr std::array kNativeCommands = {
-    NativeCommand{"list", "list [--json]", "containers with state, addresses and mDNS name (table or JSON)"},
-    NativeCommand{"discover", "discover [--json] [--type T]... [-6]", "DNS-SD services on the network (mDNS)"},
-    NativeCommand{"resolve", "resolve NAME [-4|-6]", "a .local name's addresses (mDNS)"},
-    NativeCommand{"doctor", "doctor [-H HOST]", "check config, name, connection, login, sudo and LXC on the host; one fix per failure"},
-    NativeCommand{"config", "config init|show|path", "write, show or locate lxhost's config"},
-    NativeCommand{"install-links", "install-links DIR", "make lxc-VERB links to lxhost in DIR"},
-    NativeCommand{"ssh-config", "ssh-config [--install|--uninstall]", "the ssh_config that makes `ssh foo.local` work"},
-    NativeCommand{"proxy", "proxy HOST PORT", "ssh's ProxyCommand: directly, or through the container host"},
-    NativeCommand{"mux", "mux status|stop [--all]", "the connection masters: list them, or stop this host's (or all)"},
-    NativeCommand{"shell-init", "shell-init bash|zsh [--force]", "lxc-* functions and completion: eval \"$(lxhost shell-init zsh)\""},
-    NativeCommand{"completions", "completions bash|zsh", "the completion script alone"},
-    NativeCommand{"help", "help [VERB]", "this text, or what VERB does"},
-};
 
 std::string basename_of(std::string_view path) {
   const auto slash = path.rfind('/');
@@ -63,8 +50,6 @@ GlobalOptions options_from_env(const Environment& env) {
 
 }  // namespace
 
-std::span<const NativeCommand> native_commands() { return kNativeCommands; }
-
 Invocation parse_command_line(std::span<const std::string> argv, const Environment& env) {
   Invocation inv;
   inv.options = options_from_env(env);
@@ -80,18 +65,18 @@ Invocation parse_command_line(std::span<const std::string> argv, const Environme
   CLI::App app{"lxhost", "lxhost"};
   app.prefix_command();
   app.set_help_flag();  // our own help text lists the verbs
-  std::string host, config_file;
-  bool force_tty = false, no_tty = false, no_mux = false;
-  int verbose = 0, quiet = 0;
-  app.add_option("-H,--host", host);
-  app.add_option("-c,--config", config_file);
-  app.add_flag("-t", force_tty);
-  app.add_flag("-T", no_tty);
-  app.add_flag("-v,--verbose", verbose);
-  app.add_flag("-q,--quiet", quiet);
-  app.add_flag("--no-mux", no_mux);
-  app.add_flag("-h,--help", inv.show_help);
-  app.add_flag("--version", inv.show_version);
+  for (const GlobalOption& global : global_options()) {
+    const bool both = !global.short_name.empty() && !global.long_name.empty();
+    const std::string names = fmt::format("{}{}{}", global.short_name, both ? "," : "", global.long_name);
+    const std::string help(global.help);
+    if (global.value.empty()) {
+      app.add_flag(names, help);
+    } else {
+      app.add_option(names, CLI::callback_t{}, help, false)
+          ->expected(1)
+          ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    }
+  }
 
   // CLI11 wants argv without the program name, reversed.
   std::vector<std::string> rest(argv.rbegin(), argv.rend() - 1);
@@ -100,6 +85,16 @@ Invocation parse_command_line(std::span<const std::string> argv, const Environme
   } catch (const CLI::ParseError& e) {
     throw UsageError(e.what(), "run `lxhost --help` for the options");
   }
+  const auto given = [&](const char* name) { return app.get_option(name)->count() > 0; };
+  const auto value = [&](const char* name) {
+    const auto& results = app.get_option(name)->results();
+    return results.empty() ? std::string() : results.back();
+  };
+  const std::string host = value("-H"), config_file = value("-c");
+  const bool force_tty = given("-t"), no_tty = given("-T"), no_mux = given("--no-mux");
+  const bool verbose = given("-v"), quiet = given("-q");
+  inv.show_help = given("-h");
+  inv.show_version = given("--version");
 
   std::vector<std::string> tail = app.remaining();
   // prefix_command() turns off CLI11's unknown-option check before the verb: do it here.
@@ -114,7 +109,7 @@ Invocation parse_command_line(std::span<const std::string> argv, const Environme
   if (force_tty) inv.options.tty = TtyMode::force;
   if (no_tty) inv.options.tty = TtyMode::never;
   if (no_mux) inv.options.no_mux = Origin{Origin::Kind::flag, "--no-mux"};
-  inv.options.verbosity = verbose > 0 ? 1 : (quiet > 0 ? -1 : 0);
+  inv.options.verbosity = verbose ? 1 : (quiet ? -1 : 0);
 
   if (!tail.empty()) {
     inv.verb = tail.front();
@@ -131,15 +126,18 @@ std::string usage_text() {
       "Runs LXC's lxc-VERB on the container host over SSH, with the arguments exactly as typed,\n"
       "live output, a terminal where one is needed, and the remote exit code.\n"
       "\n"
-      "Options:\n"
-      "  -H HOST      a [hosts.*] name from the config, or [USER@]ADDRESS (default host's settings)\n"
-      "  -c CONFIG    config file (default: $LXHOST_CONFIG, else ~/.config/lxhost/config.toml)\n"
-      "  -t, -T       force / refuse a remote terminal (default: for interactive verbs on a tty)\n"
-      "  -v, -q       more output (debug lines) / no warnings\n"
-      "  --no-mux     do not reuse a connection\n"
-      "  --version    print the version\n"
-      "\n"
-      "Verbs (run as lxc-VERB on the host; `lxhost lxc-VERB` always works too):\n";
+      "Options:\n";
+  std::vector<std::pair<std::string, std::string_view>> options;
+  std::size_t width = 0;
+  for (const GlobalOption& global : global_options()) {
+    std::string names = std::string(global.short_name);
+    if (!global.long_name.empty()) names += fmt::format("{}{}", names.empty() ? "" : ", ", global.long_name);
+    if (!global.value.empty()) names += fmt::format(" {}", global.value);
+    width = std::max(width, names.size());
+    options.emplace_back(std::move(names), global.help);
+  }
+  for (const auto& [names, help] : options) text += fmt::format("  {:<{}}  {}\n", names, width, help);
+  text += "\nVerbs (run as lxc-VERB on the host; `lxhost lxc-VERB` always works too):\n";
   for (const Verb& verb : verb_table()) {
     if (verb.legacy) continue;
     const std::string name = verb.name == "config" ? "lxc-config" : std::string(verb.name);
@@ -148,13 +146,19 @@ std::string usage_text() {
   text += "\nLXC 1 verbs (translated to lxc-copy on LXC >= 2.0):\n";
   for (const Verb& verb : verb_table())
     if (verb.legacy) text += fmt::format("  {:<16} {}\n", verb.name, verb.summary);
-  text += "\nCommands:\n";
-  size_t width = 0;
-  for (const NativeCommand& command : kNativeCommands) width = std::max(width, command.synopsis.size());
-  for (const NativeCommand& command : kNativeCommands)
-    text += fmt::format("  {:<{}}  {}\n", command.synopsis, width, command.summary);
-  text += "\nExit status: the remote command's; 128+N if it died of signal N; 255 when the host\n"
-          "could not be reached or was lost; 2 for usage or config errors; 130 on Ctrl-C; 1 otherwise.\n";
+  text += "\nCommands (`lxhost help COMMAND` for each one's options):\n";
+  // A synopsis wider than the column puts its summary on the next line, in the column.
+  constexpr std::size_t column = 36;
+  for (const CommandSpec& command : native_commands()) {
+    if (command.hidden) continue;
+    const std::string usage = synopsis(command);
+    if (usage.size() > column) text += fmt::format("  {}\n{:<{}}", usage, "", column + 4);
+    else text += fmt::format("  {:<{}}  ", usage, column);
+    text += fmt::format("{}\n", command.summary);
+  }
+  text += "\nExit status:\n";
+  for (const ExitStatus& status : exit_statuses())
+    text += fmt::format("  {:<5}  {}", status.code, wrap(status.help, 100, std::string(9, ' ')).substr(9));
   return text;
 }
 

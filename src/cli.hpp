@@ -38,12 +38,4 @@ Invocation parse_command_line(std::span<const std::string> argv, const Environme
 // `lxhost --help` / `lxhost help`: options, verbs (from the verb table), native commands.
 std::string usage_text();
 
-// The native commands, for "did you mean", help and dispatch.
-struct NativeCommand {
-  std::string_view name;
-  std::string_view synopsis;  // "list [--json]"
-  std::string_view summary;
-};
-std::span<const NativeCommand> native_commands();
-
 }  // namespace lxhost

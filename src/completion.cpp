@@ -4,54 +4,10 @@
 #include <array>
 #include <string_view>
 
-#include "cli.hpp"
+#include "command_table.hpp"
 
 namespace lxhost {
 namespace {
-
-struct Option {
-  std::string_view name;
-  bool takes_value;
-  std::string_view description;
-};
-
-// lxhost's own options (before the verb), as cli.cpp defines them.
-constexpr std::array kGlobalOptions = {
-    Option{"-H", true, "host from the config, or an address"},
-    Option{"--host", true, "host from the config, or an address"},
-    Option{"-c", true, "config file"},
-    Option{"--config", true, "config file"},
-    Option{"-t", false, "force a remote terminal"},
-    Option{"-T", false, "no remote terminal"},
-    Option{"-v", false, "debug output"},
-    Option{"--verbose", false, "debug output"},
-    Option{"-q", false, "no warnings"},
-    Option{"--quiet", false, "no warnings"},
-    Option{"--no-mux", false, "do not reuse a connection"},
-    Option{"--help", false, "usage"},
-    Option{"--version", false, "version"},
-};
-
-// Subcommands and flags of the native commands lxhost offers on a command line.
-struct NativeWords {
-  std::string_view command;
-  std::vector<std::string_view> words;
-};
-const std::vector<NativeWords>& native_words() {
-  static const std::vector<NativeWords> table = {
-      {"list", {"--json", "--help"}},
-      {"discover", {"--json", "--timeout", "--type", "-6", "--help"}},
-      {"resolve", {"-4", "-6", "--timeout", "--help"}},
-      {"doctor", {"-H", "--host", "--help"}},
-      {"config", {"init", "show", "path", "--help"}},
-      {"shell-init", {"bash", "zsh", "--force", "--help"}},
-      {"completions", {"bash", "zsh", "--help"}},
-      {"ssh-config", {"--install", "--uninstall", "--help"}},
-      {"proxy", {"--via-host", "--help"}},
-      {"mux", {"status", "stop", "--all", "--help"}},
-  };
-  return table;
-}
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
@@ -103,13 +59,26 @@ void plan_verb(CompletionPlan& plan, const Verb& verb, std::span<const std::stri
   plan.unless_one_of.assign(before.begin(), before.end());
 }
 
+void offer_commands(CompletionPlan& plan) {
+  for (const CommandSpec& native : native_commands())
+    if (!native.hidden) offer(plan, native.name, native.summary);
+}
+
+// The option of `options` that `word` names and that takes a value, or nullptr.
+const OptionSpec* value_option(std::span<const OptionSpec> options, std::string_view word) {
+  const auto it = std::find_if(options.begin(), options.end(), [&](const OptionSpec& o) {
+    return !o.positional() && o.kind != OptionSpec::Kind::flag && std::ranges::count(option_names(o), word) > 0;
+  });
+  return it == options.end() ? nullptr : &*it;
+}
+
 void plan_native(CompletionPlan& plan, std::string_view command, std::span<const std::string> args) {
   const std::span<const std::string> before = args.first(args.size() - 1);
   const std::string_view previous = before.empty() ? std::string_view{} : std::string_view(before.back());
   if (command == "help") {
     if (!before.empty()) return;
     for (const Verb& verb : verb_table()) offer(plan, verb.name == "config" ? "lxc-config" : verb.name, verb.summary);
-    for (const NativeCommand& native : native_commands()) offer(plan, native.name, native.summary);
+    offer_commands(plan);
     return;
   }
   if (command == "install-links") {
@@ -120,15 +89,24 @@ void plan_native(CompletionPlan& plan, std::string_view command, std::span<const
     plan.hosts = true;
     return;
   }
-  if (previous == "--timeout" || previous == "--type") return;
-  for (const NativeWords& entry : native_words()) {
-    if (entry.command != command) continue;
-    for (std::string_view word : entry.words) {
-      // Subcommand words (init, bash) only in the first position.
-      if (!starts_with(word, "-") && !before.empty()) continue;
-      offer(plan, word);
-    }
+  const CommandSpec* spec = find_command(command);
+  if (spec == nullptr || spec->hidden) return;
+  // After a subcommand (`config init`), its options; before one, the subcommands.
+  const CommandSpec* sub = before.empty() ? nullptr : find_subcommand(*spec, before.front());
+  const std::span<const OptionSpec> options = sub != nullptr ? sub->options : spec->options;
+  if (const OptionSpec* option = value_option(options, previous)) {
+    plan.hosts = option->value == "HOST";  // doctor -H; nothing to offer for --timeout MS, --type T
+    return;
   }
+  if (before.empty()) {
+    for (const CommandSpec& s : spec->subcommands) offer(plan, s.name, s.summary);
+    for (const OptionSpec& option : options)
+      for (std::string_view choice : option.choices) offer(plan, choice);  // shell-init bash|zsh
+  }
+  for (const OptionSpec& option : options)
+    if (!option.positional())
+      for (std::string_view name : option_names(option)) offer(plan, name, option.help);
+  offer(plan, "--help");
 }
 
 }  // namespace
@@ -154,27 +132,32 @@ CompletionPlan plan_completion(std::span<const std::string> words) {
       break;
     }
     if (word.empty() || word.front() != '-') break;
-    const auto option = std::find_if(kGlobalOptions.begin(), kGlobalOptions.end(),
-                                      [&](const Option& o) { return o.name == word; });
-    if (option != kGlobalOptions.end() && option->takes_value && i + 2 < words.size()) {
-      if (option->name == "-H" || option->name == "--host") plan.host = words[i + 1];
-      if (option->name == "-c" || option->name == "--config") plan.config_file = words[i + 1];
+    const auto options = global_options();
+    const auto option = std::find_if(options.begin(), options.end(), [&](const GlobalOption& o) {
+      return o.short_name == word || o.long_name == word;
+    });
+    if (option != options.end() && !option->value.empty() && i + 2 < words.size()) {
+      if (option->short_name == "-H") plan.host = words[i + 1];
+      if (option->short_name == "-c") plan.config_file = words[i + 1];
       ++i;
-    } else if (option != kGlobalOptions.end() && option->takes_value) {
+    } else if (option != options.end() && !option->value.empty()) {
       // The option's value is the word under the cursor.
-      if (option->name == "-H" || option->name == "--host") plan.hosts = true;
+      if (option->short_name == "-H") plan.hosts = true;
       else plan.files = CompletionPlan::Files::files;
       return plan;
     }
   }
   if (i == words.size() - 1) {  // the cursor is where the verb goes
     if (starts_with(plan.prefix, "-")) {
-      for (const Option& option : kGlobalOptions) offer(plan, option.name, option.description);
+      for (const GlobalOption& option : global_options()) {
+        if (!option.short_name.empty()) offer(plan, option.short_name, option.help);
+        if (!option.long_name.empty()) offer(plan, option.long_name, option.help);
+      }
       return plan;
     }
     for (const Verb& verb : verb_table())
       if (verb.name != "config") offer(plan, verb.name, verb.summary);
-    for (const NativeCommand& native : native_commands()) offer(plan, native.name, native.summary);
+    offer_commands(plan);
     if (starts_with(plan.prefix, "lxc-"))
       for (const Verb& verb : verb_table()) offer(plan, verb.tool, verb.summary);
     return plan;

@@ -1,14 +1,13 @@
 #include "config.hpp"
 
 #include <algorithm>
-#include <array>
-#include <climits>
 #include <cstdint>
 #include <span>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "config_keys.hpp"
 #include "errors.hpp"
 #include "suggest.hpp"
 
@@ -145,20 +144,6 @@ std::vector<Entry> in_file_order(const toml::table& table) {
   return entries;
 }
 
-// Arrays, not vectors: a static vector is built before main, where a throw cannot be caught.
-constexpr auto top_keys =
-    std::to_array<std::string_view>({"default_host", "hosts", "discovery", "completion", "mux", "ssh_config"});
-constexpr auto host_keys = std::to_array<std::string_view>(
-    {"address", "port", "user", "identity_file", "sudo", "lxcpath", "host_key", "known_hosts", "connect_timeout_ms"});
-constexpr auto discovery_keys =
-    std::to_array<std::string_view>({"resolve_timeout_ms", "browse_timeout_ms", "services"});
-constexpr auto completion_keys = std::to_array<std::string_view>({"cache_ttl_s"});
-constexpr auto mux_keys = std::to_array<std::string_view>({"enabled", "idle_timeout_s"});
-constexpr auto ssh_config_keys =
-    std::to_array<std::string_view>({"user", "preferred_authentications", "identity_file", "via_host", "options"});
-
-constexpr int max_timeout_ms = 600000;
-
 // Reads one parsed document into a Config; every error names SOURCE:LINE:COL.
 class Reader {
  public:
@@ -167,25 +152,25 @@ class Reader {
   Config read(const toml::table& root) const {
     Config config = default_config();
     config.source = std::string{source_};
-    reject_unknown(root, "", top_keys);
+    reject_unknown(root, "", keys_in(""));
 
     const toml::key* hosts_key = read_hosts(root, config);
 
     if (const toml::table* t = sub_table(root, "discovery", "")) {
-      reject_unknown(*t, "discovery", discovery_keys);
+      reject_unknown(*t, "discovery", keys_in("discovery"));
       DiscoveryConfig& d = config.discovery;
-      read_int(*t, "resolve_timeout_ms", "discovery", 1, max_timeout_ms, d.resolve_timeout_ms);
-      read_int(*t, "browse_timeout_ms", "discovery", 1, max_timeout_ms, d.browse_timeout_ms);
+      read_int(*t, "discovery", "resolve_timeout_ms", "discovery", d.resolve_timeout_ms);
+      read_int(*t, "discovery", "browse_timeout_ms", "discovery", d.browse_timeout_ms);
       read_services(*t, d.services);
     }
     if (const toml::table* t = sub_table(root, "completion", "")) {
-      reject_unknown(*t, "completion", completion_keys);
-      read_int(*t, "cache_ttl_s", "completion", 0, INT_MAX, config.completion.cache_ttl_s);
+      reject_unknown(*t, "completion", keys_in("completion"));
+      read_int(*t, "completion", "cache_ttl_s", "completion", config.completion.cache_ttl_s);
     }
     if (const toml::table* t = sub_table(root, "mux", "")) {
-      reject_unknown(*t, "mux", mux_keys);
+      reject_unknown(*t, "mux", keys_in("mux"));
       read_bool(*t, "enabled", "mux", config.mux.enabled);
-      read_int(*t, "idle_timeout_s", "mux", 1, INT_MAX, config.mux.idle_timeout_s);
+      read_int(*t, "mux", "idle_timeout_s", "mux", config.mux.idle_timeout_s);
     }
     if (const toml::table* t = sub_table(root, "ssh_config", "")) read_ssh_config(*t, config.ssh_config);
 
@@ -221,10 +206,13 @@ class Reader {
     return node->as_table();
   }
 
-  void read_int(const toml::table& t, std::string_view key, std::string_view path, int min, int max,
+  // `table` names the key's row in the key table (its range); `path` is the table as the file spells it.
+  void read_int(const toml::table& t, std::string_view table, std::string_view key, std::string_view path,
                 Setting<int>& out) const {
     const toml::node* node = t.get(key);
     if (node == nullptr) return;
+    const int min = config_key(table, key).min;
+    const int max = config_key(table, key).max;
     const std::string name = dotted(path, key);
     const auto* integer = node->as_integer();
     if (integer == nullptr) fail(node->source(), fmt::format("{} must be an integer, not {}", name, a_type(*node)));
@@ -303,12 +291,12 @@ class Reader {
   }
 
   HostConfig read_host(const toml::table& t, std::string_view path, std::string name) const {
-    reject_unknown(t, path, host_keys);
+    reject_unknown(t, path, keys_in("hosts.NAME"));
     HostConfig host = default_host_config(std::move(name));
     if (const toml::node* node = read_string(t, "address", path, host.address); node && host.address.value.empty()) {
       fail(node->source(), fmt::format("{}.address must not be empty", path));
     }
-    read_int(t, "port", path, 1, 65535, host.port);
+    read_int(t, "hosts.NAME", "port", path, host.port);
     read_string(t, "user", path, host.user);
     read_string(t, "identity_file", path, host.identity_file);
     read_bool(t, "sudo", path, host.sudo);
@@ -327,12 +315,12 @@ class Reader {
       }
     }
     read_string(t, "known_hosts", path, host.known_hosts);
-    read_int(t, "connect_timeout_ms", path, 1, max_timeout_ms, host.connect_timeout_ms);
+    read_int(t, "hosts.NAME", "connect_timeout_ms", path, host.connect_timeout_ms);
     return host;
   }
 
   void read_ssh_config(const toml::table& t, SshConfigConfig& out) const {
-    reject_unknown(t, "ssh_config", ssh_config_keys);
+    reject_unknown(t, "ssh_config", keys_in("ssh_config"));
     read_string(t, "user", "ssh_config", out.user);
     read_string(t, "preferred_authentications", "ssh_config", out.preferred_authentications);
     read_string(t, "identity_file", "ssh_config", out.identity_file);
@@ -385,7 +373,7 @@ class Reader {
 };
 
 // toml++ 3.3 (Debian 12's) runs into __builtin_unreachable() (undefined behaviour) when it asks
-// whether some non-ASCII characters are whitespace (upstream issues 190 and 295; found by
+// whether some non-ASCII characters are whitespace (a toml++ bug, fixed after 3.3; found by
 // fuzz/fuzz_config): wherever it looks between tokens ("café = 1"), in the token of a number, date
 // or time, which it reads up to a blank, ']', '}', ',' or '#' even through quotes (`a = 7'é'`),
 // and right after a backslash (and blanks or line breaks) in a basic string. TOML allows non-ASCII

@@ -1,31 +1,28 @@
-// CLI11 for the native commands' own arguments (`list --json`, `config init --force`).
+// The native commands' own arguments (`list --json`, `config init --force`), parsed against
+// their rows of the command table.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <optional>
 #include <span>
 #include <string>
-#include <vector>
+#include <string_view>
 
-#include "errors.hpp"
+#include "command_args.hpp"
 
 namespace lxhost {
 
-// Parses `args` (everything after the command word). Returns false when --help was printed.
-// Throws UsageError (exit 2) for anything CLI11 rejects.
-inline bool parse_args(CLI::App& app, std::span<const std::string> args) {
-  std::vector<std::string> reversed(args.rbegin(), args.rend());
-  try {
-    app.parse(reversed);
-  } catch (const CLI::CallForHelp&) {
-    fmt::print("{}", app.help());
-    return false;
-  } catch (const CLI::ParseError& e) {
-    throw UsageError(fmt::format("{}: {}", app.get_name(), e.what()),
-                     fmt::format("run `{} --help`", app.get_name()));
+// Parses `args` (everything after the command word) for the command table's `command`.
+// Returns nullopt when --help was printed. Throws UsageError (exit 2) for anything the row rejects.
+inline std::optional<CommandArgs> parse_args(std::string_view command, std::span<const std::string> args) {
+  const CommandSpec* spec = find_command(command);
+  CommandArgs parsed = parse_command_args(*spec, args);
+  if (!parsed.help().empty()) {
+    fmt::print("{}", parsed.help());
+    return std::nullopt;
   }
-  return true;
+  return parsed;
 }
 
 }  // namespace lxhost

@@ -29,6 +29,8 @@ int run_completions(Context& ctx, std::span<const std::string> args);
 // Hidden: what the completion scripts and the cache refresh call.
 int run_complete(Context& ctx, std::span<const std::string> args);
 int run_refresh_cache(Context& ctx, std::span<const std::string> args);
+// Hidden: `__man PAGE` prints a man page (lxhost.1, lxhost.toml.5) for the build to install.
+int run_man(Context& ctx, std::span<const std::string> args);
 
 // Whether a command with this interactivity gets a PTY under the -t/-T/LXHOST_TTY setting.
 bool wants_pty(TtyMode mode, bool interactive);

@@ -8,24 +8,20 @@
 namespace lxhost {
 
 int run_config(Context& ctx, std::span<const std::string> args) {
-  CLI::App app{"lxhost's own config (the remote tool is `lxhost lxc-config`).", "lxhost config"};
-  app.require_subcommand(1);
-  CLI::App* init = app.add_subcommand("init", "write the config file with every key commented out at its default");
-  bool force = false;
-  init->add_flag("--force", force, "replace an existing file");
-  CLI::App* show = app.add_subcommand("show", "print every effective value and where it came from");
-  CLI::App* path = app.add_subcommand("path", "print the config file lxhost reads");
-  if (!parse_args(app, args)) return 0;
+  const auto parsed = parse_args("config", args);
+  if (!parsed) return 0;
+  const std::string_view subcommand = parsed->subcommand()->name;
 
-  if (path->parsed()) {
+  if (subcommand == "path") {
     fmt::print("{}\n", ctx.config_path());
     return 0;
   }
-  if (show->parsed()) {
+  if (subcommand == "show") {
     fmt::print("{}", render_config_show(ctx.config(), ctx.host()));
     return 0;
   }
-  if (init->parsed()) {
+  if (subcommand == "init") {
+    const bool force = parsed->has("--force");
     const std::string target = ctx.config_path();
     if (!force && ::access(target.c_str(), F_OK) == 0)
       throw Failure(fmt::format("{}: already exists", target), "`lxhost config init --force` replaces it");

@@ -77,17 +77,12 @@ std::string cache_text(const std::vector<ServiceInstance>& found) {
 }  // namespace
 
 int run_discover(Context& ctx, std::span<const std::string> args) {
-  CLI::App app{"DNS-SD services on the local network (mDNS), with their hosts, addresses, ports and TXT.",
-               "lxhost discover"};
-  bool json = false, ipv6 = false;
-  int timeout_ms = 0;
-  std::vector<std::string> types;
-  app.add_flag("--json", json, "print a JSON array: name, type, domain, host, port, addresses, txt, interface");
-  app.add_option("--timeout", timeout_ms, "bound on the whole browse in ms (default: discovery.browse_timeout_ms)")
-      ->check(CLI::Range(1, 600000));
-  app.add_option("--type", types, "a service type such as _ssh._tcp (repeatable; default: discovery.services)");
-  app.add_flag("-6", ipv6, "also IPv6 addresses");
-  if (!parse_args(app, args)) return 0;
+  const auto parsed = parse_args("discover", args);
+  if (!parsed) return 0;
+  const bool json = parsed->has("--json");
+  const bool ipv6 = parsed->has("-6");
+  const int timeout_ms = parsed->integer("--timeout").value_or(0);
+  const std::vector<std::string> types = parsed->values("--type");
 
   const Config& config = ctx.config();
   BrowseRequest request;

@@ -653,12 +653,9 @@ class Doctor {
 }  // namespace
 
 int run_doctor(Context& ctx, std::span<const std::string> args) {
-  CLI::App app{"Checks every link from the config to a snapshot clone, in order and timed; each failure\n"
-               "comes with one fix. Exit 0 when all pass, else 1.",
-               "lxhost doctor"};
-  std::string host;
-  app.add_option("-H,--host", host, "the host to check (as lxhost -H)");
-  if (!parse_args(app, args)) return 0;
+  const auto parsed = parse_args("doctor", args);
+  if (!parsed) return 0;
+  const std::string host = parsed->value("--host").value_or("");
   std::optional<Setting<std::string>> host_flag;
   if (!host.empty()) host_flag = Setting<std::string>{host, Origin{Origin::Kind::flag, "-H"}};
   Doctor doctor(ctx, std::move(host_flag));

@@ -2,8 +2,11 @@
 
 #include <vector>
 
+#include "command_args.hpp"
+#include "commands/args.hpp"
 #include "commands/commands.hpp"
 #include "errors.hpp"
+#include "manual.hpp"
 #include "suggest.hpp"
 
 namespace lxhost {
@@ -40,29 +43,35 @@ void print_verb(const Verb& verb) {
 }  // namespace
 
 int run_help(Context&, std::span<const std::string> args) {
-  if (args.empty()) {
+  const auto parsed = parse_args("help", args);
+  if (!parsed) return 0;
+  const auto word = parsed->value("VERB");
+  if (!word) {
     fmt::print("{}", usage_text());
     return 0;
   }
-  if (args.size() > 1) throw UsageError("help takes one verb", "run `lxhost help`");
-  const std::string& word = args[0];
-  if (const Verb* verb = find_verb(word)) {
+  if (const Verb* verb = find_verb(*word)) {
     print_verb(*verb);
     return 0;
   }
-  for (const NativeCommand& command : native_commands()) {
-    if (command.name == word) {
-      fmt::print("lxhost {}\n\n{}\n\n`lxhost {} --help` lists its options.\n", command.synopsis, command.summary,
-                 command.name);
-      return 0;
-    }
+  if (const CommandSpec* command = find_command(*word); command != nullptr && !command->hidden) {
+    fmt::print("{}", command_help(*command));
+    return 0;
   }
   std::vector<std::string> known;
   for (const Verb& verb : verb_table()) known.emplace_back(verb.name);
-  for (const NativeCommand& command : native_commands()) known.emplace_back(command.name);
-  const auto suggestion = closest(word, known);
-  throw UsageError(fmt::format("help: unknown verb '{}'{}", word,
+  for (const CommandSpec& command : native_commands())
+    if (!command.hidden) known.emplace_back(command.name);
+  const auto suggestion = closest(*word, known);
+  throw UsageError(fmt::format("help: unknown verb '{}'{}", *word,
                                suggestion ? fmt::format(" (did you mean '{}'?)", *suggestion) : ""));
+}
+
+int run_man(Context&, std::span<const std::string> args) {
+  const auto page = args.size() == 1 ? render_man_page(args[0]) : std::nullopt;
+  if (!page) throw UsageError("__man takes one page: lxhost.1 or lxhost.toml.5");
+  fmt::print("{}", *page);
+  return 0;
 }
 
 }  // namespace lxhost

@@ -26,12 +26,9 @@ bool links_to(const fs::path& link, const fs::path& self) {
 }  // namespace
 
 int run_install_links(Context& ctx, std::span<const std::string> args) {
-  CLI::App app{"Make an lxc-VERB link to lxhost in DIR for every verb lxhost knows.\n"
-               "A name that exists and is not already a link to lxhost stops the whole run.",
-               "lxhost install-links"};
-  std::string dir_arg;
-  app.add_option("DIR", dir_arg, "directory for the links (must exist)")->required();
-  if (!parse_args(app, args)) return 0;
+  const auto parsed = parse_args("install-links", args);
+  if (!parsed) return 0;
+  const std::string dir_arg = parsed->value("DIR").value_or("");
 
   const fs::path dir(dir_arg);
   std::error_code error;

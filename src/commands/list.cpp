@@ -77,10 +77,9 @@ std::vector<std::string> mdns_names(Context& ctx, const std::vector<ContainerRow
 }  // namespace
 
 int run_list(Context& ctx, std::span<const std::string> args) {
-  CLI::App app{"Containers on the host with their state and every IPv4 and IPv6 address.", "lxhost list"};
-  bool json = false;
-  app.add_flag("--json", json, "print a JSON array: host, name, state, ipv4, ipv6, mdns");
-  if (!parse_args(app, args)) return 0;
+  const auto parsed = parse_args("list", args);
+  if (!parsed) return 0;
+  const bool json = parsed->has("--json");
 
   const std::vector<std::string> argv = {"lxc-ls", "-f", "-F", std::string(lxc_ls_fields)};
   const std::string output = capture_remote(ctx, tool_line(argv, ctx.remote_context()), "lxc-ls");

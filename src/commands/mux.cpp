@@ -110,15 +110,10 @@ int stop(Context& ctx, bool all) {
 }  // namespace
 
 int run_mux(Context& ctx, std::span<const std::string> args) {
-  CLI::App app{"The connection masters: one per host, keeping an SSH session for later commands.", "lxhost mux"};
-  app.require_subcommand(1);
-  auto* status_cmd = app.add_subcommand("status", "list the masters: host, PID, uptime, open channels, clients");
-  auto* stop_cmd = app.add_subcommand("stop", "stop this host's master (-H HOST), or every master");
-  bool all = false;
-  stop_cmd->add_flag("--all", all, "every master of this user");
-  if (!parse_args(app, args)) return 0;
-  if (status_cmd->parsed()) return status(ctx);
-  return stop(ctx, all);
+  const auto parsed = parse_args("mux", args);
+  if (!parsed) return 0;
+  if (parsed->subcommand()->name == "status") return status(ctx);
+  return stop(ctx, parsed->has("--all"));
 }
 
 int run_mux_master(Context& ctx, std::span<const std::string>) {

@@ -68,16 +68,11 @@ int proxy(Context& ctx, const std::string& host, int port, bool via_host) {
 }  // namespace
 
 int run_proxy(Context& ctx, std::span<const std::string> args) {
-  CLI::App app{"Join stdin and stdout to HOST:PORT, for ssh's ProxyCommand: directly when HOST answers,\n"
-               "else through the container host (LXC's address of the container named HOST without .local).",
-               "lxhost proxy"};
-  std::string host;
-  int port = 22;
-  bool via_host = false;
-  app.add_option("HOST", host, "e.g. web.local (ssh's %h)")->required();
-  app.add_option("PORT", port, "ssh's %p")->required()->check(CLI::Range(1, 65535));
-  app.add_flag("--via-host", via_host, "always through the container host");
-  if (!parse_args(app, args)) return 0;
+  const auto parsed = parse_args("proxy", args);
+  if (!parsed) return 0;
+  const std::string host = parsed->value("HOST").value_or("");
+  const int port = parsed->integer("PORT").value_or(22);
+  const bool via_host = parsed->has("--via-host");
   try {
     return proxy(ctx, host, port, via_host);
   } catch (const UsageError&) {

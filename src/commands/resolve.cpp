@@ -10,18 +10,12 @@
 namespace lxhost {
 
 int run_resolve(Context& ctx, std::span<const std::string> args) {
-  CLI::App app{"The addresses of a .local name, by mDNS, one per line (IPv4 first).\n"
-               "A name without a dot gets .local appended.",
-               "lxhost resolve"};
-  std::string name;
-  bool only4 = false, only6 = false;
-  int timeout_ms = 0;
-  app.add_option("NAME", name, "the host name, e.g. containers.local")->required();
-  auto* v4 = app.add_flag("-4", only4, "IPv4 only");
-  app.add_flag("-6", only6, "IPv6 only")->excludes(v4);
-  app.add_option("--timeout", timeout_ms, "bound in ms (default: discovery.resolve_timeout_ms)")
-      ->check(CLI::Range(1, 600000));
-  if (!parse_args(app, args)) return 0;
+  const auto parsed = parse_args("resolve", args);
+  if (!parsed) return 0;
+  std::string name = parsed->value("NAME").value_or("");
+  const bool only4 = parsed->has("-4");
+  const bool only6 = parsed->has("-6");
+  const int timeout_ms = parsed->integer("--timeout").value_or(0);
 
   if (name.find('.') == std::string::npos) name += ".local";
   const auto bound =

@@ -31,32 +31,22 @@ std::string render(std::string_view script, bool force) {
   return replace_all(replace_all(std::string(script), "@LXHOST_TOOLS@", tools), "@LXHOST_FORCE@", force ? "1" : "0");
 }
 
-bool parse_shell(std::string_view command, std::span<const std::string> args, std::string& shell, bool* force) {
-  CLI::App app{command == "shell-init"
-                   ? "Print the lxc-* functions and completion for a shell: eval \"$(lxhost shell-init zsh)\""
-                   : "Print the completion script for a shell (cmake --install puts it where the shell finds it)",
-               fmt::format("lxhost {}", command)};
-  app.add_option("SHELL", shell, "bash or zsh")->required()->check(CLI::IsMember({"bash", "zsh"}));
-  if (force) app.add_flag("--force", *force, "also replace functions and aliases you already have with these names");
-  return parse_args(app, args);
-}
-
 }  // namespace
 
 int run_shell_init(Context&, std::span<const std::string> args) {
-  std::string shell;
-  bool force = false;
-  if (!parse_shell("shell-init", args, shell, &force)) return 0;
-  const bool bash = shell == "bash";
+  const auto parsed = parse_args("shell-init", args);
+  if (!parsed) return 0;
+  const bool force = parsed->has("--force");
+  const bool bash = parsed->value("SHELL") == "bash";
   fmt::print("{}{}", render(bash ? embedded::shell_bash : embedded::shell_zsh, force),
              render(bash ? embedded::completion_bash : embedded::completion_zsh, force));
   return 0;
 }
 
 int run_completions(Context&, std::span<const std::string> args) {
-  std::string shell;
-  if (!parse_shell("completions", args, shell, nullptr)) return 0;
-  fmt::print("{}", render(shell == "bash" ? embedded::completion_bash : embedded::completion_zsh, false));
+  const auto parsed = parse_args("completions", args);
+  if (!parsed) return 0;
+  fmt::print("{}", render(parsed->value("SHELL") == "bash" ? embedded::completion_bash : embedded::completion_zsh, false));
   return 0;
 }
 

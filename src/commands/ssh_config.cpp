@@ -11,14 +11,10 @@
 namespace lxhost {
 
 int run_ssh_config(Context& ctx, std::span<const std::string> args) {
-  CLI::App app{"The ssh_config for `ssh foo.local`, from lxhost's config: print it, or install it as\n"
-               "~/.ssh/config.d/lxhost.conf with one Include line first in ~/.ssh/config (the original\n"
-               "is saved once as ~/.ssh/config.lxhost-backup; --uninstall gives its bytes back).",
-               "lxhost ssh-config"};
-  bool install = false, uninstall = false;
-  auto* install_flag = app.add_flag("--install", install, "write the snippet and the Include line");
-  app.add_flag("--uninstall", uninstall, "remove the Include line and the snippet")->excludes(install_flag);
-  if (!parse_args(app, args)) return 0;
+  const auto parsed = parse_args("ssh-config", args);
+  if (!parsed) return 0;
+  const bool install = parsed->has("--install");
+  const bool uninstall = parsed->has("--uninstall");
 
   const SshConfigFiles files = ssh_config_files(ctx.paths());
   if (uninstall) {

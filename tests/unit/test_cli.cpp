@@ -102,6 +102,6 @@ TEST_CASE("bad LXHOST_TTY and LXHOST_MUX values are usage errors", "[cli]") {
 TEST_CASE("usage text lists every verb and command", "[cli]") {
   const std::string text = usage_text();
   for (const char* word : {"ls", "attach", "lxc-config", "clone", "start-ephemeral", "list [--json]", "install-links",
-                           "config init|show|path"})
+                           "config init [--force]|show|path"})
     CHECK(text.find(word) != std::string::npos);
 }

@@ -111,7 +111,7 @@ TEST_CASE("LXC 1 verbs: -o and clone's first argument take a container", "[compl
 
 TEST_CASE("native commands: subcommands, flags, hosts, directories", "[completion]") {
   CHECK(values(plan({"lxhost", "config", ""})) == std::vector<std::string>{"init", "show", "path", "--help"});
-  CHECK(values(plan({"lxhost", "config", "init", "-"})) == std::vector<std::string>{"--help"});
+  CHECK(values(plan({"lxhost", "config", "init", "-"})) == std::vector<std::string>{"--force", "--help"});
   CHECK(has(plan({"lxhost", "shell-init", ""}), "zsh"));
   CHECK(has(plan({"lxhost", "list", "-"}), "--json"));
   CHECK(plan({"lxhost", "resolve", ""}).hosts);

@@ -1,0 +1,149 @@
+#include "command_args.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "errors.hpp"
+
+namespace lxhost {
+namespace {
+
+struct Bound {
+  const OptionSpec* spec;
+  CLI::Option* option;
+};
+
+void add_options(CLI::App& app, std::span<const OptionSpec> specs, std::vector<Bound>& bound) {
+  const std::size_t first = bound.size();
+  for (const OptionSpec& spec : specs) {
+    const std::string names(spec.names);
+    const std::string help(spec.help);
+    CLI::Option* option = spec.kind == OptionSpec::Kind::flag
+                              ? app.add_flag(names, help)
+                              : app.add_option(names, CLI::callback_t{}, help, false);
+    if (spec.kind != OptionSpec::Kind::flag) {
+      option->expected(1);
+      if (!spec.value.empty()) option->type_name(std::string(spec.value));
+    }
+    if (spec.required) option->required();
+    if (spec.repeatable) option->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    if (spec.kind == OptionSpec::Kind::integer) option->check(CLI::Range(spec.min, spec.max));
+    if (!spec.choices.empty())
+      option->check(CLI::IsMember(std::vector<std::string>(spec.choices.begin(), spec.choices.end())));
+    bound.push_back({&spec, option});
+  }
+  for (std::size_t i = first; i < bound.size(); ++i) {
+    const OptionSpec& spec = *bound[i].spec;
+    if (spec.excludes.empty()) continue;
+    for (std::size_t j = first; j < bound.size(); ++j)
+      if (j != i && std::ranges::count(option_names(*bound[j].spec), spec.excludes) > 0)
+        bound[i].option->excludes(bound[j].option);
+  }
+}
+
+std::string program_name(const CommandSpec& command) { return fmt::format("lxhost {}", command.name); }
+
+void option_lines(std::string& text, std::span<const OptionSpec> options, std::string_view indent) {
+  std::size_t width = 0;
+  for (const OptionSpec& option : options) width = std::max(width, option_usage(option).size());
+  for (const OptionSpec& option : options)
+    text += fmt::format("{}{:<{}}  {}\n", indent, option_usage(option), width, option_help(option));
+}
+
+}  // namespace
+
+const std::vector<std::string>* CommandArgs::find(std::string_view name) const {
+  for (const auto& [spec, values] : given_)
+    if (std::ranges::count(option_names(*spec), name) > 0) return &values;
+  return nullptr;
+}
+
+bool CommandArgs::has(std::string_view name) const { return find(name) != nullptr; }
+
+std::optional<std::string> CommandArgs::value(std::string_view name) const {
+  const auto* values = find(name);
+  if (values == nullptr || values->empty()) return std::nullopt;
+  return values->back();
+}
+
+std::vector<std::string> CommandArgs::values(std::string_view name) const {
+  const auto* values = find(name);
+  return values == nullptr ? std::vector<std::string>{} : *values;
+}
+
+std::optional<int> CommandArgs::integer(std::string_view name) const {
+  const auto text = value(name);
+  if (!text) return std::nullopt;
+  return std::stoi(*text);  // CLI::Range has accepted it: an integer within the row's range
+}
+
+CommandArgs parse_command_args(const CommandSpec& command, std::span<const std::string> args) {
+  CLI::App app{std::string(command.description), program_name(command)};
+  std::vector<Bound> bound;
+  add_options(app, command.options, bound);
+  std::vector<std::pair<const CommandSpec*, CLI::App*>> subs;
+  for (const CommandSpec& sub : command.subcommands) {
+    CLI::App* sub_app = app.add_subcommand(std::string(sub.name), std::string(sub.summary));
+    add_options(*sub_app, sub.options, bound);
+    subs.emplace_back(&sub, sub_app);
+  }
+  if (!subs.empty()) app.require_subcommand(1);
+
+  CommandArgs parsed;
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11's order
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    parsed.help_ = command_help(command);
+    return parsed;
+  } catch (const CLI::ParseError& e) {
+    throw UsageError(fmt::format("{}: {}", program_name(command), e.what()),
+                     fmt::format("run `{} --help`", program_name(command)));
+  }
+  for (const auto& [spec, sub_app] : subs)
+    if (sub_app->parsed()) parsed.subcommand_ = spec;
+  for (const Bound& b : bound)
+    if (b.option->count() > 0) parsed.given_.emplace_back(b.spec, b.option->results());
+  return parsed;
+}
+
+std::string wrap(std::string_view text, std::size_t width, std::string_view indent) {
+  std::string out, line(indent);
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = std::min(text.find(' ', start), text.size());
+    const std::string_view word = text.substr(start, end - start);
+    if (line.size() > indent.size() && line.size() + 1 + word.size() > width) {
+      out += line + '\n';
+      line = indent;
+    }
+    if (line.size() > indent.size()) line += ' ';
+    line += word;
+    start = end + 1;
+  }
+  if (line.size() > indent.size()) out += line + '\n';
+  return out;
+}
+
+std::string command_help(const CommandSpec& command) {
+  std::string text = fmt::format("Usage: lxhost {}\n\n{}", synopsis(command), wrap(command.description, 80));
+  if (!command.options.empty()) {
+    text += "\nOptions:\n";
+    option_lines(text, command.options, "  ");
+  }
+  if (!command.subcommands.empty()) {
+    text += "\nSubcommands:\n";
+    std::size_t width = 0;
+    for (const CommandSpec& sub : command.subcommands) width = std::max(width, sub.name.size());
+    for (const CommandSpec& sub : command.subcommands) {
+      text += fmt::format("  {:<{}}  {}\n", sub.name, width, sub.summary);
+      option_lines(text, sub.options, std::string(width + 6, ' '));
+    }
+  }
+  return text;
+}
+
+}  // namespace lxhost

@@ -1,0 +1,160 @@
+#include "catch.hpp"
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+#include "command_args.hpp"
+#include "command_table.hpp"
+#include "completion.hpp"
+#include "errors.hpp"
+
+using namespace lxhost;
+
+namespace {
+
+CommandArgs parse(std::string_view command, std::vector<std::string> args) {
+  const CommandSpec* spec = find_command(command);
+  REQUIRE(spec != nullptr);
+  return parse_command_args(*spec, args);
+}
+
+std::string usage_error(std::string_view command, std::vector<std::string> args) {
+  try {
+    parse(command, std::move(args));
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::vector<std::string> offered(std::vector<std::string> words) {
+  std::vector<std::string> values;
+  for (const Candidate& c : plan_completion(words).fixed) values.push_back(c.value);
+  return values;
+}
+
+bool has(const std::vector<std::string>& values, std::string_view value) {
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+}  // namespace
+
+TEST_CASE("synopses are derived from the options", "[command_table]") {
+  CHECK(synopsis(*find_command("list")) == "list [--json]");
+  CHECK(synopsis(*find_command("discover")) == "discover [--json] [--timeout MS] [--type T]... [-6]");
+  CHECK(synopsis(*find_command("resolve")) == "resolve NAME [-4|-6] [--timeout MS]");
+  CHECK(synopsis(*find_command("config")) == "config init [--force]|show|path");
+  CHECK(synopsis(*find_command("mux")) == "mux status|stop [--all]");
+  CHECK(synopsis(*find_command("proxy")) == "proxy HOST PORT [--via-host]");
+  CHECK(synopsis(*find_command("help")) == "help [VERB]");
+}
+
+TEST_CASE("arguments are parsed against the command's row", "[command_table]") {
+  const CommandArgs discover = parse("discover", {"--type", "_a._tcp", "-6", "--type", "_b._udp", "--timeout", "250"});
+  CHECK(discover.values("--type") == std::vector<std::string>{"_a._tcp", "_b._udp"});
+  CHECK(discover.has("-6"));
+  CHECK_FALSE(discover.has("--json"));
+  CHECK(discover.integer("--timeout") == 250);
+  CHECK_FALSE(discover.value("--json").has_value());
+
+  const CommandArgs doctor = parse("doctor", {"--host", "lab"});
+  CHECK(doctor.value("-H") == "lab");  // any spelling finds the option
+
+  const CommandArgs init = parse("config", {"init", "--force"});
+  REQUIRE(init.subcommand() != nullptr);
+  CHECK(init.subcommand()->name == "init");
+  CHECK(init.has("--force"));
+
+  CHECK(parse("proxy", {"web.local", "22"}).integer("PORT") == 22);
+  CHECK(parse("shell-init", {"zsh"}).value("SHELL") == "zsh");
+  CHECK_FALSE(parse("help", {}).value("VERB").has_value());
+}
+
+TEST_CASE("what a row does not allow is a usage error naming the command", "[command_table]") {
+  CHECK_THAT(usage_error("resolve", {"-4", "-6", "x.local"}), Catch::Contains("lxhost resolve: -4 excludes -6"));
+  CHECK_THAT(usage_error("resolve", {}), Catch::Contains("NAME is required"));
+  CHECK_THAT(usage_error("proxy", {"h", "0"}), Catch::Contains("not in range 1 to 65535"));
+  CHECK_THAT(usage_error("discover", {"--timeout", "600001"}), Catch::Contains("not in range"));
+  CHECK_THAT(usage_error("discover", {"--timeout", "soon"}), Catch::Contains("--timeout"));
+  CHECK_THAT(usage_error("shell-init", {"fish"}), Catch::Contains("fish not in {bash,zsh}"));
+  CHECK_THAT(usage_error("ssh-config", {"--install", "--uninstall"}), Catch::Contains("excludes"));
+  CHECK_THAT(usage_error("config", {}), Catch::Contains("lxhost config:"));
+  CHECK_THAT(usage_error("list", {"--jsn"}), Catch::Contains("--jsn"));
+  CHECK_THAT(usage_error("help", {"a", "b"}), Catch::Contains("lxhost help:"));
+}
+
+TEST_CASE("--help gives the command's help, from the same row", "[command_table]") {
+  for (const CommandSpec& command : native_commands()) {
+    if (command.hidden) continue;
+    CAPTURE(command.name);
+    const CommandArgs parsed = parse(command.name, {"--help"});
+    CHECK(parsed.help() == command_help(command));
+    CHECK_THAT(parsed.help(), Catch::Contains("Usage: lxhost " + synopsis(command)));
+    for (const OptionSpec& option : command.options) CHECK_THAT(parsed.help(), Catch::Contains(option_usage(option)));
+    for (const CommandSpec& sub : command.subcommands) {
+      CHECK_THAT(parsed.help(), Catch::Contains(std::string(sub.summary)));
+      for (const OptionSpec& option : sub.options) CHECK_THAT(parsed.help(), Catch::Contains(option_usage(option)));
+    }
+  }
+  CHECK(parse("config", {"init", "--help"}).help() == command_help(*find_command("config")));
+}
+
+TEST_CASE("every row is complete, and completion offers each option it has", "[command_table]") {
+  std::set<std::string_view> names;
+  for (const CommandSpec& command : native_commands()) {
+    CAPTURE(command.name);
+    CHECK(names.insert(command.name).second);
+    CHECK(!command.summary.empty());
+    if (command.hidden) continue;
+    CHECK(!command.description.empty());
+    const auto check_options = [&](std::span<const OptionSpec> options, const std::vector<std::string>& words) {
+      std::set<std::string_view> spellings;
+      for (const OptionSpec& option : options) {
+        CAPTURE(option.names);
+        CHECK(!option.help.empty());
+        CHECK((option.positional() || option.kind == OptionSpec::Kind::flag) == option.value.empty());
+        if (option.kind == OptionSpec::Kind::integer) CHECK(option.min < option.max);
+        for (std::string_view name : option_names(option)) CHECK(spellings.insert(name).second);
+        if (option.positional()) continue;
+        const std::vector<std::string> candidates = offered(words);
+        for (std::string_view name : option_names(option)) CHECK(has(candidates, name));
+      }
+    };
+    check_options(command.options, {"lxhost", std::string(command.name), "-"});
+    for (const CommandSpec& sub : command.subcommands)
+      check_options(sub.options, {"lxhost", std::string(command.name), std::string(sub.name), "-"});
+    const std::vector<std::string> first = offered({"lxhost", std::string(command.name), ""});
+    for (const CommandSpec& sub : command.subcommands) CHECK(has(first, sub.name));
+  }
+  CHECK(find_command("__complete")->hidden);
+  CHECK_FALSE(has(offered({"lxhost", "__"}), "__complete"));
+}
+
+TEST_CASE("every global option is offered by completion and shown by usage", "[command_table]") {
+  const std::vector<std::string> candidates = offered({"lxhost", "-"});
+  const std::string usage = usage_text();
+  for (const GlobalOption& option : global_options()) {
+    CAPTURE(option.short_name, option.long_name);
+    CHECK(!option.help.empty());
+    if (!option.short_name.empty()) CHECK(has(candidates, option.short_name));
+    if (!option.long_name.empty()) CHECK(has(candidates, option.long_name));
+    CHECK_THAT(usage, Catch::Contains(std::string(option.help)));
+  }
+  for (const ExitStatus& status : exit_statuses()) CHECK_THAT(usage, Catch::Contains(std::string(status.code)));
+}
+
+TEST_CASE("doctor -H completes hosts; a value option's value gets nothing else", "[command_table]") {
+  CHECK(plan_completion(std::vector<std::string>{"lxhost", "doctor", "-H", ""}).hosts);
+  CHECK(plan_completion(std::vector<std::string>{"lxhost", "discover", "--timeout", ""}).fixed.empty());
+  CHECK(offered({"lxhost", "mux", "stop", "-"}) == std::vector<std::string>{"--all", "--help"});
+}
+
+TEST_CASE("wrap: words to a width, with an indent", "[command_table]") {
+  CHECK(wrap("a bb ccc dddd", 6) == "a bb\nccc\ndddd\n");
+  CHECK(wrap("a bb ccc", 8, "  ") == "  a bb\n  ccc\n");
+  CHECK(wrap("averyveryverylongword x", 5) == "averyveryverylongword\nx\n");
+  CHECK(wrap("", 10).empty());
+}
