@@ -34,7 +34,7 @@ enum class ViaHost { never, always, automatic };
 std::string_view to_string(HostKeyPolicy);
 std::string_view to_string(ViaHost);
 
-// One [hosts.NAME] table. Defaults are DESIGN.md's; `user`, `port` and `identity_file` are
+// One [hosts.NAME] table, defaults as config_keys.cpp lists them; `user`, `port` and `identity_file` are
 // only passed to libssh when user_set(), so ~/.ssh/config keeps winning until then.
 struct HostConfig {
   std::string name;                       // the key under [hosts]
@@ -72,7 +72,7 @@ struct SshConfigConfig {
   Setting<std::string> preferred_authentications;  // default "publickey"
   Setting<std::string> identity_file;              // default "~/.ssh/id_ed25519"
   Setting<ViaHost> via_host;                       // default automatic ("auto")
-  // [ssh_config.options]: extra options in file order, validated by the ssh-config issue.
+  // [ssh_config.options]: extra options in file order (sshconfig.cpp validates them when rendering).
   std::vector<std::pair<std::string, Setting<std::string>>> options;
 };
 
@@ -90,7 +90,7 @@ struct Config {
   std::vector<std::string> host_names() const;
 };
 
-// DESIGN.md's built-in defaults: one host "containers" at containers.local.
+// The built-in defaults (the classic setup): one host "containers" at containers.local, port 22, sudo.
 Config default_config();
 
 // config/config.example.toml as compiled into the binary: what `config init` writes.

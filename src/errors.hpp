@@ -1,5 +1,5 @@
 // The error types every part throws. app.cpp is the one place that catches them, prints
-// `lxhost: error: WHAT: WHY` (+ an optional hint line) and maps them to DESIGN.md's exit codes.
+// `lxhost: error: WHAT: WHY` (+ an optional hint line) and maps them to exit codes (exit_code below).
 #pragma once
 
 #include <stdexcept>

@@ -1,4 +1,4 @@
-// LXC 1 verbs (`clone`, `start-ephemeral`), translated to lxc-copy as DESIGN.md's table says.
+// LXC 1 verbs (`clone`, `start-ephemeral`), translated to lxc-copy (the table below).
 #pragma once
 
 #include <optional>
@@ -29,7 +29,7 @@ struct Translation {
 // Translates `clone` / `start-ephemeral` arguments (everything typed after the verb).
 // LxcGeneration::legacy: the old tool with the arguments unchanged.
 // `generated_name` names the copy for `-- CMD` when the user gave no -n.
-// Throws UsageError naming any flag outside DESIGN.md's table, a missing value or origin,
+// Throws UsageError naming any flag outside that table, a missing value or origin,
 // or an extra argument.
 Translation translate_clone(std::span<const std::string> args, LxcGeneration gen);
 Translation translate_start_ephemeral(std::span<const std::string> args, LxcGeneration gen,

@@ -27,7 +27,7 @@ struct Verb {
   std::span<const std::string_view> flags;  // every flag the tool accepts, "-n" and "--name" forms
 };
 
-// Every verb, pass-through first (in DESIGN.md's order), then the LXC 1 verbs.
+// Every verb, pass-through first (LXC's tools, most used first), then the LXC 1 verbs.
 std::span<const Verb> verb_table();
 
 // The verb a typed word names, or nullptr. `lxc-TOOL` always finds the tool's row; the short name

@@ -158,7 +158,8 @@ void SshSession::set_options(const HostConfig& host, const Paths& paths) {
     if (ssh_options_set(session, option, value) != SSH_OK)
       throw ConnectError(fmt::format("cannot set {} for {}: {}", what, host.name, ssh_get_error(session)));
   };
-  // DESIGN.md's order: HOST, then ~/.ssh/config, then only the TOML values the user set.
+  // This order: HOST, then ~/.ssh/config, then only the TOML values the user set, so that
+  // ~/.ssh/config keeps deciding what the user did not set in lxhost's config.
   // SSH_DIR first: libssh would otherwise take ~ from the passwd entry, not $HOME.
   set(SSH_OPTIONS_HOST, host.address.value.c_str(), "the host");
   set(SSH_OPTIONS_SSH_DIR, paths.ssh_dir.c_str(), "the ssh directory");

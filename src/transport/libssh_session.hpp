@@ -1,4 +1,4 @@
-// An authenticated libssh session to one container host, made in DESIGN.md's order: HOST,
+// An authenticated libssh session to one container host, made in this order: HOST,
 // ~/.ssh/config, then only the TOML values the user set; a `.local` name resolved by mDNS; the
 // host key checked before authenticating; the agent first, then identity files.
 #pragma once

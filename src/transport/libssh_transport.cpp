@@ -152,7 +152,7 @@ ChannelPtr LibsshTransport::open_exec(const std::string& line, ChannelState& sta
   return open_exec_channel(session(), line, state, &request);
 }
 
-// Exit code of a finished channel, per DESIGN.md.
+// Exit code of a finished channel: its exit status, 128+N for signal N, else 255.
 int exit_code_of(const ChannelState& state, const std::string& display) {
   if (state.exit_status) return *state.exit_status;
   if (state.exit_signal) {

@@ -1,4 +1,4 @@
-# Exit codes as DESIGN.md says: the remote code, 128+N for a signal, the tool's own codes.
+# Exit codes: the remote code, 128+N for a signal, the tool's own codes.
 source "$(dirname "$0")/lib.sh"
 
 run_lx attach -n web -- sh -c 'exit 7'
@@ -10,7 +10,7 @@ expect_rc 143 "attach: command killed by SIGTERM"
 run_lx attach -n web -- true
 expect_rc 0 "attach true"
 
-# lxc-stop of a stopped container exits 2 (lab-findings): passed on unchanged.
+# lxc-stop of a stopped container exits 2 (LXC 5.0.2 does): passed on unchanged.
 run_lx stop -n base
 expect_rc 2 "stop of a stopped container"
 

@@ -1,4 +1,4 @@
-# LXC 1 verbs, as the seed's users type them, on an LXC 5 host (translated to lxc-copy).
+# LXC 1 verbs, as users of LXC 1 type them, on an LXC 5 host (translated to lxc-copy).
 source "$(dirname "$0")/lib.sh"
 
 new_name a clone-a

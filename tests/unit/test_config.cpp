@@ -157,7 +157,7 @@ TEST_CASE("Origin::describe and enum spellings", "[config]") {
   CHECK(to_string(ViaHost::automatic) == "auto");
 }
 
-TEST_CASE("built-in defaults are DESIGN.md's", "[config]") {
+TEST_CASE("built-in defaults: one host at containers.local, the classic setup", "[config]") {
   const Config c = default_config();
   CHECK(c.source.empty());
   CHECK(c.default_host.value == "containers");
@@ -557,7 +557,7 @@ TEST_CASE("config show with built-in defaults", "[config]") {
   CHECK(comment_for(lines, "ssh_config.preferred_authentications = \"publickey\"") == "default");
   CHECK(comment_for(lines, "ssh_config.identity_file = \"~/.ssh/id_ed25519\"") == "default");
   CHECK(comment_for(lines, "ssh_config.via_host = \"auto\"") == "default");
-  // The host's keys come in DESIGN order, right after the selected host.
+  // The host's keys come in the key table's order, right after the selected host.
   REQUIRE(lines.size() > 10);
   CHECK(lines[1].first.starts_with("host.address"));
   CHECK(lines[9].first.starts_with("host.connect_timeout_ms"));

@@ -14,7 +14,7 @@ Result fail(Check id) { return Result{id, Status::fail, 7, "broken", "mend it"};
 
 }  // namespace
 
-TEST_CASE("doctor: the checks run in the issue's order, local ones last and independent") {
+TEST_CASE("doctor: the checks run from config to backing store, local ones last and independent") {
   std::vector<std::string> names;
   for (const CheckSpec& check : checks()) names.emplace_back(check.name);
   CHECK(names == std::vector<std::string>{"config", "name", "tcp", "host key", "auth", "login shell", "sudo", "lxc",

@@ -29,7 +29,7 @@ const Verb& row(std::string_view name) {
 
 }  // namespace
 
-TEST_CASE("verb table: DESIGN.md's pass-through verbs in order, then the LXC 1 verbs", "[verbs]") {
+TEST_CASE("verb table: the pass-through verbs in order, then the LXC 1 verbs", "[verbs]") {
   const std::vector<std::string_view> expected = {
       "ls",      "start",    "stop",    "attach",  "copy",    "destroy",    "wait",
       "info",    "create",   "freeze",  "unfreeze", "console", "execute",   "snapshot",
