@@ -2,7 +2,7 @@
 """deps.commands: every external command the project's scripts run is in the lab's preflight table.
 
 Scans tests/lab/lab, tests/e2e/*.sh and the other helper files there (*.py too: subprocess and
-os.system calls), the *.sh of tests/deps, tests/docs and tests/package, and the scripts (files
+os.system calls), the *.sh of tests/deps, tests/docs and tests/package (each with tests/checks.sh), and the scripts (files
 starting with #!) in bench/ and scripts/ for words in
 command position, and fails, one FAIL line per use, when such a word is an external command that
 `tests/lab/lab check --list` does not name (that table is what `lab check` and `lab up` look up;
@@ -897,9 +897,10 @@ def files_to_scan():
     e2e = sorted(p for p in glob.glob(os.path.join(ROOT, "tests", "e2e", "**", "*"), recursive=True)
                  if os.path.isfile(p) and (p.endswith(".sh") or p.endswith(".py")))
     groups.append(e2e)
+    checks = os.path.join(ROOT, "tests", "checks.sh")  # what the suites without a lab source
     for d in ("tests/deps", "tests/docs", "tests/package"):  # the other suites' scripts
         for p in sorted(glob.glob(os.path.join(ROOT, d, "*.sh"))):
-            groups.append([p])
+            groups.append([p, checks])
     for d in ("bench", "scripts"):
         for p in sorted(glob.glob(os.path.join(ROOT, d, "*"))):
             with open(p, "rb") as f:

@@ -7,15 +7,7 @@ set -euo pipefail
 
 T=$(mktemp -d /tmp/lxhost-docs.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-FAILURES=0
-CHECKS=0
-fail() { printf 'FAIL: %s\n' "$*"; FAILURES=$((FAILURES + 1)); }
-check() { # check DESCRIPTION CMD...
-  local what=$1
-  shift
-  CHECKS=$((CHECKS + 1))
-  "$@" || fail "$what"
-}
+source "$LXHOST_SOURCE_DIR/tests/checks.sh"
 has_line() { grep -qxF -- "$2" "$1"; }    # has_line FILE LINE: LINE is a whole line of FILE
 # has_term FILE TERM: a tagged paragraph's term (its own line, or before the text on a short one).
 has_term() { grep -qE "^ +$(printf '%s' "$2" | sed 's/[][\.*^$|+?(){}]/\\&/g')( |$)" "$1"; }
@@ -114,5 +106,4 @@ grep -cE '^       [a-z_]+ = ' "$T/man5" >"$T/man-key-count" || true
 check "lxhost.toml(5) has as many keys as the example ($(cat "$T/man-key-count"))" \
   test "$(cat "$T/man-key-count")" -eq "$(wc -l <"$T/example-keys")"
 
-printf '%d checks, %d failed\n' "$CHECKS" "$FAILURES"
-((FAILURES == 0))
+finish

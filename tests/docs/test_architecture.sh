@@ -7,37 +7,31 @@ cd "$LXHOST_SOURCE_DIR"
 
 T=$(mktemp -d /tmp/lxhost-arch.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-FAILURES=0
-CHECKS=0
-fail() { printf 'FAIL: %s\n' "$*"; FAILURES=$((FAILURES + 1)); }
+source tests/checks.sh
 
 # README's "## Architecture" section, up to the next "## " heading.
 awk '/^## Architecture$/ { on = 1; next } on && /^## / { exit } on' README.md >"$T/README-architecture"
 cp docs/ARCHITECTURE.md "$T/ARCHITECTURE.md"
-[ -s "$T/README-architecture" ] || fail "README.md has no '## Architecture' section"
+check "README.md has a '## Architecture' section" test -s "$T/README-architecture"
 
 find src -type f | sort >"$T/files"
 find src -mindepth 1 -type d | sort >"$T/dirs"
 for doc in README-architecture ARCHITECTURE.md; do
   while IFS= read -r file; do
-    CHECKS=$((CHECKS + 1))
-    grep -qF -e "$file" -e "${file%.*}.*" "$T/$doc" || fail "$doc does not name $file"
+    check "$doc names $file" grep -qF -e "$file" -e "${file%.*}.*" "$T/$doc"
   done <"$T/files"
   while IFS= read -r dir; do
-    CHECKS=$((CHECKS + 1))
-    grep -qF "$dir/" "$T/$doc" || fail "$doc does not name the folder $dir/"
+    check "$doc names the folder $dir/" grep -qF "$dir/" "$T/$doc"
   done <"$T/dirs"
   # Every src/ path it names is there: a file, a folder, or NAME.* for files that exist.
   grep -oE 'src/[A-Za-z0-9_./*-]+' "$T/$doc" | sed 's/[.,]$//' | sort -u >"$T/named"
   while IFS= read -r path; do
-    CHECKS=$((CHECKS + 1))
     case $path in
-      *'.*') compgen -G "$path" >/dev/null || fail "$doc names $path, which matches no file" ;;
-      */) [ -d "$path" ] || fail "$doc names the folder $path, which does not exist" ;;
-      *) [ -e "$path" ] || fail "$doc names $path, which does not exist" ;;
+      *'.*') check "$doc names $path, which matches a file" compgen -G "$path" ;;
+      */) check "$doc names the folder $path, which exists" test -d "$path" ;;
+      *) check "$doc names $path, which exists" test -e "$path" ;;
     esac
   done <"$T/named"
 done
 
-printf '%d checks, %d failed\n' "$CHECKS" "$FAILURES"
-((FAILURES == 0))
+finish

@@ -7,14 +7,7 @@ set -euo pipefail
 
 T=$(mktemp -d /tmp/lxhost-package.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-FAILURES=0
-CHECKS=0
-check() { # check DESCRIPTION CMD...
-  local what=$1
-  shift
-  CHECKS=$((CHECKS + 1))
-  "$@" || { printf 'FAIL: %s\n' "$what"; FAILURES=$((FAILURES + 1)); }
-}
+source "$LXHOST_SOURCE_DIR/tests/checks.sh"
 contains() { [[ $1 == *"$2"* ]]; }
 
 version=$("$LXHOST_BIN" --version)
@@ -67,5 +60,4 @@ check "cmake --install --prefix: zsh completion in share/zsh/site-functions" tes
 check "cmake --install --prefix: no vendor-completions" test ! -e "$T/local/share/zsh/vendor-completions"
 check "cmake --install --prefix: the man pages" test -s "$T/local/share/man/man1/lxhost.1.gz" -a -s "$T/local/share/man/man5/lxhost.toml.5.gz"
 
-printf '%d checks, %d failed\n' "$CHECKS" "$FAILURES"
-((FAILURES == 0))
+finish

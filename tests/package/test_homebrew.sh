@@ -4,14 +4,7 @@
 set -euo pipefail
 : "${LXHOST_SOURCE_DIR:?set by ctest}" "${LXHOST_BUILD_DIR:?set by ctest}"
 formula=$LXHOST_SOURCE_DIR/packaging/homebrew/lxhost.rb
-FAILURES=0
-CHECKS=0
-check() { # check DESCRIPTION CMD...
-  local what=$1
-  shift
-  CHECKS=$((CHECKS + 1))
-  "$@" || { printf 'FAIL: %s\n' "$what"; FAILURES=$((FAILURES + 1)); }
-}
+source "$LXHOST_SOURCE_DIR/tests/checks.sh"
 has() { grep -qE -- "$1" "$formula"; }
 
 check "ruby -c: Syntax OK" test "$(ruby -c "$formula" 2>&1)" = "Syntax OK"
@@ -28,5 +21,4 @@ for place in bash_completion zsh_completion man1 man5; do
   check "it installs into Homebrew's $place" has "^    $place\.install \"build/rendered/"
 done
 
-printf '%d checks, %d failed\n' "$CHECKS" "$FAILURES"
-((FAILURES == 0))
+finish
