@@ -23,6 +23,7 @@
 #include "mux/master.hpp"
 #include "mux/protocol.hpp"
 #include "mux/socket.hpp"
+#include "remote_line.hpp"
 #include "signals.hpp"
 #include "spawn.hpp"
 #include "terminal.hpp"
@@ -64,12 +65,14 @@ class MuxTransport : public Transport {
   explicit MuxTransport(ClientSetup setup) : setup_(std::move(setup)) {}
 
   int run(const RemoteCommand& command, OutputSink& sink) override {
+    require_line_fits(command.line, "the remote command", {});  // a master's session is shared: never too long
     Fd fd = connect();
     if (fd.get() < 0) return direct().run(command, sink);
     return relay_command(fd.get(), command, sink, true);
   }
 
   Captured capture(const std::string& line) override {
+    require_line_fits(line, "the remote command", {});
     Fd fd = connect();
     if (fd.get() < 0) return direct().capture(line);
     StringSink sink;
@@ -252,8 +255,7 @@ int MuxTransport::relay_command(int fd, const RemoteCommand& command, OutputSink
   run.line = command.line;
   run.pty = command.pty;
   if (command.pty) {
-    const char* term = std::getenv("TERM");
-    run.term = term ? term : "";
+    run.term = terminal_type();
     const WindowSize size = terminal_size();
     run.cols = clamp16(size.cols);
     run.rows = clamp16(size.rows);

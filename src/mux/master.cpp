@@ -24,6 +24,7 @@
 #include "errors.hpp"
 #include "fd_util.hpp"
 #include "mux/protocol.hpp"
+#include "mux/served_client.hpp"
 #include "mux/socket.hpp"
 #include "signals.hpp"
 #include "transport/libssh_channel.hpp"
@@ -74,9 +75,14 @@ class DiscardSink : public OutputSink {
   bool err(std::string_view) override { return true; }
 };
 
-struct Client {
-  explicit Client(int socket) : fd(socket), sink(out) {}
-  ~Client() {
+class Master;
+
+// A client's connection and its channel; ServedClient decides what its frames ask of the channel,
+// this does it over libssh.
+struct Client : ChannelPort {
+  Client(int socket, Master& owner, std::uint32_t version)
+      : fd(socket), master(owner), served(version, static_cast<std::uint32_t>(::getpid())), sink(out) {}
+  ~Client() override {
     release_channel(side, side_state);
     release_channel(channel, state);
     if (fd >= 0) ::close(fd);
@@ -84,31 +90,36 @@ struct Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
+  std::size_t window() override { return ssh_channel_window_size(channel.get()); }
+  std::size_t write(std::string_view bytes) override;
+  void send_eof() override { ssh_channel_send_eof(channel.get()); }
+  void change_size(const WindowChange& size) override {
+    ssh_channel_change_pty_size(channel.get(), size.cols, size.rows);
+  }
+  void signal(const SignalRequest& request) override;
+
+  bool is_command() const { return channel && served.run(); }
+
   int fd;
+  Master& master;
   int revents = 0;
   short watched = 0;  // the events registered with the loop
-  Decoder in;
-  std::string out;        // frames for the client; the first `out_at` bytes are written
+  ServedClient served;
+  std::string out;  // frames for the client; the first `out_at` bytes are written
   std::size_t out_at = 0;
   bool out_pending() const { return out_at < out.size(); }
   bool out_behind() const { return out.size() - out_at > kMaxPendingOutput; }
   FrameSink sink;
-  bool greeted = false;
   bool done = false;  // remove once `out` is written
   bool gone = false;  // remove now
 
-  std::optional<RunRequest> run;
-  std::optional<ForwardRequest> forward;  // instead of `run`: a direct-tcpip channel
-  bool eof_reported = false;              // forward: out_eof sent
+  bool eof_reported = false;  // forward: out_eof sent
   bool queued = false;
   ChannelState state;
   ChannelPtr channel;
   DiscardSink side_sink;
   ChannelState side_state;
   ChannelPtr side;
-  std::string input;  // stdin bytes for the channel
-  bool input_eof = false;
-  bool eof_sent = false;
 };
 
 class Master {
@@ -126,16 +137,18 @@ class Master {
   }
 
   int loop();
-
- private:
+  SshSession& ssh() { return ssh_; }
   unsigned channels() const {
     unsigned n = 0;
-    for (const auto& c : clients_) n += (c->channel && c->run ? 1U : 0U) + (c->side ? 1U : 0U);
+    for (const auto& c : clients_) n += (c->is_command() ? 1U : 0U) + (c->side ? 1U : 0U);
     return n;
   }
+  [[noreturn]] void session_lost(const char* during);
+
+ private:
   unsigned commands() const {
     unsigned n = 0;
-    for (const auto& c : clients_) n += c->channel && c->run ? 1U : 0U;
+    for (const auto& c : clients_) n += c->is_command() ? 1U : 0U;
     return n;
   }
   void watch(Client& c, short events) {
@@ -146,15 +159,14 @@ class Master {
   }
   void accept_clients();
   void read_client(Client& c);
-  void handle(Client& c, const Frame& frame);
+  void ask(Client& c, Ask ask);
   void start(Client& c);
   void start_forward(Client& c);
-  void pump_input(Client& c);
+  void fail(Client& c, std::string text);
   void pace_output(Client& c);
   void finish_if_done(Client& c);
   void write_client(Client& c);
   void stop_listening();
-  [[noreturn]] void session_lost(const char* during);
 
   SshSession& ssh_;
   std::string path_;
@@ -170,6 +182,22 @@ class Master {
   Clock::time_point started_ = Clock::now();
 };
 
+std::size_t Client::write(std::string_view bytes) {
+  const int written = ssh_channel_write(channel.get(), bytes.data(), static_cast<uint32_t>(bytes.size()));
+  if (written == SSH_ERROR) master.session_lost("while sending input");
+  return static_cast<std::size_t>(written);
+}
+
+void Client::signal(const SignalRequest& request) {
+  if (!served.run()) return;  // a forward has no process to signal
+  ssh_channel_request_send_signal(channel.get(), request.name.c_str());
+  if (!request.side_line.empty() && !side && master.channels() < kMaxChannels) {
+    side = open_exec_channel(master.ssh(), request.side_line, side_state, nullptr);
+    side_state.sink = &side_sink;
+    ssh_channel_send_eof(side.get());
+  }
+}
+
 void Master::accept_clients() {
   for (;;) {
     const int fd = accept_cloexec(listener_, true);
@@ -178,7 +206,7 @@ void Master::accept_clients() {
       ::close(fd);
       continue;
     }
-    auto client = std::make_unique<Client>(fd);
+    auto client = std::make_unique<Client>(fd, *this, version_);
     watch(*client, POLLIN);
     clients_.push_back(std::move(client));
   }
@@ -192,34 +220,26 @@ void Master::read_client(Client& c) {
     c.gone = true;
     return;
   }
-  c.in.feed(std::string_view(buffer, static_cast<size_t>(n)));
   try {
-    while (!c.gone && !c.done) {
-      auto frame = c.in.next();
-      if (!frame) break;
-      handle(c, *frame);
+    for (const Ask a : c.served.feed(std::string_view(buffer, static_cast<size_t>(n)))) {
+      if (c.done) break;
+      ask(c, a);
     }
+    c.out += c.served.replies();
+    c.served.replies().clear();
   } catch (const ProtocolError&) {
     c.gone = true;
   }
 }
 
-void Master::handle(Client& c, const Frame& frame) {
-  if (frame.type == Type::stop) {
-    c.out += encode(Type::stopped);
-    c.done = true;
-    stop_listening();
-    return;
-  }
-  if (!c.greeted) {
-    if (frame.type != Type::hello) throw ProtocolError("mux: no hello");
-    decode_hello(frame, false);  // a client of another version sends `stop` next
-    c.out += encode_hello_reply(Hello{version_, static_cast<std::uint32_t>(::getpid())});
-    c.greeted = true;
-    return;
-  }
-  switch (frame.type) {
-    case Type::status: {
+void Master::ask(Client& c, Ask a) {
+  switch (a) {
+    case Ask::stop:
+      c.out += encode(Type::stopped);
+      c.done = true;
+      stop_listening();
+      return;
+    case Ask::status: {
       StatusReply status;
       status.version = version_;
       status.pid = static_cast<std::uint32_t>(::getpid());
@@ -233,47 +253,35 @@ void Master::handle(Client& c, const Frame& frame) {
       c.done = true;
       return;
     }
-    case Type::run:
-      if (c.run || c.forward) throw ProtocolError("mux: a second run");
-      c.run = decode_run(frame);
-      c.queued = true;
-      return;  // started by the loop when a channel is free
-    case Type::forward:
-      if (c.run || c.forward) throw ProtocolError("mux: a second run");
-      c.forward = decode_forward(frame);
+    case Ask::run:
+      c.queued = true;  // started by the loop when a channel is free
+      return;
+    case Ask::forward:
       start_forward(c);  // not a session: sshd's MaxSessions does not count it
       return;
-    case Type::in:
-      c.input += frame.payload;
-      return;
-    case Type::in_eof:
-      c.input_eof = true;
-      return;
-    case Type::winch: {
-      const WindowChange size = decode_winch(frame);
-      if (c.channel && c.run && c.run->pty) ssh_channel_change_pty_size(c.channel.get(), size.cols, size.rows);
-      return;
-    }
-    case Type::signal: {
-      const SignalRequest signal = decode_signal(frame);
-      if (!c.channel || !c.run) return;
-      ssh_channel_request_send_signal(c.channel.get(), signal.name.c_str());
-      if (!signal.side_line.empty() && !c.side && channels() < kMaxChannels) {
-        c.side = open_exec_channel(ssh_, signal.side_line, c.side_state, nullptr);
-        c.side_state.sink = &c.side_sink;
-        ssh_channel_send_eof(c.side.get());
-      }
-      return;
-    }
-    default:
-      throw ProtocolError(fmt::format("mux: unexpected frame '{}'", static_cast<char>(frame.type)));
   }
+}
+
+void Master::fail(Client& c, std::string text) {
+  ExitReport report;
+  report.kind = ExitReport::Kind::error;
+  report.text = std::move(text);
+  c.out += encode(report);
+  c.done = true;
 }
 
 void Master::start(Client& c) {
   c.queued = false;
+  if (const auto& signal = c.served.cancelled()) {  // interrupted while it waited: never started
+    ExitReport report;
+    report.kind = ExitReport::Kind::signal;
+    report.text = *signal;
+    c.out += encode(report);
+    c.done = true;
+    return;
+  }
   c.state.sink = &c.sink;
-  const RunRequest& run = *c.run;
+  const RunRequest& run = *c.served.run();
   const PtyRequest pty{run.term, run.cols, run.rows};
   try {
     c.channel = open_exec_channel(ssh_, run.line, c.state, run.pty ? &pty : nullptr);
@@ -281,17 +289,15 @@ void Master::start(Client& c) {
     if (!ssh_is_connected(ssh_.get())) throw;
     // The server refused this channel only (a lower MaxSessions, say): this command fails.
     release_channel(c.channel, c.state);
-    ExitReport report;
-    report.kind = ExitReport::Kind::error;
-    report.text = e.what();
-    c.out += encode(report);
-    c.done = true;
+    fail(c, e.what());
+    return;
   }
+  c.served.opened(c);
 }
 
 void Master::start_forward(Client& c) {
   c.state.sink = &c.sink;
-  const ForwardRequest& forward = *c.forward;
+  const ForwardRequest& forward = *c.served.forward();
   ChannelPtr channel(ssh_channel_new(ssh_.get()));
   if (!channel) ssh_.lost("while opening a channel");
   // Callbacks first: the far end (an sshd's banner) may speak as soon as the channel is open.
@@ -299,33 +305,13 @@ void Master::start_forward(Client& c) {
   if (ssh_channel_open_forward(channel.get(), forward.address.c_str(), static_cast<int>(forward.port), "127.0.0.1",
                                0) != SSH_OK) {
     if (!ssh_is_connected(ssh_.get())) ssh_.lost("while opening a channel");
-    ExitReport report;
-    report.kind = ExitReport::Kind::error;
-    report.text = fmt::format("{} cannot open a connection to {} port {}: {}", ssh_.display(), forward.address,
-                              forward.port, ssh_get_error(ssh_.get()));
-    c.out += encode(report);
-    c.done = true;
+    fail(c, fmt::format("{} cannot open a connection to {} port {}: {}", ssh_.display(), forward.address, forward.port,
+                        ssh_get_error(ssh_.get())));
     release_channel(channel, c.state);
     return;
   }
   c.channel = std::move(channel);
-}
-
-void Master::pump_input(Client& c) {
-  if (!c.channel || c.eof_sent) return;
-  while (!c.input.empty()) {
-    const uint32_t window = ssh_channel_window_size(c.channel.get());
-    if (window == 0) break;
-    const auto n = static_cast<uint32_t>(std::min<std::size_t>(c.input.size(), window));
-    const int written = ssh_channel_write(c.channel.get(), c.input.data(), n);
-    if (written == SSH_ERROR) session_lost("while sending input");
-    c.input.erase(0, static_cast<size_t>(written));
-    if (written == 0) break;
-  }
-  if (c.input.empty() && c.input_eof) {
-    ssh_channel_send_eof(c.channel.get());
-    c.eof_sent = true;
-  }
+  c.served.opened(c);
 }
 
 void Master::pace_output(Client& c) {
@@ -338,13 +324,13 @@ void Master::pace_output(Client& c) {
 
 void Master::finish_if_done(Client& c) {
   if (c.state.hold) return;  // output is still held: its end comes after it
-  if (c.forward && c.channel && c.state.eof && !c.eof_reported) {
+  if (c.served.forward() && c.channel && c.state.eof && !c.eof_reported) {
     c.out += encode(Type::out_eof);
     c.eof_reported = true;
   }
   if (!c.channel || !c.state.closed || (c.side && !c.side_state.closed)) return;
   ExitReport report;
-  if (c.forward) {
+  if (c.served.forward()) {
     // A connection ends without a status: closed is its success.
   } else if (c.state.exit_status) {
     report.status = static_cast<std::uint32_t>(*c.state.exit_status);
@@ -356,6 +342,7 @@ void Master::finish_if_done(Client& c) {
     report.text = fmt::format("the channel to {} closed without an exit status", ssh_.display());
   }
   c.out += encode(report);
+  c.served.closed();
   release_channel(c.side, c.side_state);
   release_channel(c.channel, c.state);
   c.done = true;
@@ -395,7 +382,7 @@ void Master::session_lost(const char* during) {
   const std::string message = fmt::format("the connection to {} was lost {}", ssh_.display(), during);
   stop_listening();
   for (auto& c : clients_) {
-    if (!c->run) continue;
+    if (!c->served.run()) continue;
     ExitReport report;
     report.kind = ExitReport::Kind::error;
     report.text = message;
@@ -405,6 +392,9 @@ void Master::session_lost(const char* during) {
   throw ConnectError(message);
 }
 
+// Each pass acts on everything the wait reported before waiting again: a client's frames are
+// acted on in the pass that reads them (ServedClient), a channel opened in this pass gets what
+// its client sent first at once, and the only timers are the keepalive and the idle end.
 int Master::loop() {
   event_.reset(ssh_event_new());
   ssh_session s = ssh_.get();
@@ -437,14 +427,16 @@ int Master::loop() {
       const int revents = c->revents;
       c->revents = 0;
       if (revents & (POLLIN | POLLHUP | POLLERR)) read_client(*c);
-      if (c->gone) continue;
-      pump_input(*c);
-      pace_output(*c);
-      finish_if_done(*c);
     }
     // Queued commands, oldest first, while channels are free.
     for (auto& c : clients_)
       if (c->queued && !c->gone && commands() < kMaxCommands && channels() < kMaxChannels) start(*c);
+    for (auto& c : clients_) {
+      if (c->done || c->gone) continue;
+      c->served.pump();  // the session's read may have opened a channel's window
+      pace_output(*c);
+      finish_if_done(*c);
+    }
     for (auto it = clients_.begin(); it != clients_.end();) {
       Client& c = **it;
       if (!c.gone) {
@@ -455,12 +447,12 @@ int Master::loop() {
       if (c.gone || (c.done && !c.out_pending())) {
         // A client gone mid-command is a hang-up, as a lost connection would be for a command of
         // its own: SIGHUP (the start-ephemeral script stops its copy on it), then the channel closes.
-        if (c.run && c.channel && !c.state.closed) ssh_channel_request_send_signal(c.channel.get(), "HUP");
+        if (c.is_command() && !c.state.closed) ssh_channel_request_send_signal(c.channel.get(), "HUP");
         watch(c, 0);
         it = clients_.erase(it);
         continue;
       }
-      const bool take_input = c.input.size() < kMaxPendingInput;
+      const bool take_input = c.served.pending_input() < kMaxPendingInput;
       watch(c, static_cast<short>((take_input ? POLLIN : 0) | (c.out_pending() ? POLLOUT : 0)));
       ++it;
     }
