@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "errors.hpp"
 #include "shell_quote.hpp"
 #include "verbs.hpp"
 
@@ -29,13 +30,26 @@ std::vector<std::string> tool_words(std::span<const std::string> argv, const Rem
 
 }  // namespace
 
+void require_line_fits(std::string_view line, std::string_view what, std::span<const std::string> args) {
+  if (line.size() <= kMaxRemoteLine) return;
+  std::size_t bytes = 0;
+  for (const std::string& arg : args) bytes += arg.size();
+  throw UsageError(fmt::format("the command line for {} is too long for the host: {} bytes as its shell gets it "
+                               "({} bytes of arguments, then quoting and the command around them), over the {} "
+                               "bytes a Linux host takes in one command string",
+                               what, line.size(), bytes, kMaxRemoteLine),
+                   "pass large data on stdin instead (e.g. `lxhost attach -n NAME -- sh -s < script.sh`)");
+}
+
 std::string command_line(std::span<const std::string> argv, const RemoteContext& ctx) {
   const std::vector<std::string> words = tool_words(argv, ctx);
   return quote_words(words);
 }
 
 std::string tool_line(std::span<const std::string> argv, const RemoteContext& ctx) {
-  return "exec " + command_line(argv, ctx);
+  std::string line = "exec " + command_line(argv, ctx);
+  if (!argv.empty()) require_line_fits(line, argv[0], argv.subspan(1));
+  return line;
 }
 
 std::vector<std::string> tag_attach(std::span<const std::string> argv, const std::string& token) {
@@ -84,7 +98,7 @@ std::string ephemeral_script(const EphemeralRun& run, const std::string& token, 
   // a mux master sends HUP when the client of a running command goes away).
   // lxc-copy's "Created ..." line is not CMD's output; `-o /dev/null` makes it print its errors.
   // `exec 3<&0` keeps stdin for the background attach (POSIX gives background jobs /dev/null).
-  return fmt::format(
+  std::string script = fmt::format(
       "stop() {{ {stop}; }}\n"
       "{copy} -o /dev/null >/dev/null || exit $?\n"
       "trap 'stop; exit 130' INT; trap 'stop; exit 143' TERM; trap 'stop; exit 129' HUP\n"
@@ -100,6 +114,8 @@ std::string ephemeral_script(const EphemeralRun& run, const std::string& token, 
       "exit $rc\n",
       fmt::arg("stop", stop), fmt::arg("copy", command_line(run.copy_argv, ctx)),
       fmt::arg("attach", command_line(attach_argv, ctx)));
+  require_line_fits(script, "start-ephemeral", run.command);
+  return script;
 }
 
 }  // namespace lxhost

@@ -1,9 +1,11 @@
 // The command lines the remote POSIX login shell runs. Pure: built from argv and host settings.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "legacy_verbs.hpp"
@@ -15,11 +17,25 @@ struct RemoteContext {
   std::string lxcpath;  // when not empty, `-P LXCPATH` right after tools that take it
 };
 
+// The longest line a Linux host runs: sshd hands it to the login shell as one argument
+// (`$SHELL -c LINE`), and the kernel refuses an argument of MAX_ARG_STRLEN (131072) bytes or
+// more, its terminating NUL counted. A longer line fails there ("Argument list too long"), and
+// one over an SSH packet's size (256 KiB for OpenSSH) breaks the connection every command of a
+// mux master shares; lxhost refuses it before sending anything. Every other packet lxhost sends
+// is far smaller: the terminal type is bounded (terminal.hpp), stdin goes in window-sized pieces.
+constexpr std::size_t kMaxRemoteLine = 131072 - 1;
+
+// Throws UsageError (exit 2) when `line` is longer than kMaxRemoteLine, giving its size, the
+// size of the user's `args` in it (before the tool's prefix and quoting) and the limit. `what`
+// names the line ("lxc-attach").
+void require_line_fits(std::string_view line, std::string_view what, std::span<const std::string> args);
+
 // `[sudo -n] TOOL [-P LXCPATH] ARGS...`, every word quoted: one command of a longer sh line.
 std::string command_line(std::span<const std::string> argv, const RemoteContext& ctx);
 
 // `exec [sudo -n] TOOL [-P LXCPATH] ARGS...`, every word quoted. `exec` makes the tool (or sudo,
-// which relays signals to it) the process that a `signal` channel request reaches.
+// which relays signals to it) the process that a `signal` channel request reaches. Throws
+// UsageError when it is too long for the host (require_line_fits).
 std::string tool_line(std::span<const std::string> argv, const RemoteContext& ctx);
 
 // The argv of a non-PTY `lxc-attach` tagged so that Ctrl-C can find the attached process:
@@ -39,6 +55,7 @@ std::string signal_tagged_line(const std::string& container, const std::string& 
 // The one remote sh script for `start-ephemeral -- CMD`: copy (ephemeral, daemonized), attach CMD
 // (stdin passed on, tagged with TOKEN), stop the copy, exit with CMD's code. An INT/TERM/HUP to
 // the script, or the SSH session going away (its parent sshd process exits), still stops the copy.
+// Throws UsageError when it is too long for the host (require_line_fits).
 std::string ephemeral_script(const EphemeralRun& run, const std::string& token, const RemoteContext& ctx);
 
 }  // namespace lxhost

@@ -5,8 +5,11 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
+#include <string_view>
 #include <system_error>
 
 namespace lxhost {
@@ -43,6 +46,14 @@ std::optional<WindowSize> window_size(int fd) {
 WindowSize terminal_size() {
   if (auto size = window_size(STDOUT_FILENO)) return *size;
   return window_size(STDIN_FILENO).value_or(WindowSize{});
+}
+
+std::string terminal_type() {
+  const char* term = std::getenv("TERM");
+  const std::string_view type = term ? term : "";
+  const bool printable = std::all_of(type.begin(), type.end(), [](char c) { return c > ' ' && c < 0x7f; });
+  if (type.empty() || type.size() > 255 || !printable) return "xterm";
+  return std::string(type);
 }
 
 RawMode::RawMode(int fd) : fd_(fd) {

@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 
 #include "errors.hpp"
+#include "remote_line.hpp"
 #include "signals.hpp"
 #include "terminal.hpp"
 #include "transport/libssh_channel.hpp"
@@ -147,8 +148,7 @@ class LibsshTransport : public Transport {
 ChannelPtr LibsshTransport::open_exec(const std::string& line, ChannelState& state, bool pty) {
   if (!pty) return open_exec_channel(session(), line, state, nullptr);
   const WindowSize size = terminal_size();
-  const char* term = std::getenv("TERM");
-  const PtyRequest request{term ? term : "", size.cols, size.rows};
+  const PtyRequest request{terminal_type(), size.cols, size.rows};
   return open_exec_channel(session(), line, state, &request);
 }
 
@@ -163,6 +163,7 @@ int exit_code_of(const ChannelState& state, const std::string& display) {
 }
 
 int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
+  require_line_fits(command.line, "the remote command", {});
   SshSession& ssh = session();
   ssh_session s = ssh.get();
   SignalWatch signals{SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH};
@@ -237,6 +238,7 @@ int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
 }
 
 Captured LibsshTransport::capture(const std::string& line) {
+  require_line_fits(line, "the remote command", {});
   SshSession& ssh = session();
   ssh_session s = ssh.get();
   StringSink sink;
