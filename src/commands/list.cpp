@@ -48,7 +48,8 @@ void print_json(const std::vector<ContainerRow>& rows, const std::vector<std::st
 }
 
 // The `.local` name that answers for each container's addresses (mDNS reverse lookups, all in
-// parallel, one bound), or "" per row. No mDNS daemon: no names, said only with -v.
+// parallel, one bound), or "" per row. No mDNS daemon: no names, and one warning that says why
+// (an empty column would otherwise read as "nobody announces these").
 std::vector<std::string> mdns_names(Context& ctx, const std::vector<ContainerRow>& rows) {
   std::vector<std::string> names(rows.size());
   std::vector<std::string> addresses;
@@ -61,7 +62,7 @@ std::vector<std::string> mdns_names(Context& ctx, const std::vector<ContainerRow
   try {
     answers = ctx.discovery().reverse(addresses, std::chrono::milliseconds(ctx.config().discovery.resolve_timeout_ms.value));
   } catch (const MdnsUnavailable& e) {
-    ctx.log().debug("{}", e.what());
+    ctx.log().warn("list: no mDNS names: {}", e.what());
     return names;
   }
   size_t next = 0;

@@ -327,6 +327,7 @@ class AvahiResolve final : public AvahiSession {
   void start_lookups(AvahiClient* client) override {
     collector_ = std::make_unique<AddressCollector>(client, host_, AVAHI_IF_UNSPEC, family_, log_);
     for (const std::string& address : found_) collector_->add(address);
+    invalid_ = false;
     if (family_ != IpFamily::v6) open(client, AVAHI_PROTO_INET);
     if (family_ != IpFamily::v4) open(client, AVAHI_PROTO_INET6);
     invalid_ = resolvers_.empty();  // Avahi refused the name: nothing will answer
@@ -339,8 +340,9 @@ class AvahiResolve final : public AvahiSession {
         client, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, host_.c_str(), address_protocol,
         static_cast<AvahiLookupFlags>(0), on_resolve, resolver.get()));
     if (!resolver->handle) {
-      log_.warn("mDNS: cannot resolve {}: {}", printable(host_),
-                avahi_error(avahi_client_errno(client)));
+      if (!invalid_)  // once, not once per address family
+        log_.warn("mDNS: cannot resolve {}: {}", printable(host_), avahi_error(avahi_client_errno(client)));
+      invalid_ = true;
       return;
     }
     resolvers_.push_back(std::move(resolver));

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -100,5 +101,8 @@ std::string printable(std::string_view bytes);
 bool is_local_name(std::string_view name);
 // NAME without its `.local` (and final dot): "Web.local." -> "Web"; other names as they are.
 std::string without_local(std::string_view name);
+// Why NAME cannot be a DNS host name (an empty label, a label over 63 bytes, a name over 255
+// bytes, a control character), or nullopt when it can be asked for.
+std::optional<std::string> host_name_problem(std::string_view name);
 
 }  // namespace lxhost

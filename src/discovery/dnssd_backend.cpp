@@ -348,14 +348,16 @@ class DnssdResolve {
     const auto deadline = started + timeout;
     answers_.begin(family);
     bool asked = false;
+    bool warned = false;  // once, not once per record type
     for (const uint16_t type : address_types(family)) {
       const auto error =
           requests_.add(type == kTypeA ? start_a : start_aaaa, this,
                         fmt::format("DNSServiceQueryRecord({}, {})", host_, type_name(type)));
       if (error == kDNSServiceErr_NoError) {
         asked = true;
-      } else {
+      } else if (!warned) {
         log_.warn("mDNS: cannot resolve {}: {}", printable(host_), dnssd_error(error));
+        warned = true;
       }
     }
     while (asked) {

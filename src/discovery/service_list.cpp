@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -170,6 +171,22 @@ std::string without_local(std::string_view name) {
   if (!is_local_name(name)) return std::string(name);
   if (name.ends_with('.')) name.remove_suffix(1);
   return std::string(name.substr(0, name.size() - 6));
+}
+
+std::optional<std::string> host_name_problem(std::string_view name) {
+  if (name.ends_with('.')) name.remove_suffix(1);  // the root, as in "web.local."
+  if (name.empty()) return "it is empty";
+  if (name.size() > 253) return "it is over 253 bytes long";
+  for (const char c : name)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return "it holds a control character";
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t end = std::min(name.find('.', start), name.size());
+    if (end == start) return "it has an empty label (two dots in a row, or a dot first)";
+    if (end - start > 63) return "a label is over 63 bytes long";
+    if (end == name.size()) return std::nullopt;
+    start = end + 1;
+  }
 }
 
 std::string printable(std::string_view bytes) {

@@ -88,6 +88,24 @@ own_link_cleanup() {
   ip netns del "$OWN_NS" 2>/dev/null || true
 }
 
+# bus_without_avahi: a system D-Bus of the suite's own at $T/bus.sock with no Avahi on it (for
+# DBUS_SYSTEM_BUS_ADDRESS=unix:path=$T/bus.sock: "the daemon is not running"), ended by PID at exit.
+bus_without_avahi() {
+  cat >"$T/bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>system</type><listen>unix:path=$T/bus.sock</listen><auth>EXTERNAL</auth>
+<policy context="default"><allow user="*"/><allow own="*"/><allow send_destination="*"/><allow receive_sender="*"/></policy>
+</busconfig>
+CONF
+  dbus-daemon --config-file="$T/bus.conf" --nofork --nopidfile </dev/null >/dev/null 2>&1 &
+  BUS_PID=$!
+  trap 'kill "$BUS_PID" 2>/dev/null || true; cleanup' EXIT
+  local i
+  for i in $(seq 100); do [ -S "$T/bus.sock" ] && return 0; sleep 0.05; done
+  return 1
+}
+
 # unauthorized_home DIR: a HOME whose only key the lab's sshd does not know (and the lab's
 # known_hosts), so that libssh has no other key of ~/.ssh's to try.
 unauthorized_home() {

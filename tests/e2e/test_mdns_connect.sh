@@ -21,18 +21,8 @@ expect_err_lines 2
 START_MS=$(binary_start_ms)
 check "ended within 3x resolve_timeout_ms + connect + start $START_MS ms (${MS} ms)" test "$MS" -lt $((3000 + START_MS))
 
-# A D-Bus with no Avahi behind it: "daemon not running". Our own dbus-daemon, ended by PID.
-cat >"$T/bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig><type>system</type><listen>unix:path=$T/bus.sock</listen><auth>EXTERNAL</auth>
-<policy context="default"><allow user="*"/><allow own="*"/><allow send_destination="*"/><allow receive_sender="*"/></policy>
-</busconfig>
-CONF
-dbus-daemon --config-file="$T/bus.conf" --nofork --nopidfile </dev/null >/dev/null 2>&1 &
-bus_pid=$!
-trap 'kill "$bus_pid" 2>/dev/null || true; cleanup' EXIT
-for _ in $(seq 100); do [ -S "$T/bus.sock" ] && break; sleep 0.05; done
+# A D-Bus with no Avahi behind it: "daemon not running".
+bus_without_avahi
 
 for backend in avahi dnssd; do
   # The system resolver still knows containers.local (nss-mdns), so the command succeeds.

@@ -34,6 +34,23 @@ for backend in avahi dnssd; do
   check "$backend: --timeout 200 ended within 600 ms + start $START_MS ms (${MS} ms)" test "$MS" -lt $((600 + START_MS))
 done
 
+# An address is its own answer, without mDNS (none runs on this bus); a name that cannot be one
+# is refused in one line, before any wait.
+bus_without_avahi
+for address in 10.203.0.10 fd42:203::10 fe80::1%lab0; do
+  DBUS_SYSTEM_BUS_ADDRESS=unix:path=$T/bus.sock run_lx resolve "$address"
+  expect_rc 0 "resolve $address"
+  expect_out "$address" "... prints the address"
+  check "... and nothing else" test -z "$ERR"
+done
+run_lx resolve -6 10.203.0.10
+expect_rc 1 "resolve -6 of an IPv4 address"
+check "... says why, in one line" eval '[ "$ERR" = "lxhost: error: resolve: 10.203.0.10 is an IPv4 address, and -6 asks for IPv6 ones" ]'
+run_lx resolve 'a..b'
+expect_rc 2 "resolve of a name with an empty label"
+check "... one line naming the name and the fault ($MS ms)" \
+  eval '[ "$ERR" = "lxhost: error: resolve: '"'a..b'"' is not a host name: it has an empty label (two dots in a row, or a dot first)" ]'
+
 unset LXHOST_MDNS_BACKEND
 LXHOST_MDNS_BACKEND=bonjour run_lx resolve containers.local
 expect_rc 2 "unknown backend name"

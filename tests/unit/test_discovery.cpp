@@ -279,3 +279,17 @@ TEST_CASE("backend helpers: addresses, DNS names, waits") {
     CHECK(wait_ms(Clock::time_point::max(), now) > 0);
   }
 }
+
+TEST_CASE("host names mDNS can be asked for", "[discovery]") {
+  for (const char* good : {"web", "web.local", "web.local.", "a-b.c", "\xc3\xa9t\xc3\xa9.local"})
+    CHECK_FALSE(lxhost::host_name_problem(good));
+  CHECK(lxhost::host_name_problem("") == "it is empty");
+  CHECK(lxhost::host_name_problem(".") == "it is empty");
+  CHECK(lxhost::host_name_problem("a..b") == "it has an empty label (two dots in a row, or a dot first)");
+  CHECK(lxhost::host_name_problem(".web") == "it has an empty label (two dots in a row, or a dot first)");
+  CHECK(lxhost::host_name_problem(std::string(63, 'a') + ".local") == std::nullopt);
+  CHECK(lxhost::host_name_problem(std::string(64, 'a') + ".local") == "a label is over 63 bytes long");
+  CHECK(lxhost::host_name_problem(std::string(62, 'a') + "." + std::string(62, 'b') + "." + std::string(62, 'c') + "." +
+                                  std::string(62, 'd') + ".local") == "it is over 253 bytes long");
+  CHECK(lxhost::host_name_problem("we\nb.local") == "it holds a control character");
+}
