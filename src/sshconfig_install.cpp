@@ -54,19 +54,23 @@ ExistingFile read_through_links(const std::string& path) {
   return file;
 }
 
-void make_private_dir(const std::string& dir, SshConfigReport& report) {
+// Whether it made the directory.
+bool make_private_dir(const std::string& dir, SshConfigReport& report) {
   std::error_code error;
-  if (fs::exists(dir, error)) return;
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+  if (fs::exists(dir, error)) return false;
+  if (::mkdir(dir.c_str(), 0700) != 0) {
+    if (errno == EEXIST) return false;
     throw Failure(fmt::format("{}: cannot create the directory: {}", dir, std::strerror(errno)));
+  }
   report.done.push_back(fmt::format("created {} (0700)", dir));
+  return true;
 }
 
 }  // namespace
 
 SshConfigFiles ssh_config_files(const Paths& paths) {
   return {paths.ssh_dir, paths.ssh_dir + "/config", paths.ssh_dir + "/config.d/lxhost.conf",
-          paths.ssh_dir + "/config.lxhost-backup"};
+          paths.ssh_dir + "/config.lxhost-backup", paths.ssh_dir + "/config.d/.lxhost-made-this-directory"};
 }
 
 SshConfigReport install_ssh_config(const SshConfigFiles& files, std::string_view snippet) {
@@ -75,7 +79,9 @@ SshConfigReport install_ssh_config(const SshConfigFiles& files, std::string_view
   const ExistingFile config = read_through_links(files.config);
   const std::string before = config.text.value_or("");
   make_private_dir(files.ssh_dir, report);
-  make_private_dir(fs::path(files.snippet).parent_path().string(), report);
+  if (make_private_dir(fs::path(files.snippet).parent_path().string(), report))
+    write_file_atomically(files.made_marker, "lxhost ssh-config --install made this directory; --uninstall removes it when "
+                          "nothing else is in it.\n", 0600);
   write_file_atomically(files.snippet, snippet, 0600);
   report.done.push_back(fmt::format("wrote {}", files.snippet));
 
@@ -116,6 +122,12 @@ SshConfigReport uninstall_ssh_config(const SshConfigFiles& files) {
   }
   if (::unlink(files.snippet.c_str()) == 0) report.done.push_back(fmt::format("removed {}", files.snippet));
   else if (errno != ENOENT) throw Failure(fmt::format("{}: cannot remove: {}", files.snippet, std::strerror(errno)));
+  // The directory the install made goes too, unless something else lives in it now.
+  if (::unlink(files.made_marker.c_str()) == 0) {
+    const std::string dir = fs::path(files.made_marker).parent_path().string();
+    if (::rmdir(dir.c_str()) == 0) report.done.push_back(fmt::format("removed {} (lxhost had created it)", dir));
+    else report.done.push_back(fmt::format("left {}: other files are in it", dir));
+  }
   if (report.done.empty()) report.done.push_back("nothing to remove");
   return report;
 }

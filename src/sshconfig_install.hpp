@@ -16,6 +16,9 @@ struct SshConfigFiles {
   std::string config;   // ~/.ssh/config (maybe a symlink)
   std::string snippet;  // ~/.ssh/config.d/lxhost.conf
   std::string backup;   // ~/.ssh/config.lxhost-backup
+  // ~/.ssh/config.d/.lxhost-made-this-directory: written when the install made config.d, so the
+  // uninstall knows it may remove the directory (when nothing else is in it).
+  std::string made_marker;
 };
 SshConfigFiles ssh_config_files(const Paths& paths);
 

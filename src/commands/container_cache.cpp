@@ -1,7 +1,6 @@
 #include "commands/container_cache.hpp"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 #include "atomic_file.hpp"
 #include "commands/remote_run.hpp"
 #include "errors.hpp"
+#include "file_lock.hpp"
 #include "self_path.hpp"
 #include "spawn.hpp"
 
@@ -48,24 +48,21 @@ CacheFile read_cache(const std::string& path) {
   return file;
 }
 
-// An exclusive, non-blocking lock on the host's lock file: the fd, or -1 when someone holds it.
-int try_lock(const std::string& path) {
+// The host's refresh lock, or nullopt when a refresh holds it (or the cache directory cannot be
+// made: then there is no cache to refresh either).
+std::optional<FileLock> try_lock(const std::string& path) {
   std::error_code error;
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), error);
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return -1;
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
-    return -1;
+  try {
+    return FileLock::try_lock(path);
+  } catch (const Failure&) {
+    return std::nullopt;
   }
-  return fd;
 }
 
 // Starts `lxhost __refresh-cache` for this host unless a refresh already runs.
 void start_refresh(Context& ctx) {
-  const int lock = try_lock(cache_path(ctx, ".lock"));
-  if (lock < 0) return;  // a refresh is running
-  ::close(lock);            // the refresher takes it itself
+  if (!try_lock(cache_path(ctx, ".lock"))) return;  // a refresh is running; else the refresher takes it itself
   std::vector<std::string> argv;
   try {
     argv.push_back(self_executable().string());
@@ -114,12 +111,11 @@ void invalidate_container_cache(Context& ctx) {
 }
 
 int refresh_container_cache(Context& ctx) {
-  const int lock = try_lock(cache_path(ctx, ".lock"));
-  if (lock < 0) return 0;  // another refresh is on it
+  const std::optional<FileLock> lock = try_lock(cache_path(ctx, ".lock"));
+  if (!lock) return 0;  // another refresh is on it
   const std::vector<std::string> argv = {"lxc-ls", "-f", "-F", std::string(lxc_ls_fields)};
   const std::string output = capture_remote(ctx, tool_line(argv, ctx.remote_context()), "lxc-ls");
   write_file_atomically(cache_path(ctx, ".tsv"), render_cache(parse_lxc_ls_fancy(output)), 0600);
-  ::close(lock);
   return 0;
 }
 

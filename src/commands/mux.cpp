@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include "commands/args.hpp"
 #include "commands/commands.hpp"
 #include "commands/table.hpp"
+#include "file_lock.hpp"
 #include "mux/master.hpp"
 #include "mux/protocol.hpp"
 #include "mux/socket.hpp"
@@ -20,12 +22,12 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kAnswerBound = std::chrono::seconds(2);
 
-std::vector<std::string> sockets_in(const std::string& dir) {
+std::vector<std::string> files_in(const std::string& dir, std::string_view suffix) {
   std::vector<std::string> paths;
   if (DIR* d = ::opendir(dir.c_str())) {
     while (const dirent* entry = ::readdir(d)) {
       const std::string name = entry->d_name;
-      if (name.ends_with(".sock")) paths.push_back(dir + "/" + name);
+      if (name.ends_with(suffix)) paths.push_back(dir + "/" + name);
     }
     ::closedir(d);
   }
@@ -33,13 +35,15 @@ std::vector<std::string> sockets_in(const std::string& dir) {
   return paths;
 }
 
-// Asks the master at `path` for `request` (status or stop) after hello. nullopt: nothing answers.
+// Asks the master at `path` for `request` (status or stop) after hello. nullopt: nothing answers;
+// then `dead` says whether nothing listens there at all (a master that died left its socket).
 struct Answer {
   mux::Hello hello;
   std::optional<mux::Frame> reply;
 };
-std::optional<Answer> ask(const std::string& path, mux::Type request, std::uint32_t version) {
+std::optional<Answer> ask(const std::string& path, mux::Type request, std::uint32_t version, bool* dead = nullptr) {
   const int fd = mux::connect_socket(path);
+  if (dead) *dead = fd < 0 && (errno == ECONNREFUSED || errno == ENOENT);
   if (fd < 0) return std::nullopt;
   Answer answer;
   try {
@@ -67,12 +71,32 @@ std::string duration(std::uint32_t s) {
   return fmt::format("{}h{:02}m", s / 3600, s / 60 % 60);
 }
 
+// What masters that are gone left: their sockets (nothing listens), and lock files of starters
+// that are gone (one a starter still holds is left to it).
+void remove_leftovers(Context& ctx, const std::string& dir, const std::vector<std::string>& dead) {
+  for (const std::string& path : dead) {
+    ctx.log().debug("mux: no master listens at {}: removed", path);
+    ::unlink(path.c_str());
+  }
+  for (const std::string& path : files_in(dir, ".lock")) {
+    try {
+      if (auto lock = FileLock::try_lock(path)) lock.reset();  // nobody held it: let go, it is removed
+    } catch (const Failure&) {
+      // not ours to clean
+    }
+  }
+}
+
 int status(Context& ctx) {
   const std::string dir = mux::private_dir(ctx.paths());
   std::vector<std::vector<std::string>> table = {{"HOST", "PID", "UPTIME", "CHANNELS", "CLIENTS", "QUEUED", "SOCKET"}};
-  for (const std::string& path : sockets_in(dir)) {
-    const auto answer = ask(path, mux::Type::status, ctx.mux_protocol());
-    if (!answer) {
+  std::vector<std::string> dead;
+  for (const std::string& path : files_in(dir, ".sock")) {
+    bool nothing_listens = false;
+    const auto answer = ask(path, mux::Type::status, ctx.mux_protocol(), &nothing_listens);
+    if (nothing_listens) {
+      dead.push_back(path);
+    } else if (!answer) {  // it listens and does not answer: hung, for the user to see
       table.push_back({"(not answering)", "-", "-", "-", "-", "-", path});
     } else if (!answer->reply) {
       table.push_back({fmt::format("(protocol {})", answer->hello.version), std::to_string(answer->hello.pid), "-", "-", "-",
@@ -83,6 +107,7 @@ int status(Context& ctx) {
                  std::to_string(s.clients), std::to_string(s.queued), path});
     }
   }
+  remove_leftovers(ctx, dir, dead);
   if (table.size() == 1) {
     fmt::print("no mux masters in {}\n", dir);
     return 0;
@@ -92,7 +117,7 @@ int status(Context& ctx) {
 }
 
 int stop(Context& ctx, bool all) {
-  const std::vector<std::string> paths = all ? sockets_in(mux::private_dir(ctx.paths()))
+  const std::vector<std::string> paths = all ? files_in(mux::private_dir(ctx.paths()), ".sock")
                                              : std::vector<std::string>{ctx.mux_socket_path()};
   int stopped = 0;
   for (const std::string& path : paths) {
@@ -103,6 +128,7 @@ int stop(Context& ctx, bool all) {
       ::unlink(path.c_str());  // nothing answers there: a stale socket
     }
   }
+  if (all) remove_leftovers(ctx, mux::private_dir(ctx.paths()), {});
   if (stopped == 0) fmt::print("no master was running\n");
   return 0;
 }

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,13 +12,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
-#include <thread>
 
 #include <fmt/format.h>
 
 #include "discovery/discovery.hpp"
 #include "errors.hpp"
 #include "fd_util.hpp"
+#include "file_lock.hpp"
 #include "mux/master.hpp"
 #include "mux/protocol.hpp"
 #include "mux/socket.hpp"
@@ -177,12 +176,9 @@ Fd MuxTransport::connect() {
 bool MuxTransport::start_master(const std::string& path) {
   const auto bound = std::chrono::milliseconds(setup_.host.connect_timeout_ms.value) + std::chrono::seconds(5);
   const auto deadline = Clock::now() + bound;
-  Fd lock(::open((path + ".lock").c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600));
-  if (lock.get() < 0) throw Failure(fmt::format("{}.lock: {}", path, std::strerror(errno)));
-  while (::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) {
-    if (Clock::now() >= deadline) return true;  // the other starter is slow: greet decides next
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  // Held until the master is ready or has failed; gone with it (no lock file is left behind).
+  const std::optional<FileLock> lock = FileLock::lock_until(path + ".lock", deadline);
+  if (!lock) return true;  // the other starter is slow: greet decides next
   // Another invocation may have started one while we waited for the lock.
   if (Fd probe(connect_socket(path)); probe.get() >= 0) return true;
 

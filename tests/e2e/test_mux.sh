@@ -96,6 +96,34 @@ NEW=$(master_pids)
 check "... through a new master ($NEW, not $PID)" eval '[ -n "$NEW" ] && [ "$NEW" != "$PID" ]'
 PID=$NEW
 
+# --- nothing is left behind: no lock file of a starter, and `mux status` clears what a dead
+# master left (its socket; a lock file an older lxhost left)
+check "no lock file after the masters started" eval '[ -z "$(ls "$RUN" | grep "\.lock$")" ]'
+kill -9 "$PID"
+check "the master is killed" wait_for 5 eval '! alive "$PID"'
+: >"$RUN/lab-0123456789abcdef.sock.lock"
+run_mx mux status
+expect_rc 0 "mux status after a master died"
+check "... lists no dead master" eval '! contains "$OUT" "not answering" && contains "$OUT" "no mux masters"'
+check "... and removed its socket and the stale lock file" eval '[ -z "$(ls -A "$RUN")" ]'
+# Hosts that never connected leave nothing either (a closed port: refused at once).
+lab_config "$T/closed.toml" 's/^port = 2222$/port = 1/'
+for spelling in lab "$LAB_HOST_ADDR" "lxhtest@$LAB_HOST_ADDR"; do
+  capture mx -c "$T/closed.toml" -H "$spelling" ls -1
+  expect_rc 255 "-H $spelling on a closed port"
+done
+# A TAB for a host that never answers (an address nobody has: a 3 s connect timeout): its
+# background refresh holds the lock while it tries, and leaves none when it fails.
+mkdir -p "$T/cache"
+capture "$LAB_TOOL" exec laptop env XDG_RUNTIME_DIR="$T/run" XDG_CACHE_HOME="$T/cache" "$LXHOST_BIN" \
+  -c "$T/closed.toml" -H 10.203.0.99 __complete containers
+cache_locks() { find "$T/cache" -name "*.lock" | wc -l; }
+check "the TAB's refresh holds its lock while it tries" wait_for 2 eval '[ "$(cache_locks)" = 1 ]'
+check "... and leaves none when it fails" wait_for 10 eval '[ "$(cache_locks)" = 0 ]'
+run_mx ls -1
+check "no lock file in the mux directory ($(ls "$RUN" | tr '\n' ' '))" eval '[ -z "$(ls "$RUN" | grep -v "\.sock$")" ]'
+PID=$(master_pids)
+
 # --- a master of an older protocol version is replaced
 mx mux stop >/dev/null
 capture env LXHOST_MUX_PROTOCOL=0 "${MX[@]}" ls -1

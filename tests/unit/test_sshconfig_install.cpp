@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 using namespace lxhost;
 namespace fs = std::filesystem;
 
@@ -155,6 +157,7 @@ TEST_CASE("ssh_config_files: the paths under ~/.ssh", "[sshconfig][install]") {
   CHECK(f.config == "/home/u/.ssh/config");
   CHECK(f.snippet == "/home/u/.ssh/config.d/lxhost.conf");
   CHECK(f.backup == "/home/u/.ssh/config.lxhost-backup");
+  CHECK(f.made_marker == "/home/u/.ssh/config.d/.lxhost-made-this-directory");
 }
 
 TEST_CASE("no ~/.ssh at all: everything created private; uninstall takes it all back", "[sshconfig][install]") {
@@ -180,7 +183,7 @@ TEST_CASE("no ~/.ssh at all: everything created private; uninstall takes it all 
   CHECK_FALSE(exists_no_follow(f.config));  // lxhost created it: it goes
   CHECK_FALSE(exists_no_follow(f.snippet));
   CHECK_FALSE(exists_no_follow(f.backup));
-  CHECK(names_in(f.ssh_dir) == std::set<std::string>{"config.d"});  // the directories stay
+  CHECK(names_in(f.ssh_dir).empty());  // config.d, which it made, goes too; ~/.ssh stays
 
   const SshConfigReport again = uninstall_ssh_config(f);
   CHECK(again.done == std::vector<std::string>{"nothing to remove"});
@@ -236,9 +239,10 @@ TEST_CASE("uninstall: an Include line the user moved is left where it is, and sa
   const SshConfigReport report = uninstall_ssh_config(f);
   CHECK(read_bytes(f.config) == text);
   CHECK_FALSE(exists_no_follow(f.snippet));
-  REQUIRE(report.done.size() == 2);
+  REQUIRE(report.done.size() == 3);
   CHECK_THAT(report.done[0], Catch::Contains("it is not the first line"));
   CHECK_THAT(report.done[1], Catch::Contains("removed " + f.snippet));
+  CHECK_THAT(report.done[2], Catch::Contains("removed " + f.ssh_dir + "/config.d"));
 }
 
 TEST_CASE("the snippet is replaced by a new install; the config is not touched again", "[sshconfig][install]") {
@@ -276,6 +280,34 @@ TEST_CASE("an existing ~/.ssh/config.d and its other files are left alone", "[ss
   CHECK(mode_of(f.ssh_dir + "/config.d") == 0750);
   CHECK(names_in(f.ssh_dir + "/config.d") == std::set<std::string>{"work.conf"});
   CHECK(read_bytes(f.ssh_dir + "/config.d/work.conf") == "Host work\n");
+}
+
+TEST_CASE("config.d made by the install: removed by the uninstall unless the user put files in it",
+          "[sshconfig][install]") {
+  TempHome home;
+  const SshConfigFiles f = home.files();
+  install_ssh_config(f, kSnippet);
+  CHECK(names_in(f.ssh_dir + "/config.d") == std::set<std::string>{"lxhost.conf", ".lxhost-made-this-directory"});
+  write_bytes(f.ssh_dir + "/config.d/work.conf", "Host work\n", 0600);
+  const SshConfigReport report = uninstall_ssh_config(f);
+  CHECK(names_in(f.ssh_dir + "/config.d") == std::set<std::string>{"work.conf"});
+  CHECK(report.done.back() == fmt::format("left {}/config.d: other files are in it", f.ssh_dir));
+
+  TempHome made;
+  const SshConfigFiles g = made.files();
+  install_ssh_config(g, kSnippet);
+  CHECK(uninstall_ssh_config(g).done.back() == fmt::format("removed {}/config.d (lxhost had created it)", g.ssh_dir));
+}
+
+TEST_CASE("an empty ~/.ssh/config.d the user had stays after the uninstall", "[sshconfig][install]") {
+  TempHome home;
+  const SshConfigFiles f = home.files();
+  make_dir(f.ssh_dir, 0700);
+  make_dir(f.ssh_dir + "/config.d", 0700);
+  install_ssh_config(f, kSnippet);
+  uninstall_ssh_config(f);
+  CHECK(names_in(f.ssh_dir) == std::set<std::string>{"config.d"});
+  CHECK(names_in(f.ssh_dir + "/config.d").empty());
 }
 
 TEST_CASE("a symlinked ~/.ssh/config is edited through the link", "[sshconfig][install]") {
