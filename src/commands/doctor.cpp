@@ -353,7 +353,8 @@ class Doctor {
       case SSH_KNOWN_HOSTS_ERROR:
         break;
     }
-    return failed(fmt::format("cannot check the key against {}: {}", known_hosts, ssh_get_error(session)),
+    return failed(fmt::format("cannot check the key against {}: {}", known_hosts,
+                              reason_or(ssh_get_error(session), "libssh gave no reason")),
                   fmt::format("make {} a readable known_hosts file, or set known_hosts in [hosts.{}]", known_hosts,
                               host().name));
   }

@@ -302,7 +302,7 @@ void Master::start_forward(Client& c) {
     ExitReport report;
     report.kind = ExitReport::Kind::error;
     report.text = fmt::format("{} cannot open a connection to {} port {}: {}", ssh_.display(), forward.address,
-                              forward.port, ssh_get_error(ssh_.get()));
+                              forward.port, reason_or(ssh_get_error(ssh_.get()), "the host refused without a reason"));
     c.out += encode(report);
     c.done = true;
     release_channel(channel, c.state);
