@@ -21,8 +21,8 @@ std::string txt_text(const std::vector<ServiceInstance::Txt>& txt) {
   std::string text;
   for (const auto& entry : txt) {
     if (!text.empty()) text += ' ';
-    text += printable(entry.key);
-    if (entry.has_value) text += "=" + printable(entry.value);
+    text += entry.key;
+    if (entry.has_value) text += "=" + entry.value;
   }
   return text;
 }
@@ -32,10 +32,9 @@ void print_text(const std::vector<ServiceInstance>& found) {
   for (const ServiceInstance& s : found) {
     std::string addresses = "-";
     if (!s.resolved) addresses = "(not answering)";
-    else if (!s.addresses.empty()) addresses = printable(fmt::format("{}", fmt::join(s.addresses, ",")));
-    rows.push_back({printable(s.name), printable(s.type),
-                    s.host.empty() ? "-" : fmt::format("{}:{}", printable(s.host), s.port), addresses,
-                    s.interface.empty() ? "-" : printable(s.interface), txt_text(s.txt)});
+    else if (!s.addresses.empty()) addresses = fmt::format("{}", fmt::join(s.addresses, ","));
+    rows.push_back({s.name, s.type, s.host.empty() ? "-" : fmt::format("{}:{}", s.host, s.port), addresses,
+                    s.interface.empty() ? "-" : s.interface, txt_text(s.txt)});
   }
   fmt::print("{}", render_table(rows));
 }

@@ -2,6 +2,29 @@
 # seen written to the discovery cache; hostile names and TXT printed safely and valid in JSON.
 source "$(dirname "$0")/lib.sh"
 
+# Names of every width, announced from the lab's pub node for this suite: the table must line up
+# by display columns (wide characters 2, combining 0, escapes as shown), not bytes or code points.
+WIDTH_TYPE=_lxhw$$._tcp # a service label is at most 15 characters
+WIDTH_NAMES=($'\u30b3\u30f3\u30c6\u30ca' $'e\u0301te\u0301' 'plain' $'tab\there')
+WIDTH_PIDS=()
+for name in "${WIDTH_NAMES[@]}"; do
+  "$LAB_TOOL" exec pub avahi-publish -s "$name" "$WIDTH_TYPE" 9 >/dev/null 2>&1 &
+  WIDTH_PIDS+=($!)
+done
+stop_width_publishers() { kill "${WIDTH_PIDS[@]}" 2>/dev/null || true; wait "${WIDTH_PIDS[@]}" 2>/dev/null || true; }
+trap 'rc=$?; stop_width_publishers; (exit "$rc"); cleanup' EXIT
+# type_columns FILE: the display column where the TYPE column starts, one line per row.
+type_columns() {
+  python3 - "$1" "$WIDTH_TYPE" <<'PY'
+import sys, unicodedata
+def width(text):
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+for line in open(sys.argv[1], encoding="utf-8"):
+    key = "TYPE" if line.startswith("NAME ") else sys.argv[2]
+    print(width(line[:line.index(key)]))
+PY
+}
+
 for backend in avahi dnssd; do
   export LXHOST_MDNS_BACKEND=$backend
   rm -f "$LAB_LAPTOP_HOME/.cache/lxhost/discovered.tsv"
@@ -39,6 +62,18 @@ PY
   expect_err_has "no _nothing-here._tcp service answered within 1500 ms ($backend)"
   START_MS=$(binary_start_ms)
   check "$backend: ended within 3x the bound + start $START_MS ms (${MS} ms)" test "$MS" -lt $((4500 + START_MS))
+
+  run_lx discover --type "$WIDTH_TYPE"
+  for i in $(seq 50); do
+    [ "$(grep -c '' "$T/out")" -ge 5 ] && break
+    sleep 0.2
+    run_lx discover --type "$WIDTH_TYPE"
+  done
+  expect_rc 0 "$backend: names of every width"
+  check "$backend: the wide, combining and escaped names are listed" \
+    eval 'contains "$OUT" "${WIDTH_NAMES[0]}" && contains "$OUT" "${WIDTH_NAMES[1]}" && contains "$OUT" "tab\\there"'
+  check "$backend: TYPE starts at one display column in every row ($(type_columns "$T/out" | sort -u | tr '\n' ' '))" \
+    test "$(type_columns "$T/out" | sort -u | grep -c '')" = 1
 
   # Hostile instance names and TXT: text output has no control bytes; JSON is valid UTF-8.
   run_lx discover --type "$LAB_HOSTILE_TYPE"
