@@ -36,7 +36,7 @@ for backend in avahi dnssd; do
   START_MS=$(binary_start_ms)
   check "$backend: bounded by browse_timeout_ms (${MS} ms < 3x 2000 + start $START_MS)" test "$MS" -lt $((6000 + START_MS))
   check "$backend: discovery cache has containers.local" \
-    grep -qP '^containers\.local\t10\.203\.0\.1\t2222\t_ssh\._tcp$' "$LAB_LAPTOP_HOME/.cache/lxhost/discovered.tsv"
+    grep -qP '^containers\.local\t10\.203\.0\.1\t2222\t_ssh\._tcp\t\d+$' "$LAB_LAPTOP_HOME/.cache/lxhost/discovered.tsv"
 
   run_lx discover --json --type _ssh._tcp --type _workstation._tcp -6
   expect_rc 0 "$backend: discover --json -6"
@@ -82,6 +82,15 @@ PY
   check "$backend: one line per instance plus the header" test "$(grep -c '' "$T/out")" -ge 5
   check "$backend: the newline in a name is shown escaped" grep -qF 'line1\nline2' "$T/out"
   check "$backend: invalid UTF-8 in TXT shown as escapes" grep -qF '\xff' "$T/out"
+  # The discovery cache is merged across runs: the hostile browse kept containers.local, and
+  # pub.local's many instances of one type are one line (per address), however often seen.
+  run_lx discover --type "$LAB_HOSTILE_TYPE"
+  CACHED=$LAB_LAPTOP_HOME/.cache/lxhost/discovered.tsv
+  check "$backend: containers.local is still remembered after browsing another type" \
+    grep -qP '^containers\.local\t10\.203\.0\.1\t2222\t_ssh\._tcp\t\d+$' "$CACHED"
+  check "$backend: pub.local's hostile instances are one line ($(grep -cP "^pub\.local\t.*\t$LAB_HOSTILE_TYPE\t" "$CACHED"))" \
+    test "$(grep -cP "^pub\.local\t10\.203\.0\.3\t9\t$LAB_HOSTILE_TYPE\t\d+\$" "$CACHED")" = 1
+  check "$backend: each line of the cache once" test "$(cut -f1-4 "$CACHED" | sort -u | grep -c '')" = "$(grep -c '' "$CACHED")"
   run_lx discover --json --type "$LAB_HOSTILE_TYPE"
   expect_rc 0 "$backend: hostile services as JSON"
   check "$backend: JSON parses as strict UTF-8 and keeps the names" python3 - "$T/out" <<'PY'
