@@ -23,6 +23,8 @@
 #include "commands/commands.hpp"
 #include "discovery/discovery.hpp"
 #include "doctor_report.hpp"
+#include "errors.hpp"
+#include "host_spec.hpp"
 #include "mux/socket.hpp"
 #include "remote_line.hpp"
 #include "shell_quote.hpp"
@@ -216,8 +218,8 @@ class Doctor {
     }
     user_ = ssh_->option(SSH_OPTIONS_USER);
     const std::string& source = ctx_.config().source;
-    return passed(fmt::format("{}: host {} is {}@{}:{}, sudo {}", source.empty() ? "built-in defaults" : source,
-                              host().name, user_, host().address.value, ssh_->port(),
+    return passed(fmt::format("{}: host {} is {}, sudo {}", source.empty() ? "built-in defaults" : source,
+                              host().name, endpoint_text(user_, host().address.value, static_cast<int>(ssh_->port())),
                               host().sudo.value ? "-n" : "off"));
   }
 
