@@ -7,7 +7,7 @@ using namespace lxhost;
 namespace {
 
 constexpr std::int64_t kNow = 1'800'000'000;
-constexpr std::int64_t kWeek = 7 * 24 * 3600;
+constexpr std::int64_t kWeek = std::int64_t{7} * 24 * 3600;
 
 DiscoveredHost seen(std::string host, std::string type = "_ssh._tcp", std::string address = "10.203.0.1") {
   return {std::move(host), std::move(address), 22, std::move(type), 0};
@@ -15,6 +15,7 @@ DiscoveredHost seen(std::string host, std::string type = "_ssh._tcp", std::strin
 
 std::vector<std::string> hosts_of(const std::vector<DiscoveredHost>& hosts) {
   std::vector<std::string> names;
+  names.reserve(hosts.size());
   for (const DiscoveredHost& h : hosts) names.push_back(h.host + "/" + h.type + "@" + std::to_string(h.last_seen));
   return names;
 }
