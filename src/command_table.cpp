@@ -160,7 +160,8 @@ constexpr auto commands = std::to_array<CommandSpec>({
 });
 
 constexpr auto globals = std::to_array<GlobalOption>({
-    {"-H", "--host", "HOST", "a [hosts.*] name from the config, or [USER@]ADDRESS (the default host's settings)",
+    {"-H", "--host", "HOST", "a [hosts.*] name from the config, or [USER@]ADDRESS[:PORT], [USER@][IPV6]:PORT, "
+     "ssh://[USER@]ADDRESS[:PORT] (the default host's settings; its user and port win)",
      "LXHOST_HOST"},
     {"-c", "--config", "CONFIG", "the config file (default: ~/.config/lxhost/config.toml)", "LXHOST_CONFIG"},
     {"-t", "", "", "force a remote terminal", "LXHOST_TTY=force"},

@@ -25,6 +25,13 @@ void offer(CompletionPlan& plan, std::string_view value, std::string_view descri
 // Which words of a verb's flags take a container name (the value of -n / --name).
 bool names_container(std::string_view flag) { return flag == "-n" || flag == "--name"; }
 
+// A flag whose value is a container that must not exist yet: nothing to offer. lxc-create's
+// -n, lxc-copy's -N, and LXC 1's clone -n NEW and start-ephemeral -n NEW.
+bool names_new_container(const Verb& verb, std::string_view flag) {
+  if (verb.name == "copy") return flag == "-N" || flag == "--newname";
+  return (verb.name == "create" || verb.legacy) && names_container(flag);
+}
+
 // After the verb: flags, container names for -n/--name (and LXC 1's -o/--orig and first argument).
 void plan_verb(CompletionPlan& plan, const Verb& verb, std::span<const std::string> args) {
   const std::string& current = args.back();
@@ -32,6 +39,9 @@ void plan_verb(CompletionPlan& plan, const Verb& verb, std::span<const std::stri
   if (std::find(before.begin(), before.end(), "--") != before.end()) return;  // the command's own words
 
   const std::string_view previous = before.empty() ? std::string_view{} : std::string_view(before.back());
+  if (names_new_container(verb, previous)) return;
+  for (std::string_view long_name : {"--newname=", "--name="})
+    if (starts_with(current, long_name) && names_new_container(verb, long_name.substr(0, long_name.size() - 1))) return;
   const bool legacy_origin = verb.legacy && (previous == "-o" || previous == "--orig");
   if (names_container(previous) || legacy_origin) {
     plan.containers = verb.names == NameFilter::none ? NameFilter::defined : verb.names;
@@ -169,7 +179,12 @@ CompletionPlan plan_completion(std::span<const std::string> words) {
   return plan;
 }
 
-std::string render_candidates(const std::vector<Candidate>& candidates) {
+std::string render_candidates(std::vector<Candidate> candidates) {
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.value < b.value; });
+  candidates.erase(std::unique(candidates.begin(), candidates.end(),
+                               [](const Candidate& a, const Candidate& b) { return a.value == b.value; }),
+                   candidates.end());
   std::string text;
   for (const Candidate& candidate : candidates) {
     text += candidate.value;

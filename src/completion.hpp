@@ -35,7 +35,9 @@ struct CompletionPlan {
 // one under the cursor (possibly empty). Never throws on odd input: it just offers less.
 CompletionPlan plan_completion(std::span<const std::string> words);
 
-// `value<TAB>description` lines (no tab when there is no description), for `__complete`.
-std::string render_candidates(const std::vector<Candidate>& candidates);
+// `value<TAB>description` lines (no tab when there is no description), for `__complete`: sorted
+// by value and each value once (the first one's description), so that every shell shows them in
+// this order.
+std::string render_candidates(std::vector<Candidate> candidates);
 
 }  // namespace lxhost

@@ -9,6 +9,7 @@
 
 #include "config_keys.hpp"
 #include "errors.hpp"
+#include "host_spec.hpp"
 #include "suggest.hpp"
 
 namespace lxhost::embedded {
@@ -482,24 +483,20 @@ HostConfig select_host(const Config& config, const std::optional<Setting<std::st
     host.selected_by = config.default_host.origin;
     return host;
   }
-  if (requested->value.empty()) throw UsageError(fmt::format("{}: the host name is empty", requested->origin.describe()));
   if (const HostConfig* named = config.find_host(requested->value)) {
     HostConfig host = *named;
     host.selected_by = requested->origin;
     return host;
   }
-  HostConfig host = *default_host;
+  // Any other spelling ssh takes: the user and the port from the request win; a configured
+  // host's name as the address (USER@NAME:PORT) keeps that host's settings, as ssh's aliases do.
+  const HostSpec spec = parse_host_spec(requested->value, requested->origin.describe());
+  const HostConfig* named = config.find_host(spec.address);
+  HostConfig host = named != nullptr ? *named : *default_host;
   host.name = requested->value;
-  std::string_view address = requested->value;
-  // USER@ADDRESS, as ssh takes it: the user from the request, the rest from the default host.
-  if (const auto at = address.rfind('@'); at != std::string_view::npos) {
-    if (at == 0 || at + 1 == address.size())
-      throw UsageError(fmt::format("{}: '{}' is neither a configured host nor USER@ADDRESS",
-                                   requested->origin.describe(), requested->value));
-    host.user.set(std::string(address.substr(0, at)), requested->origin);
-    address.remove_prefix(at + 1);
-  }
-  host.address.set(std::string(address), requested->origin);
+  if (named == nullptr) host.address.set(spec.address, requested->origin);
+  if (spec.user) host.user.set(*spec.user, requested->origin);
+  if (spec.port) host.port.set(*spec.port, requested->origin);
   host.selected_by = requested->origin;
   return host;
 }

@@ -107,7 +107,8 @@ Config parse_config(std::string_view text, std::string_view source_name);
 HostConfig default_host_config(std::string name);
 
 // The host a command talks to. `requested` (from -H or $LXHOST_HOST, with its origin) is a
-// [hosts.*] key, or else [USER@]ADDRESS used with the default host's settings.
+// [hosts.*] key, or else any form parse_host_spec() takes, used with the default host's settings
+// (or a configured host's, when its name is the address); its user and port win.
 // With no request: the default host.
 HostConfig select_host(const Config& config, const std::optional<Setting<std::string>>& requested);
 

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace lxhost {
 
@@ -58,5 +59,12 @@ struct Failure : Error {
   explicit Failure(const std::string& message, std::string hint = {})
       : Error(exit_code::failure, message, std::move(hint)) {}
 };
+
+// A library's reason for a failure (libssh's ssh_get_error), or `fallback` when it gives none:
+// no message may end in an empty reason, so the fallback says what was tried.
+inline std::string reason_or(const char* reason, std::string_view fallback) {
+  if (reason != nullptr && *reason != '\0') return reason;
+  return std::string(fallback);
+}
 
 }  // namespace lxhost

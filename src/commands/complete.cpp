@@ -4,13 +4,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "commands/commands.hpp"
 #include "commands/container_cache.hpp"
 #include "completion.hpp"
+#include "discovered_hosts.hpp"
 #include "errors.hpp"
 
 namespace lxhost {
@@ -26,7 +29,24 @@ void add_containers(Context& ctx, NameFilter filter, const std::string& prefix, 
       out.push_back({value_prefix + container.name, container.state});
 }
 
-// Configured hosts, then the hosts `discover` saw (its cache: host<TAB>address<TAB>port<TAB>type).
+// `discover`'s hosts that announced SSH, unforgotten, without the line's host's containers
+// (which announce `NAME.local` too, and are no hosts to run lxc-* on).
+std::vector<std::string> discovered_ssh_hosts(Context& ctx) {
+  std::ifstream in(ctx.paths().cache_dir + "/discovered.tsv", std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  std::vector<std::string> hosts = ssh_hosts(parse_discovered(text.str()), now.count());
+  if (hosts.empty()) return hosts;
+  const std::vector<CachedContainer> containers = cached_containers(ctx);
+  std::erase_if(hosts, [&](const std::string& host) {
+    return std::any_of(containers.begin(), containers.end(),
+                       [&](const CachedContainer& c) { return host == c.name + ".local"; });
+  });
+  return hosts;
+}
+
+// Configured hosts, then the hosts `discover` saw announce SSH.
 void add_hosts(Context& ctx, const std::string& prefix, std::vector<Candidate>& out) {
   auto add = [&](const std::string& name, const std::string& description) {
     if (!name.starts_with(prefix)) return;
@@ -38,14 +58,7 @@ void add_hosts(Context& ctx, const std::string& prefix, std::vector<Candidate>& 
     for (const HostConfig& host : ctx.config().hosts) add(host.name, host.address.value);
   } catch (const Error&) {
   }
-  std::ifstream discovered(ctx.paths().cache_dir + "/discovered.tsv");
-  std::string line;
-  while (std::getline(discovered, line)) {
-    const auto tab = line.find('\t');
-    if (tab == std::string::npos || tab == 0) continue;
-    const auto tab2 = line.find('\t', tab + 1);
-    add(line.substr(0, tab), "discovered: " + line.substr(tab + 1, tab2 - tab - 1));
-  }
+  for (const std::string& host : discovered_ssh_hosts(ctx)) add(host, "discovered");
 }
 
 // A Context for the line being completed: its own -H and -c, if it has them.

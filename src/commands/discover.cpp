@@ -1,5 +1,5 @@
 // `discover`: the DNS-SD services on the local network, merged, within bounded waits; the hosts
-// seen go to the discovery cache (for `-H` completion).
+// seen are merged into the discovery cache (for `-H` completion).
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
@@ -7,11 +7,14 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <fstream>
+#include <sstream>
 
 #include "atomic_file.hpp"
 #include "commands/args.hpp"
 #include "commands/commands.hpp"
 #include "commands/table.hpp"
+#include "discovered_hosts.hpp"
 #include "discovery/discovery.hpp"
 
 namespace lxhost {
@@ -21,8 +24,8 @@ std::string txt_text(const std::vector<ServiceInstance::Txt>& txt) {
   std::string text;
   for (const auto& entry : txt) {
     if (!text.empty()) text += ' ';
-    text += printable(entry.key);
-    if (entry.has_value) text += "=" + printable(entry.value);
+    text += entry.key;
+    if (entry.has_value) text += "=" + entry.value;
   }
   return text;
 }
@@ -32,10 +35,9 @@ void print_text(const std::vector<ServiceInstance>& found) {
   for (const ServiceInstance& s : found) {
     std::string addresses = "-";
     if (!s.resolved) addresses = "(not answering)";
-    else if (!s.addresses.empty()) addresses = printable(fmt::format("{}", fmt::join(s.addresses, ",")));
-    rows.push_back({printable(s.name), printable(s.type),
-                    s.host.empty() ? "-" : fmt::format("{}:{}", printable(s.host), s.port), addresses,
-                    s.interface.empty() ? "-" : printable(s.interface), txt_text(s.txt)});
+    else if (!s.addresses.empty()) addresses = fmt::format("{}", fmt::join(s.addresses, ","));
+    rows.push_back({s.name, s.type, s.host.empty() ? "-" : fmt::format("{}:{}", s.host, s.port), addresses,
+                    s.interface.empty() ? "-" : s.interface, txt_text(s.txt)});
   }
   fmt::print("{}", render_table(rows));
 }
@@ -61,17 +63,30 @@ void print_json(const std::vector<ServiceInstance>& found) {
   fmt::print("{}\n", list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-// host <TAB> address <TAB> port <TAB> type, one line per resolved instance and address.
-// Fields with a tab or a line break are not written (they cannot be host names anyway).
-std::string cache_text(const std::vector<ServiceInstance>& found) {
-  auto clean = [](std::string_view field) { return field.find_first_of("\t\r\n") == std::string_view::npos; };
-  std::string text;
+// One entry per resolved instance and address: what -H completion offers later.
+std::vector<DiscoveredHost> hosts_seen(const std::vector<ServiceInstance>& found) {
+  std::vector<DiscoveredHost> seen;
   for (const ServiceInstance& s : found) {
-    if (!s.resolved || s.host.empty() || !clean(s.host) || !clean(s.type)) continue;
-    for (const std::string& address : s.addresses)
-      text += fmt::format("{}\t{}\t{}\t{}\n", s.host, address, s.port, s.type);
+    if (!s.resolved || s.host.empty()) continue;
+    for (const std::string& address : s.addresses) seen.push_back({s.host, address, s.port, s.type, 0});
   }
-  return text;
+  return seen;
+}
+
+// Merged with what earlier runs saw, so that a browse of one type forgets no host of another.
+void remember(Context& ctx, const std::vector<ServiceInstance>& found) {
+  const std::string path = ctx.paths().cache_dir + "/discovered.tsv";
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream old;
+  old << in.rdbuf();
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  const std::string text = render_discovered(merge_discovered(parse_discovered(old.str()), hosts_seen(found), now.count()));
+  if (text == old.str()) return;
+  try {
+    write_file_atomically(path, text, 0600);
+  } catch (const Error& e) {
+    ctx.log().warn("{}", e.what());  // only a cache
+  }
 }
 
 }  // namespace
@@ -93,13 +108,7 @@ int run_discover(Context& ctx, std::span<const std::string> args) {
   request.family = ipv6 ? IpFamily::any : IpFamily::v4;
   const std::vector<ServiceInstance> found = ctx.discovery().browse(request);
 
-  if (const std::string cache = cache_text(found); !cache.empty()) {
-    try {
-      write_file_atomically(ctx.paths().cache_dir + "/discovered.tsv", cache, 0600);
-    } catch (const Error& e) {
-      ctx.log().warn("{}", e.what());  // only a cache
-    }
-  }
+  remember(ctx, found);
   if (json) print_json(found);
   else if (!found.empty()) print_text(found);
   if (found.empty())

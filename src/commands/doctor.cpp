@@ -23,6 +23,8 @@
 #include "commands/commands.hpp"
 #include "discovery/discovery.hpp"
 #include "doctor_report.hpp"
+#include "errors.hpp"
+#include "host_spec.hpp"
 #include "mux/socket.hpp"
 #include "remote_line.hpp"
 #include "shell_quote.hpp"
@@ -216,8 +218,8 @@ class Doctor {
     }
     user_ = ssh_->option(SSH_OPTIONS_USER);
     const std::string& source = ctx_.config().source;
-    return passed(fmt::format("{}: host {} is {}@{}:{}, sudo {}", source.empty() ? "built-in defaults" : source,
-                              host().name, user_, host().address.value, ssh_->port(),
+    return passed(fmt::format("{}: host {} is {}, sudo {}", source.empty() ? "built-in defaults" : source,
+                              host().name, endpoint_text(user_, host().address.value, static_cast<int>(ssh_->port())),
                               host().sudo.value ? "-n" : "off"));
   }
 
@@ -353,7 +355,8 @@ class Doctor {
       case SSH_KNOWN_HOSTS_ERROR:
         break;
     }
-    return failed(fmt::format("cannot check the key against {}: {}", known_hosts, ssh_get_error(session)),
+    return failed(fmt::format("cannot check the key against {}: {}", known_hosts,
+                              reason_or(ssh_get_error(session), "libssh gave no reason")),
                   fmt::format("make {} a readable known_hosts file, or set known_hosts in [hosts.{}]", known_hosts,
                               host().name));
   }

@@ -19,7 +19,7 @@ namespace {
 std::string joined(const std::vector<std::string>& values) {
   if (values.empty()) return "-";
   std::string text;
-  for (const auto& value : values) text += (text.empty() ? "" : ",") + printable(value);
+  for (const auto& value : values) text += (text.empty() ? "" : ",") + value;
   return text;
 }
 
@@ -27,8 +27,7 @@ void print_table(const std::vector<ContainerRow>& rows, const std::vector<std::s
   std::vector<std::vector<std::string>> cells = {{"NAME", "STATE", "IPV4", "IPV6", "MDNS"}};
   for (size_t i = 0; i < rows.size(); ++i) {
     const ContainerRow& row = rows[i];
-    cells.push_back({printable(row.name), printable(row.state), joined(row.ipv4), joined(row.ipv6),
-                     mdns[i].empty() ? "-" : printable(mdns[i])});
+    cells.push_back({row.name, row.state, joined(row.ipv4), joined(row.ipv6), mdns[i].empty() ? "-" : mdns[i]});
   }
   fmt::print("{}", render_table(cells));
 }

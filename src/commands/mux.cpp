@@ -12,6 +12,7 @@
 #include "commands/commands.hpp"
 #include "commands/table.hpp"
 #include "file_lock.hpp"
+#include "host_spec.hpp"
 #include "mux/master.hpp"
 #include "mux/protocol.hpp"
 #include "mux/socket.hpp"
@@ -144,13 +145,13 @@ int run_mux(Context& ctx, std::span<const std::string> args) {
 
 int run_mux_master(Context& ctx, std::span<const std::string>) {
   const HostConfig& host = ctx.host();
-  const std::string user = host.user.value.empty() ? std::string() : host.user.value + "@";
   mux::MasterSetup setup{host,
                          ctx.paths(),
                          ctx.log(),
                          [&ctx](std::string_view name) { return ctx.resolve_local(name); },
                          ctx.mux_socket_path(),
-                         fmt::format("{} ({}{}:{})", host.name, user, host.address.value, host.port.value),
+                         fmt::format("{} ({})", host.name, endpoint_text(host.user.value, host.address.value,
+                                                                         host.port.value)),
                          ctx.config().mux,
                          ctx.mux_protocol()};
   return mux::run_master(setup);

@@ -2,28 +2,27 @@
 
 #include <algorithm>
 
+#include "discovery/discovery.hpp"
+#include "display_width.hpp"
+
 namespace lxhost {
-namespace {
-
-size_t display_width(const std::string& text) {
-  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // not a UTF-8 continuation byte
-  }));
-}
-
-}  // namespace
 
 std::string render_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::vector<std::string>> shown;
   std::vector<size_t> width;
   for (const auto& row : rows) {
+    auto& cells = shown.emplace_back();
     if (width.size() < row.size()) width.resize(row.size());
-    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], display_width(row[i]));
+    for (size_t i = 0; i < row.size(); ++i) {
+      cells.push_back(printable(row[i]));
+      width[i] = std::max(width[i], display_width(cells.back()));
+    }
   }
   std::string text;
-  for (const auto& row : rows) {
-    for (size_t i = 0; i < row.size(); ++i) {
-      text += row[i];
-      if (i + 1 < row.size()) text.append(width[i] - display_width(row[i]) + 2, ' ');
+  for (const auto& cells : shown) {
+    for (size_t i = 0; i < cells.size(); ++i) {
+      text += cells[i];
+      if (i + 1 < cells.size()) text.append(width[i] - display_width(cells[i]) + 2, ' ');
     }
     text += '\n';
   }

@@ -306,7 +306,7 @@ void Master::start_forward(Client& c) {
                                0) != SSH_OK) {
     if (!ssh_is_connected(ssh_.get())) ssh_.lost("while opening a channel");
     fail(c, fmt::format("{} cannot open a connection to {} port {}: {}", ssh_.display(), forward.address, forward.port,
-                        ssh_get_error(ssh_.get())));
+                        reason_or(ssh_get_error(ssh_.get()), "the host refused without a reason")));
     release_channel(channel, c.state);
     return;
   }

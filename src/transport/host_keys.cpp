@@ -57,14 +57,14 @@ void verify_host_key(ssh_session session, HostKeyPolicy policy, const std::strin
             "or set host_key = \"accept-new\" for this host");
       if (ssh_session_update_known_hosts(session) != SSH_OK)
         throw ConnectError(fmt::format("cannot record the host key for {} in {}: {}", display, known_hosts,
-                                       ssh_get_error(session)));
+                                       reason_or(ssh_get_error(session), "libssh gave no reason")));
       log.warn("added the host key for {} ({}) to {}", display, host_key_fingerprint(session), known_hosts);
       return;
     case SSH_KNOWN_HOSTS_ERROR:
       break;
   }
   throw ConnectError(fmt::format("cannot check the host key for {} against {}: {}", display, known_hosts,
-                                 ssh_get_error(session)));
+                                 reason_or(ssh_get_error(session), "libssh gave no reason")));
 }
 
 }  // namespace lxhost

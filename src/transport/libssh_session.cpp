@@ -18,6 +18,7 @@
 
 #include "discovery/discovery.hpp"
 #include "errors.hpp"
+#include "host_spec.hpp"
 #include "terminal.hpp"
 #include "transport/host_keys.hpp"
 #include "transport/tcp_connect.hpp"
@@ -120,10 +121,13 @@ std::unique_ptr<SshSession> SshSession::prepare(const HostConfig& host, const Pa
 void SshSession::connect(const HostConfig& host, const Log& log, const LocalResolver& resolve_local) {
   ssh_session session = get();
   const auto started = Clock::now();
+  log.debug("connecting to {} as {} within {} ms", display_, reason_or(option_text(session, SSH_OPTIONS_USER).c_str(), "?"),
+            host.connect_timeout_ms.value);
   connect_local_name(host, log, resolve_local);
   if (ssh_connect(session) != SSH_OK)
-    throw ConnectError(fmt::format("cannot connect to {}: {}", display_, ssh_get_error(session)),
-                       "check that the host is up and sshd listens on that port (lxhost -v shows more)");
+    throw ConnectError(fmt::format("cannot connect to {}: {}", display_,
+                                   reason_or(ssh_get_error(session), "libssh gave no reason")),
+                       "check that the host is up and sshd listens on that port");
   log.debug("connected to {} in {} ms", display_, elapsed_ms(started));
   keep_alive(ssh_get_fd(session));
 }
@@ -131,7 +135,8 @@ void SshSession::connect(const HostConfig& host, const Log& log, const LocalReso
 void SshSession::use_socket(int fd) {
   if (ssh_options_set(get(), SSH_OPTIONS_FD, &fd) != SSH_OK) {
     ::close(fd);
-    throw ConnectError(fmt::format("cannot hand the connection to {} to libssh: {}", display_, ssh_get_error(get())));
+    throw ConnectError(fmt::format("cannot hand the connection to {} (descriptor {}) to libssh: {}", display_, fd,
+                                   reason_or(ssh_get_error(get()), "it gave no reason")));
   }
 }
 
@@ -154,40 +159,45 @@ void SshSession::lost(const char* during) const {
 
 void SshSession::set_options(const HostConfig& host, const Paths& paths) {
   ssh_session session = get();
-  auto set = [&](ssh_options_e option, const void* value, const char* what) {
+  // `shown`: the value as text, for the message (libssh often gives no reason of its own).
+  auto set = [&](ssh_options_e option, const void* value, const char* what, const std::string& shown) {
     if (ssh_options_set(session, option, value) != SSH_OK)
-      throw ConnectError(fmt::format("cannot set {} for {}: {}", what, host.name, ssh_get_error(session)));
+      throw ConnectError(fmt::format("cannot set {} to '{}' for {}: {}", what, shown, host.name,
+                                     reason_or(ssh_get_error(session), "libssh refused the value without a reason")));
   };
   // This order: HOST, then ~/.ssh/config, then only the TOML values the user set, so that
   // ~/.ssh/config keeps deciding what the user did not set in lxhost's config.
   // SSH_DIR first: libssh would otherwise take ~ from the passwd entry, not $HOME.
-  set(SSH_OPTIONS_HOST, host.address.value.c_str(), "the host");
-  set(SSH_OPTIONS_SSH_DIR, paths.ssh_dir.c_str(), "the ssh directory");
+  set(SSH_OPTIONS_HOST, host.address.value.c_str(), "the host", host.address.value);
+  set(SSH_OPTIONS_SSH_DIR, paths.ssh_dir.c_str(), "the ssh directory", paths.ssh_dir);
   if (ssh_options_parse_config(session, nullptr) != SSH_OK)
-    throw ConfigError(fmt::format("{}/config: cannot be parsed by libssh: {}", paths.ssh_dir, ssh_get_error(session)));
+    throw ConfigError(fmt::format("{}/config: cannot be parsed by libssh: {}", paths.ssh_dir,
+                                  reason_or(ssh_get_error(session), "it gave no reason")));
   if (host.port.user_set()) {
     const unsigned port = static_cast<unsigned>(host.port.value);
-    set(SSH_OPTIONS_PORT, &port, "the port");
+    set(SSH_OPTIONS_PORT, &port, "the port", std::to_string(port));
   }
-  if (host.user.user_set() && !host.user.value.empty()) set(SSH_OPTIONS_USER, host.user.value.c_str(), "the user");
+  if (host.user.user_set() && !host.user.value.empty())
+    set(SSH_OPTIONS_USER, host.user.value.c_str(), "the user", host.user.value);
   if (host.identity_file.user_set() && !host.identity_file.value.empty()) {
     const std::string identity = expand_tilde(host.identity_file.value, paths.home);
-    set(SSH_OPTIONS_ADD_IDENTITY, identity.c_str(), "the identity file");
+    set(SSH_OPTIONS_ADD_IDENTITY, identity.c_str(), "the identity file", identity);
   }
   if (host.known_hosts.user_set() && !host.known_hosts.value.empty()) {
     const std::string known_hosts = expand_tilde(host.known_hosts.value, paths.home);
-    set(SSH_OPTIONS_KNOWNHOSTS, known_hosts.c_str(), "the known_hosts file");
+    set(SSH_OPTIONS_KNOWNHOSTS, known_hosts.c_str(), "the known_hosts file", known_hosts);
   }
   // The connect bound is lxhost's promise: always applied.
   const long seconds = host.connect_timeout_ms.value / 1000;
   const long micros = (host.connect_timeout_ms.value % 1000) * 1000L;
-  set(SSH_OPTIONS_TIMEOUT, &seconds, "the connect timeout");
-  set(SSH_OPTIONS_TIMEOUT_USEC, &micros, "the connect timeout");
+  const std::string bound = fmt::format("{} ms", host.connect_timeout_ms.value);
+  set(SSH_OPTIONS_TIMEOUT, &seconds, "the connect timeout", bound);
+  set(SSH_OPTIONS_TIMEOUT_USEC, &micros, "the connect timeout", bound);
   reply_bound_ = std::chrono::milliseconds(host.connect_timeout_ms.value);
   const int nodelay = 1;
-  set(SSH_OPTIONS_NODELAY, &nodelay, "TCP_NODELAY");
+  set(SSH_OPTIONS_NODELAY, &nodelay, "TCP_NODELAY", "on");
   ssh_options_get_port(session, &port_);
-  display_ = fmt::format("{}:{}", host.address.value, port_);
+  display_ = endpoint_text("", host.address.value, static_cast<int>(port_));
 }
 
 // A `.local` name is resolved by mDNS here, IPv4 first, and the socket handed to libssh, which
@@ -218,7 +228,8 @@ void SshSession::connect_local_name(const HostConfig& host, const Log& log, cons
   int fd = connect_first(addresses, port_, std::chrono::milliseconds(host.connect_timeout_ms.value), name);
   if (ssh_options_set(session, SSH_OPTIONS_FD, &fd) != SSH_OK) {
     ::close(fd);
-    throw ConnectError(fmt::format("cannot hand the connection to {} to libssh: {}", name, ssh_get_error(session)));
+    throw ConnectError(fmt::format("cannot hand the connection to {} (descriptor {}) to libssh: {}", name, fd,
+                                   reason_or(ssh_get_error(session), "it gave no reason")));
   }
 }
 

@@ -270,7 +270,7 @@ int LibsshTransport::forward(const std::string& address, int port) {
   install_callbacks(channel.get(), state);
   if (ssh_channel_open_forward(channel.get(), address.c_str(), port, "127.0.0.1", 0) != SSH_OK)
     throw ConnectError(fmt::format("{} cannot open a connection to {} port {}: {}", ssh.display(), address, port,
-                                   ssh_get_error(s)));
+                                   reason_or(ssh_get_error(s), "the host refused without a reason")));
 
   EventPtr event(ssh_event_new());
   if (!event || ssh_event_add_session(event.get(), s) != SSH_OK) ssh.lost("while waiting");

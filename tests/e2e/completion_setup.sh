@@ -7,9 +7,13 @@
 CACHE=$T/cache
 in_laptop() { "$LAB_TOOL" exec laptop env PATH="$(dirname "$LXHOST_BIN"):$PATH" XDG_CACHE_HOME="$CACHE" XDG_RUNTIME_DIR="$T/run" "$@"; }
 mkdir -p "$CACHE/lxhost"
-DISCOVERED=disc-$$.local
-printf 'pub.local\t10.203.0.3\t22\t_ssh._tcp\n%s\t10.203.0.99\t22\t_ssh._tcp\n' "$DISCOVERED" \
+# What `discover` remembered: hosts announcing SSH (offered for -H), a container announcing SSH
+# (sshd1: not a host), a workstation (web), and a host unseen for over a week (forgotten).
+DISCOVERED=disc-$$.local FORGOTTEN=gone-$$.local
+printf '%s\t%s\t22\t_ssh._tcp\t%s\n' pub.local 10.203.0.3 "$EPOCHSECONDS" "$DISCOVERED" 10.203.0.99 "$EPOCHSECONDS" \
+  sshd1.local 10.203.0.20 "$EPOCHSECONDS" "$FORGOTTEN" 10.203.0.98 $((EPOCHSECONDS - 8 * 24 * 3600)) \
   >"$CACHE/lxhost/discovered.tsv"
+printf 'web.local\t10.203.0.10\t0\t_workstation._tcp\t%s\n' "$EPOCHSECONDS" >>"$CACHE/lxhost/discovered.tsv"
 
 # What starting the binary costs here (median of 5 `lxhost --version`; a sanitizer build pays
 # ~200 ms): the time bounds below are lxhost's own waits on top of that. A TAB waits at most

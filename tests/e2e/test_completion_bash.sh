@@ -90,6 +90,23 @@ offers "lxhost <TAB>: verbs and commands" attach start ls list start-ephemeral c
 offers_not "lxhost <TAB>: no container names" base web
 bcomp "lxhost -H "
 offers "lxhost -H <TAB>: the configured host and the discovered ones" lab pub.local "$DISCOVERED"
+offers_not "lxhost -H <TAB>: no container (sshd1), workstation (web) or host unseen for a week" \
+  sshd1.local web.local "$FORGOTTEN"
+# What both shells are given is sorted by value, each value once.
+for line in "lxhost -H " "lxc-start " "lxhost "; do
+  read -ra words <<<"$line"
+  capture in_laptop lxhost __complete words -- "${words[@]}" ''
+  check "$line<TAB>: lxhost's answer is sorted, each value once" \
+    eval '[ -n "$OUT" ] && [ "$(cut -f1 <<<"$OUT")" = "$(cut -f1 <<<"$OUT" | LC_ALL=C sort -u)" ]'
+done
+# A new container's name: nothing to offer (it must not exist).
+for line in "lxhost clone -o base -n " "lxc-clone -o base -n " "lxhost copy -n base -N " "lxc-copy -n base --newname=" \
+  "lxhost create -n " "lxc-create -t busybox -n " "lxhost start-ephemeral -o base -n "; do
+  bcomp "$line"
+  offers_only "$line<TAB>: nothing (a new name)"
+done
+bcomp "lxhost clone -o "
+offers "lxhost clone -o <TAB>: the original is an existing container" base "$N1"
 bcomp "lxhost -H lab attach -n "
 offers "lxhost -H lab attach -n <TAB>: web" web
 offers_not "lxhost -H lab attach -n <TAB>: not base" base

@@ -71,6 +71,15 @@ lists() {
   for word in "$@"; do shown "$word" || missing+=" $word"; done
   if [ -z "$missing" ]; then pass "$what"; else fail "$what (missing:$missing)"; printf '%s\n' "$PANE" | grep -v '^$' | head -40; fi
 }
+# shown_in_order WORD...: each WORD starts a line of the screen, in this order.
+shown_in_order() {
+  local word line previous=0
+  for word in "$@"; do
+    line=$(grep -nE -- "^$word( |\$)" <<<"$PANE" | head -1 | cut -d: -f1)
+    [ -n "$line" ] && [ "$line" -gt "$previous" ] || return 1
+    previous=$line
+  done
+}
 # (A completion that did not run shows nothing either: that fails too.)
 lists_not() {
   local what=$1 word found=''
@@ -86,6 +95,7 @@ ztab "lxc-start "
 lists "lxc-start <TAB>: base and the stopped test containers" base "$N1" "$N2"
 lists_not "lxc-start <TAB>: not web (running)" web
 lists "lxc-start <TAB>: with the state as description" STOPPED
+check "lxc-start <TAB>: shown sorted" shown_in_order base "$N1" "$N2"
 ztab "lxc-attach -n "
 lists "lxc-attach -n <TAB>: web" web
 lists_not "lxc-attach -n <TAB>: no stopped container" base "$N1"
@@ -95,6 +105,13 @@ check "lxhost <TAB>: with descriptions" contains "$PANE" "Start a container"
 lists_not "lxhost <TAB>: no container names" base web
 ztab "lxhost -H "
 lists "lxhost -H <TAB>: the configured host and the discovered ones" lab pub.local "$DISCOVERED"
+lists_not "lxhost -H <TAB>: no container (sshd1), workstation (web) or host unseen for a week" \
+  sshd1.local web.local "$FORGOTTEN"
+check "lxhost -H <TAB>: shown sorted" shown_in_order "$DISCOVERED" lab pub.local
+ztab "lxhost clone -o base -n "
+lists_not "lxhost clone -o base -n <TAB>: nothing (a new name)" "$N1" "$N2" web
+ztab "lxhost copy -n base -N "
+lists_not "lxhost copy -n base -N <TAB>: nothing (a new name)" "$N1" "$N2" web
 ztab "lxhost -H lab attach -n "
 lists "lxhost -H lab attach -n <TAB>: web" web
 lists_not "lxhost -H lab attach -n <TAB>: not base" base

@@ -2,6 +2,29 @@
 # seen written to the discovery cache; hostile names and TXT printed safely and valid in JSON.
 source "$(dirname "$0")/lib.sh"
 
+# Names of every width, announced from the lab's pub node for this suite: the table must line up
+# by display columns (wide characters 2, combining 0, escapes as shown), not bytes or code points.
+WIDTH_TYPE=_lxhw$$._tcp # a service label is at most 15 characters
+WIDTH_NAMES=($'\u30b3\u30f3\u30c6\u30ca' $'e\u0301te\u0301' 'plain' $'tab\there')
+WIDTH_PIDS=()
+for name in "${WIDTH_NAMES[@]}"; do
+  "$LAB_TOOL" exec pub avahi-publish -s "$name" "$WIDTH_TYPE" 9 >/dev/null 2>&1 &
+  WIDTH_PIDS+=($!)
+done
+stop_width_publishers() { kill "${WIDTH_PIDS[@]}" 2>/dev/null || true; wait "${WIDTH_PIDS[@]}" 2>/dev/null || true; }
+trap 'rc=$?; stop_width_publishers; (exit "$rc"); cleanup' EXIT
+# type_columns FILE: the display column where the TYPE column starts, one line per row.
+type_columns() {
+  python3 - "$1" "$WIDTH_TYPE" <<'PY'
+import sys, unicodedata
+def width(text):
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+for line in open(sys.argv[1], encoding="utf-8"):
+    key = "TYPE" if line.startswith("NAME ") else sys.argv[2]
+    print(width(line[:line.index(key)]))
+PY
+}
+
 for backend in avahi dnssd; do
   export LXHOST_MDNS_BACKEND=$backend
   rm -f "$LAB_LAPTOP_HOME/.cache/lxhost/discovered.tsv"
@@ -13,7 +36,7 @@ for backend in avahi dnssd; do
   START_MS=$(binary_start_ms)
   check "$backend: bounded by browse_timeout_ms (${MS} ms < 3x 2000 + start $START_MS)" test "$MS" -lt $((6000 + START_MS))
   check "$backend: discovery cache has containers.local" \
-    grep -qP '^containers\.local\t10\.203\.0\.1\t2222\t_ssh\._tcp$' "$LAB_LAPTOP_HOME/.cache/lxhost/discovered.tsv"
+    grep -qP '^containers\.local\t10\.203\.0\.1\t2222\t_ssh\._tcp\t\d+$' "$LAB_LAPTOP_HOME/.cache/lxhost/discovered.tsv"
 
   run_lx discover --json --type _ssh._tcp --type _workstation._tcp -6
   expect_rc 0 "$backend: discover --json -6"
@@ -40,6 +63,18 @@ PY
   START_MS=$(binary_start_ms)
   check "$backend: ended within 3x the bound + start $START_MS ms (${MS} ms)" test "$MS" -lt $((4500 + START_MS))
 
+  run_lx discover --type "$WIDTH_TYPE"
+  for i in $(seq 50); do
+    [ "$(grep -c '' "$T/out")" -ge 5 ] && break
+    sleep 0.2
+    run_lx discover --type "$WIDTH_TYPE"
+  done
+  expect_rc 0 "$backend: names of every width"
+  check "$backend: the wide, combining and escaped names are listed" \
+    eval 'contains "$OUT" "${WIDTH_NAMES[0]}" && contains "$OUT" "${WIDTH_NAMES[1]}" && contains "$OUT" "tab\\there"'
+  check "$backend: TYPE starts at one display column in every row ($(type_columns "$T/out" | sort -u | tr '\n' ' '))" \
+    test "$(type_columns "$T/out" | sort -u | grep -c '')" = 1
+
   # Hostile instance names and TXT: text output has no control bytes; JSON is valid UTF-8.
   run_lx discover --type "$LAB_HOSTILE_TYPE"
   expect_rc 0 "$backend: hostile services"
@@ -47,6 +82,15 @@ PY
   check "$backend: one line per instance plus the header" test "$(grep -c '' "$T/out")" -ge 5
   check "$backend: the newline in a name is shown escaped" grep -qF 'line1\nline2' "$T/out"
   check "$backend: invalid UTF-8 in TXT shown as escapes" grep -qF '\xff' "$T/out"
+  # The discovery cache is merged across runs: the hostile browse kept containers.local, and
+  # pub.local's many instances of one type are one line (per address), however often seen.
+  run_lx discover --type "$LAB_HOSTILE_TYPE"
+  CACHED=$LAB_LAPTOP_HOME/.cache/lxhost/discovered.tsv
+  check "$backend: containers.local is still remembered after browsing another type" \
+    grep -qP '^containers\.local\t10\.203\.0\.1\t2222\t_ssh\._tcp\t\d+$' "$CACHED"
+  check "$backend: pub.local's hostile instances are one line ($(grep -cP "^pub\.local\t.*\t$LAB_HOSTILE_TYPE\t" "$CACHED"))" \
+    test "$(grep -cP "^pub\.local\t10\.203\.0\.3\t9\t$LAB_HOSTILE_TYPE\t\d+\$" "$CACHED")" = 1
+  check "$backend: each line of the cache once" test "$(cut -f1-4 "$CACHED" | sort -u | grep -c '')" = "$(grep -c '' "$CACHED")"
   run_lx discover --json --type "$LAB_HOSTILE_TYPE"
   expect_rc 0 "$backend: hostile services as JSON"
   check "$backend: JSON parses as strict UTF-8 and keeps the names" python3 - "$T/out" <<'PY'

@@ -129,5 +129,37 @@ TEST_CASE("odd input gives less, never a crash", "[completion]") {
 }
 
 TEST_CASE("render_candidates: value TAB description", "[completion]") {
-  CHECK(render_candidates({{"web", "RUNNING"}, {"--json", ""}}) == "web\tRUNNING\n--json\n");
+  CHECK(render_candidates({{"web", "RUNNING"}, {"--json", ""}}) == "--json\nweb\tRUNNING\n");
+}
+
+TEST_CASE("render_candidates: sorted by value, each once", "[completion]") {
+  CHECK(render_candidates({{"web", "RUNNING"}, {"base", "STOPPED"}, {"lab", "10.203.0.1"}, {"base", "other"},
+                           {"a-b", ""}}) == "a-b\nbase\tSTOPPED\nlab\t10.203.0.1\nweb\tRUNNING\n");
+}
+
+TEST_CASE("a new container's name offers nothing", "[completion]") {
+  for (const std::vector<std::string>& words : std::vector<std::vector<std::string>>{
+           {"lxhost", "clone", "-o", "base", "-n", ""},
+           {"lxhost", "clone", "-o", "base", "--name", "w"},
+           {"lxhost", "copy", "-n", "base", "-N", ""},
+           {"lxhost", "copy", "-n", "base", "--newname", ""},
+           {"lxhost", "copy", "-n", "base", "--newname="},
+           {"lxc-copy", "-n", "base", "-N", ""},
+           {"lxhost", "create", "-n", ""},
+           {"lxc-create", "--name", ""},
+           {"lxc-create", "--name="},
+           {"lxhost", "start-ephemeral", "-o", "base", "-n", ""},
+           {"lxc-clone", "-o", "base", "-n", ""},
+       }) {
+    CAPTURE(words);
+    const CompletionPlan plan = plan_completion(words);
+    CHECK_FALSE(plan.containers);
+    CHECK(plan.fixed.empty());
+    CHECK_FALSE(plan.hosts);
+  }
+  SECTION("the original still offers containers") {
+    CHECK(plan_completion(std::vector<std::string>{"lxhost", "clone", "-o", ""}).containers == NameFilter::defined);
+    CHECK(plan_completion(std::vector<std::string>{"lxhost", "copy", "-n", ""}).containers);
+    CHECK(plan_completion(std::vector<std::string>{"lxhost", "start-ephemeral", "-o", ""}).containers);
+  }
 }
