@@ -130,6 +130,14 @@ std::vector<std::string> old_tool(std::string_view tool, std::span<const std::st
 
 }  // namespace
 
+bool asks_for_help(std::span<const std::string> args) {
+  for (const std::string& arg : args) {
+    if (arg == "--") return false;
+    if (arg == "--help" || arg == "-h" || arg == "-?" || arg == "--usage") return true;
+  }
+  return false;
+}
+
 Translation translate_clone(std::span<const std::string> args, LxcGeneration gen) {
   if (gen == LxcGeneration::legacy) return Translation{old_tool("lxc-clone", args), {}, {}};
 

@@ -31,6 +31,10 @@ struct Translation {
 // `generated_name` names the copy for `-- CMD` when the user gave no -n.
 // Throws UsageError naming any flag outside that table, a missing value or origin,
 // or an extra argument.
+// Whether the arguments ask for help (--help, -h, -?, --usage before any `--`): lxhost's help
+// for the verb answers, as the host may have no such tool.
+bool asks_for_help(std::span<const std::string> args);
+
 Translation translate_clone(std::span<const std::string> args, LxcGeneration gen);
 Translation translate_start_ephemeral(std::span<const std::string> args, LxcGeneration gen,
                                       const std::string& generated_name);

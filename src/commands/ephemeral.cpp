@@ -43,6 +43,7 @@ LxcGeneration lxc_generation(Context& ctx) {
 }  // namespace
 
 int run_legacy(Context& ctx, const Verb& verb, std::span<const std::string> args) {
+  if (asks_for_help(args)) return print_verb_help(ctx, verb);
   const LxcGeneration generation = lxc_generation(ctx);
   const std::string token = make_token();
   const Translation translation = verb.name == "clone"

@@ -279,3 +279,12 @@ TEST_CASE("every LXC 1 flag of the verb table is one the translation accepts", "
     }
   }
 }
+
+TEST_CASE("--help, -h, -? and --usage ask for lxhost's help, before any --", "[legacy_verbs]") {
+  CHECK(lxhost::asks_for_help(Args{"--help"}));
+  CHECK(lxhost::asks_for_help(Args{"-o", "base", "-h"}));
+  CHECK(lxhost::asks_for_help(Args{"-?"}));
+  CHECK(lxhost::asks_for_help(Args{"--usage"}));
+  CHECK_FALSE(lxhost::asks_for_help(Args{"-o", "base", "--", "ls", "--help"}));
+  CHECK_FALSE(lxhost::asks_for_help(Args{"-o", "base", "-n", "x", "-s"}));
+}
