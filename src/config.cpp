@@ -337,15 +337,26 @@ class Reader {
       }
     }
     if (const toml::table* options = sub_table(t, "options", "ssh_config")) {
-      for (const Entry& e : in_file_order(*options)) {
-        const auto* value = e.node->as_string();
-        if (value == nullptr) {
-          fail(e.node->source(), fmt::format("{} must be a string, not {}", dotted("ssh_config.options", e.key->str()),
-                                             a_type(*e.node)));
-        }
-        out.options.emplace_back(std::string{e.key->str()}, Setting<std::string>{value->get(), origin(*e.node)});
-      }
+      for (const Entry& e : in_file_order(*options)) out.options.push_back(read_ssh_option(e));
     }
+  }
+
+  // ssh_config spells numbers as digits and booleans as yes/no; a TOML value of either kind is kept that way.
+  SshOption read_ssh_option(const Entry& e) const {
+    SshOption option{std::string{e.key->str()}, {}, SshOption::Written::string};
+    if (const auto* text = e.node->as_string()) {
+      option.value.set(text->get(), origin(*e.node));
+    } else if (const auto* integer = e.node->as_integer()) {
+      option.value.set(std::to_string(integer->get()), origin(*e.node));
+      option.written = SshOption::Written::integer;
+    } else if (const auto* boolean = e.node->as_boolean()) {
+      option.value.set(boolean->get() ? "yes" : "no", origin(*e.node));
+      option.written = SshOption::Written::boolean;
+    } else {
+      fail(e.node->source(), fmt::format("{} must be a string, an integer or a boolean, not {}",
+                                         dotted("ssh_config.options", e.key->str()), a_type(*e.node)));
+    }
+    return option;
   }
 
   void resolve_default_host(const toml::table& root, const toml::key* hosts_key, Config& config) const {

@@ -67,13 +67,22 @@ struct MuxConfig {
   Setting<int> idle_timeout_s;   // default 600
 };
 
+// One [ssh_config.options] entry. A TOML integer or boolean is kept as ssh spells it ("30", "yes");
+// which options take those is sshconfig.cpp's to check, when rendering.
+struct SshOption {
+  enum class Written { string, integer, boolean };
+  std::string name;
+  Setting<std::string> value;
+  Written written = Written::string;
+};
+
 struct SshConfigConfig {
   Setting<std::string> user;                       // default "ubuntu"
   Setting<std::string> preferred_authentications;  // default "publickey"
   Setting<std::string> identity_file;              // default "~/.ssh/id_ed25519"
   Setting<ViaHost> via_host;                       // default automatic ("auto")
   // [ssh_config.options]: extra options in file order (sshconfig.cpp validates them when rendering).
-  std::vector<std::pair<std::string, Setting<std::string>>> options;
+  std::vector<SshOption> options;
 };
 
 struct Config {

@@ -51,7 +51,7 @@ constexpr auto keys = std::to_array<ConfigKey>({
     {"ssh_config", "via_host", "string", R"("auto")",
      R"("never" | "always" | "auto": reach containers through the host)"},
     {"ssh_config", "options", "table", "",
-     "extra ssh_config options for the containers, each a string, written verbatim after validation"},
+     "extra ssh_config options for the containers: a string, or a number or true/false where ssh takes one"},
 });
 
 }  // namespace

@@ -227,7 +227,7 @@ std::string config_page() {
                       "address = \"10.0.0.5\"\n"
                       "port = 2222\n\n"
                       "[ssh_config.options]\n"
-                      "ServerAliveInterval = \"30\"\n") +
+                      "ServerAliveInterval = 30\n") +
           ".RE\n.fi\n";
   page += ".SH \"SEE ALSO\"\n\\fBlxhost\\fR(1), \\fBssh_config\\fR(5)\n";
   return page;

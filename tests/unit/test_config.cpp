@@ -261,11 +261,11 @@ TEST_CASE("a full file sets every value, with the value's line:col as origin", "
   CHECK(c.ssh_config.via_host.value == ViaHost::always);
   CHECK(same_origin(c.ssh_config.via_host.origin, file_at("cfg.toml:33:12")));
   REQUIRE(c.ssh_config.options.size() == 2);
-  CHECK(c.ssh_config.options[0].first == "ServerAliveInterval");  // file order
-  CHECK(c.ssh_config.options[0].second.value == "30");
-  CHECK(same_origin(c.ssh_config.options[0].second.origin, file_at("cfg.toml:35:23")));
-  CHECK(c.ssh_config.options[1].first == "Compression");
-  CHECK(c.ssh_config.options[1].second.value == "yes");
+  CHECK(c.ssh_config.options[0].name == "ServerAliveInterval");  // file order
+  CHECK(c.ssh_config.options[0].value.value == "30");
+  CHECK(same_origin(c.ssh_config.options[0].value.origin, file_at("cfg.toml:35:23")));
+  CHECK(c.ssh_config.options[1].name == "Compression");
+  CHECK(c.ssh_config.options[1].value.value == "yes");
 }
 
 TEST_CASE("other enum values and boundaries parse", "[config]") {
@@ -387,8 +387,10 @@ TEST_CASE("wrong types name the key, the expected and the actual type", "[config
   CHECK(error_of("[hosts]\nlab = 1\n") == "cfg.toml:2:7: hosts.lab must be a table, not an integer");
   CHECK(error_of("[ssh_config]\noptions = \"x\"\n") ==
         "cfg.toml:2:11: ssh_config.options must be a table, not a string");
-  CHECK(error_of("[ssh_config.options]\nServerAliveInterval = 30\n") ==
-        "cfg.toml:2:23: ssh_config.options.ServerAliveInterval must be a string, not an integer");
+  CHECK(error_of("[ssh_config.options]\nServerAliveInterval = 3.5\n") ==
+        "cfg.toml:2:23: ssh_config.options.ServerAliveInterval must be a string, an integer or a boolean, not a float");
+  CHECK(error_of("[ssh_config.options]\nSendEnv = [\"A\"]\n") ==
+        "cfg.toml:2:11: ssh_config.options.SendEnv must be a string, an integer or a boolean, not an array");
 }
 
 TEST_CASE("out-of-range values are errors, never wrapped", "[config]") {
@@ -459,6 +461,22 @@ TEST_CASE("default_host rules", "[config]") {
   SECTION("an empty [hosts] is an error") {
     CHECK(error_of("[hosts]\n").starts_with("cfg.toml:1:2: [hosts] has no [hosts.NAME] table"));
   }
+}
+
+TEST_CASE("[ssh_config.options] keeps integers and booleans as ssh spells them; config show as the file wrote them",
+          "[config]") {
+  const Config c =
+      parse_config("[ssh_config.options]\nServerAliveInterval = 30\nCompression = true\nBatchMode = false\n", "cfg.toml");
+  REQUIRE(c.ssh_config.options.size() == 3);
+  CHECK(c.ssh_config.options[0].value.value == "30");
+  CHECK(c.ssh_config.options[0].written == SshOption::Written::integer);
+  CHECK(c.ssh_config.options[1].value.value == "yes");
+  CHECK(c.ssh_config.options[2].value.value == "no");
+  CHECK(c.ssh_config.options[2].written == SshOption::Written::boolean);
+  const auto lines = show_lines(render_config_show(c, select_host(c, std::nullopt)));
+  CHECK(comment_for(lines, "ssh_config.options.ServerAliveInterval = 30") == "cfg.toml:2:23");
+  CHECK(comment_for(lines, "ssh_config.options.Compression = true") == "cfg.toml:3:15");
+  CHECK(comment_for(lines, "ssh_config.options.BatchMode = false") == "cfg.toml:4:13");
 }
 
 TEST_CASE("every error is a single line with a position", "[config]") {
