@@ -127,6 +127,28 @@ bool is_service_type(std::string_view type) {
   });
 }
 
+// The table of the key table whose key `table.key` is, as its header says: "hosts" -> "hosts.NAME".
+std::string header_of(const ConfigKey& row) {
+  const std::string name = row.table.empty() ? std::string(row.key) : fmt::format("{}.{}", row.table, row.key);
+  for (const ConfigKey& key : config_keys())
+    if (key.table.starts_with(name + ".")) return std::string(key.table);
+  return name;
+}
+
+// Where a name of the key table is valid, for a key written where it is not: "'port' belongs in
+// [hosts.NAME]", "'mux' is the table [mux]"; "" for a name the table does not have.
+std::string homes_of(std::string_view key) {
+  std::string homes;
+  for (const ConfigKey& row : config_keys()) {
+    if (row.key != key) continue;
+    if (row.is_table()) return fmt::format("'{}' is the table [{}]", key, header_of(row));
+    const std::string home = row.table.empty() ? "at the top level (above the first [table] line)"
+                                               : fmt::format("in [{}]", row.table);
+    homes += fmt::format("{}{}", homes.empty() ? "" : " or ", home);
+  }
+  return homes.empty() ? homes : fmt::format("'{}' belongs {}", key, homes);
+}
+
 struct Entry {
   const toml::key* key;
   const toml::node* node;
@@ -184,14 +206,20 @@ class Reader {
   }
   Origin origin(const toml::node& node) const { return Origin{Origin::Kind::file, where(node.source())}; }
 
-  [[noreturn]] void fail(const toml::source_region& region, std::string_view message) const {
-    throw ConfigError(fmt::format("{}: {}", where(region), message));
+  [[noreturn]] void fail(const toml::source_region& region, std::string_view message, std::string hint = {}) const {
+    throw ConfigError(fmt::format("{}: {}", where(region), message), std::move(hint));
   }
 
   void reject_unknown(const toml::table& table, std::string_view path, std::span<const std::string_view> known) const {
     for (const Entry& e : in_file_order(table)) {
       const std::string_view key = e.key->str();
       if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+      const std::string here = path.empty() ? "at the top level" : fmt::format("in [{}]", path);
+      if (const std::string homes = homes_of(key); !homes.empty()) {
+        // A key of another table: a `config init` file's key uncommented without its table's header.
+        fail(e.key->source(), fmt::format("{}, not {}", homes, here),
+             "in a file from `config init`, remove the \"# \" before the key's [table] line too");
+      }
       const std::string hint = did_you_mean(key, std::vector<std::string>(known.begin(), known.end()));
       if (e.node->is_table()) fail(e.key->source(), fmt::format("unknown table [{}]{}", dotted(path, key), hint));
       if (path.empty()) fail(e.key->source(), fmt::format("unknown key '{}'{}", toml_key(key), hint));

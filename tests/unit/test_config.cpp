@@ -3,6 +3,9 @@
 #include "config.hpp"
 #include "errors.hpp"
 
+#include <fmt/format.h>
+
+#include <optional>
 #include <regex>
 #include <sstream>
 
@@ -649,5 +652,54 @@ TEST_CASE("the example config parses to the built-in defaults, commented or not"
     check_same_values(c, default_config());
     for (bool set : user_set_flags(c)) CHECK(set);
     CHECK(c.hosts_origin.user_set());
+  }
+}
+
+TEST_CASE("config init's file: each key, uncommented with its table's header, is valid and set", "[config]") {
+  const std::regex header(R"(^# \[[A-Za-z_.]+\]$)");
+  const std::regex key_line(R"(^#\s*([A-Za-z_][A-Za-z0-9_]*) = .*$)");
+  std::vector<std::string> lines;
+  std::istringstream in{std::string{config_template()}};
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  const auto uncomment = [](std::string line) { return line.substr(line.find_first_not_of("# ")); };
+
+  std::size_t keys = 0;
+  std::optional<std::size_t> table;  // the header line above, if any
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (std::regex_match(lines[i], header)) table = i;
+    std::smatch m;
+    if (!std::regex_match(lines[i], m, key_line)) continue;
+    ++keys;
+    std::vector<std::string> edited = lines;
+    edited[i] = uncomment(edited[i]);
+    if (table) edited[*table] = uncomment(edited[*table]);
+    std::string text;
+    for (const std::string& line : edited) text += line + '\n';
+    INFO("line " << i + 1 << ": " << lines[i]);
+    const std::string error = error_of(text);
+    CHECK(error.empty());
+    if (!error.empty()) continue;
+    // The key is in effect: config show names its line as its origin.
+    const Config c = parse_config(text, "init.toml");
+    const std::string show = render_config_show(c, select_host(c, std::nullopt));
+    CHECK_THAT(show, Catch::Contains(fmt::format("# init.toml:{}:", i + 1)));
+  }
+  CHECK(keys >= 20);
+}
+
+TEST_CASE("a key under the wrong table names the table where it belongs", "[config]") {
+  CHECK(error_of("port = 22\n") == "cfg.toml:1:1: 'port' belongs in [hosts.NAME], not at the top level");
+  CHECK(error_of("[hosts.containers]\nidle_timeout_s = 60\n") ==
+        "cfg.toml:2:1: 'idle_timeout_s' belongs in [mux], not in [hosts.containers]");
+  CHECK(error_of("[mux]\nuser = \"me\"\n") ==
+        "cfg.toml:2:1: 'user' belongs in [hosts.NAME] or in [ssh_config], not in [mux]");
+  CHECK(error_of("[hosts.lab]\ndefault_host = \"lab\"\n") ==
+        "cfg.toml:2:1: 'default_host' belongs at the top level (above the first [table] line), not in [hosts.lab]");
+  CHECK(error_of("[hosts.lab.mux]\n") == "cfg.toml:1:12: 'mux' is the table [mux], not in [hosts.lab]");
+  try {
+    parse_config("port = 22\n", "cfg.toml");
+    FAIL("no error");
+  } catch (const ConfigError& e) {
+    CHECK_THAT(e.hint(), Catch::Contains("[table] line too"));
   }
 }
