@@ -85,6 +85,12 @@ struct SshConfigConfig {
   std::vector<SshOption> options;
 };
 
+// [verbs.VERB]: arguments put before the ones typed, for one verb.
+struct VerbDefaults {
+  std::string verb;  // as `lxhost help` lists it: "clone", "start", "lxc-config"
+  Setting<std::vector<std::string>> args;
+};
+
 struct Config {
   std::string source;                 // the file parsed, or "" for built-in defaults
   Setting<std::string> default_host;  // default "containers"
@@ -94,8 +100,11 @@ struct Config {
   CompletionConfig completion;
   MuxConfig mux;
   SshConfigConfig ssh_config;
+  std::vector<VerbDefaults> verbs;  // file order; only the verbs the file names
 
   const HostConfig* find_host(std::string_view name) const;
+  // The [verbs.VERB] table of a verb (verb_word()), or nullptr.
+  const VerbDefaults* verb_defaults(std::string_view verb) const;
   std::vector<std::string> host_names() const;
 };
 

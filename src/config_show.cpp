@@ -129,6 +129,8 @@ std::string render_config_show(const Config& config, const HostConfig& selected)
               option.value.origin.describe());
   }
 
+  for (const VerbDefaults& verb : config.verbs) lines.add("verbs." + toml_key(verb.verb) + ".args", verb.args);
+
   const std::string header =
       config.source.empty() ? "# config: none (built-in defaults)\n" : fmt::format("# config: {}\n", config.source);
   return header + lines.render();

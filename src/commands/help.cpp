@@ -5,6 +5,7 @@
 #include "command_args.hpp"
 #include "commands/args.hpp"
 #include "commands/commands.hpp"
+#include "commands/remote_run.hpp"
 #include "errors.hpp"
 #include "manual.hpp"
 #include "suggest.hpp"
@@ -67,8 +68,22 @@ int run_help(Context& ctx, std::span<const std::string> args) {
                                suggestion ? fmt::format(" (did you mean '{}'?)", *suggestion) : ""));
 }
 
-int print_verb_help(Context&, const Verb& verb) {
+int print_verb_help(Context& ctx, const Verb& verb) {
   fmt::print("{}", verb_help(verb));
+  // Help must work with a broken config: the error is named instead of the arguments.
+  std::string defaults;
+  try {
+    defaults = verb_defaults_note(ctx, verb);
+  } catch (const ConfigError& e) {
+    fmt::print("Default arguments: unknown, the config has an error: {}\n", e.what());
+    return 0;
+  }
+  if (defaults.empty()) {
+    fmt::print("Default arguments: none ([verbs.{}] args in the config puts some before the ones typed).\n",
+               verb_word(verb));
+  } else {
+    fmt::print("Default arguments, before the ones typed: {}.\n", defaults);
+  }
   return 0;
 }
 

@@ -34,6 +34,21 @@ check "a default is marked as such" grep -Eq '^host.connect_timeout_ms|^host.sud
 run_lx -H 10.203.0.1 config show
 check "-H ADDRESS: address from the flag" grep -Eq '^host.address = "10.203.0.1" +# flag -H' "$T/out"
 
+# [verbs.VERB] args: config show with the origin, help VERB, and unknown verbs.
+lab_config "$T/verbs.toml"
+printf '\n[verbs.clone]\nargs = ["-s"]\n' >>"$T/verbs.toml"
+run_lx -c "$T/verbs.toml" config show
+expect_rc 0 "config show with [verbs.clone]"
+check "verbs.clone.args shown with its origin" grep -Eq "^verbs.clone.args = \[\"-s\"\] +# $T/verbs.toml:[0-9]+:8" "$T/out"
+run_lx -c "$T/verbs.toml" help clone
+expect_out_has "Default arguments, before the ones typed: -s (the config's [verbs.clone] args, $T/verbs.toml:"
+run_lx -c "$T/verbs.toml" clone --help
+expect_out_has "Default arguments, before the ones typed: -s"
+printf '[verbs.clnoe]\nargs = ["-s"]\n' >"$T/badverb.toml"
+run_lx -c "$T/badverb.toml" ls
+expect_rc 2 "unknown verb under [verbs]"
+expect_err_has "$T/badverb.toml:1:8: unknown verb 'clnoe' in [verbs] (did you mean 'clone'?)"
+
 # config path: -c, then $LXHOST_CONFIG, then XDG.
 run_lx config path
 expect_out "$LAB_CONFIG" "config path (XDG)"

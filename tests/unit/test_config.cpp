@@ -646,12 +646,16 @@ TEST_CASE("the example config parses to the built-in defaults, commented or not"
       }
       text += line + '\n';
     }
-    // 20 keys and 6 table headers ([hosts.containers] ... [ssh_config.options]).
-    CHECK(uncommented == 26);
+    // 22 keys and 8 table headers ([hosts.containers] ... [ssh_config.options]).
+    CHECK(uncommented == 30);
     const Config c = parse_config(text, "example.toml");
     check_same_values(c, default_config());
     for (bool set : user_set_flags(c)) CHECK(set);
     CHECK(c.hosts_origin.user_set());
+    // ...but for the verbs' suggested arguments, the old setup's defaults.
+    REQUIRE(c.verbs.size() == 2);
+    CHECK(c.verb_defaults("clone")->args.value == std::vector<std::string>{"-s"});
+    CHECK(c.verb_defaults("start")->args.value == std::vector<std::string>{"-d"});
   }
 }
 
@@ -702,4 +706,34 @@ TEST_CASE("a key under the wrong table names the table where it belongs", "[conf
   } catch (const ConfigError& e) {
     CHECK_THAT(e.hint(), Catch::Contains("[table] line too"));
   }
+}
+
+TEST_CASE("[verbs.VERB] args: any verb by the name help lists, with its origin", "[config]") {
+  const Config c = parse_config(
+      "[verbs.clone]\nargs = [\"-s\"]\n[verbs.start]\nargs = [\"-d\", \"-l\", \"INFO\"]\n"
+      "[verbs.lxc-config]\nargs = []\n[verbs.start-ephemeral]\nargs = [\"-d\"]\n",
+      "cfg.toml");
+  REQUIRE(c.verbs.size() == 4);
+  CHECK(c.verbs[0].verb == "clone");  // file order
+  CHECK(c.verb_defaults("clone")->args.value == std::vector<std::string>{"-s"});
+  CHECK(same_origin(c.verb_defaults("clone")->args.origin, file_at("cfg.toml:2:8")));
+  CHECK(c.verb_defaults("start")->args.value == std::vector<std::string>{"-d", "-l", "INFO"});
+  CHECK(c.verb_defaults("lxc-config")->args.value.empty());
+  CHECK(c.verb_defaults("ls") == nullptr);
+  CHECK(default_config().verbs.empty());
+  const auto lines = show_lines(render_config_show(c, select_host(c, std::nullopt)));
+  CHECK(comment_for(lines, "verbs.clone.args = [\"-s\"]") == "cfg.toml:2:8");
+  CHECK(comment_for(lines, "verbs.start-ephemeral.args = [\"-d\"]") == "cfg.toml:8:8");
+}
+
+TEST_CASE("[verbs] errors: unknown verbs name the closest, wrong types and keys", "[config]") {
+  CHECK(error_of("[verbs.clnoe]\nargs = []\n") == "cfg.toml:1:8: unknown verb 'clnoe' in [verbs] (did you mean 'clone'?)");
+  CHECK(error_of("[verbs.lxc-clone]\n") == "cfg.toml:1:8: unknown verb 'lxc-clone' in [verbs] (did you mean 'clone'?)");
+  CHECK(error_of("[verbs.config]\n") == "cfg.toml:1:8: unknown verb 'config' in [verbs] (did you mean 'lxc-config'?)");
+  CHECK(error_of("[verbs.frobnicate]\n") == "cfg.toml:1:8: unknown verb 'frobnicate' in [verbs]");
+  CHECK(error_of("[verbs.clone]\nargs = \"-s\"\n") == "cfg.toml:2:8: verbs.clone.args must be an array of strings, not a string");
+  CHECK(error_of("[verbs.clone]\nargs = [\"-s\", 1]\n") == "cfg.toml:2:15: verbs.clone.args[1] must be a string, not an integer");
+  CHECK(error_of("[verbs.clone]\narg = [\"-s\"]\n") == "cfg.toml:2:1: unknown key 'arg' in [verbs.clone] (did you mean 'args'?)");
+  CHECK(error_of("[verbs]\nclone = 1\n") == "cfg.toml:2:9: verbs.clone must be a table, not an integer");
+  CHECK(error_of("args = [\"-s\"]\n") == "cfg.toml:1:1: 'args' belongs in [verbs.VERB], not at the top level");
 }
