@@ -69,7 +69,7 @@ std::vector<std::string_view> keys_in(std::string_view table) {
 }
 
 std::string table_header(const ConfigKey& row) {
-  const std::string name = row.table.empty() ? std::string(row.key) : std::string(row.table) + "." + std::string(row.key);
+  std::string name = row.table.empty() ? std::string(row.key) : std::string(row.table) + "." + std::string(row.key);
   for (const ConfigKey& key : keys)
     if (key.table.starts_with(name + ".")) return std::string(key.table);
   return name;

@@ -665,7 +665,7 @@ TEST_CASE("config init's file: each key, uncommented with its table's header, is
   std::vector<std::string> lines;
   std::istringstream in{std::string{config_template()}};
   for (std::string line; std::getline(in, line);) lines.push_back(line);
-  const auto uncomment = [](std::string line) { return line.substr(line.find_first_not_of("# ")); };
+  const auto uncomment = [](const std::string& line) { return line.substr(line.find_first_not_of("# ")); };
 
   std::size_t keys = 0;
   std::optional<std::size_t> table;  // the header line above, if any

@@ -280,7 +280,7 @@ TEST_CASE("every LXC 1 flag of the verb table is one the translation accepts", "
   }
 }
 
-TEST_CASE("--help, -h, -? and --usage ask for lxhost's help, before any --", "[legacy_verbs]") {
+TEST_CASE("asking for help before any -- gets lxhost's help for an LXC 1 verb", "[legacy_verbs]") {
   CHECK(lxhost::asks_for_help(Args{"--help"}));
   CHECK(lxhost::asks_for_help(Args{"-o", "base", "-h"}));
   CHECK(lxhost::asks_for_help(Args{"-?"}));
