@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "errors.hpp"
+#include "suggest.hpp"
 
 namespace lxhost {
 namespace {
@@ -45,6 +46,38 @@ void add_options(CLI::App& app, std::span<const OptionSpec> specs, std::vector<B
 }
 
 std::string program_name(const CommandSpec& command) { return fmt::format("lxhost {}", command.name); }
+
+// "init, show or path"
+std::string subcommand_list(const CommandSpec& command) {
+  std::string text;
+  for (std::size_t i = 0; i < command.subcommands.size(); ++i) {
+    const bool last = i + 1 == command.subcommands.size();
+    text += fmt::format("{}{}", i == 0 ? "" : (last ? " or " : ", "), command.subcommands[i].name);
+  }
+  return text;
+}
+
+// CLI11 says "A subcommand is required" both when none was given and when the word given is no
+// subcommand: the word is named here, before CLI11 sees it. (Help flags are left to CLI11.)
+void check_subcommand(const CommandSpec& command, std::span<const std::string> args) {
+  if (command.subcommands.empty()) return;
+  const auto word = std::find_if(args.begin(), args.end(), [](const std::string& a) { return !a.starts_with("-"); });
+  const bool help = std::any_of(args.begin(), args.end(), [](const std::string& a) { return a == "-h" || a == "--help"; });
+  const std::string hint = fmt::format("run `{} --help`", program_name(command));
+  if (word == args.end()) {
+    if (help) return;
+    throw UsageError(fmt::format("{}: a subcommand is needed: {}", program_name(command), subcommand_list(command)),
+                     hint);
+  }
+  if (find_subcommand(command, *word) != nullptr) return;
+  std::vector<std::string> names;
+  for (const CommandSpec& sub : command.subcommands) names.emplace_back(sub.name);
+  const auto suggestion = closest(*word, names);
+  throw UsageError(fmt::format("{}: unknown subcommand '{}'{}; it takes {}", program_name(command), *word,
+                               suggestion ? fmt::format(" (did you mean '{}'?)", *suggestion) : "",
+                               subcommand_list(command)),
+                   hint);
+}
 
 void option_lines(std::string& text, std::span<const OptionSpec> options, std::string_view indent) {
   std::size_t width = 0;
@@ -92,6 +125,7 @@ CommandArgs parse_command_args(const CommandSpec& command, std::span<const std::
   }
   if (!subs.empty()) app.require_subcommand(1);
 
+  check_subcommand(command, args);
   CommandArgs parsed;
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11's order
   try {

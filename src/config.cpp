@@ -11,6 +11,7 @@
 #include "errors.hpp"
 #include "host_spec.hpp"
 #include "suggest.hpp"
+#include "verbs.hpp"
 
 namespace lxhost::embedded {
 extern const std::string_view config_example;  // config/config.example.toml, see cmake/Embed.cmake
@@ -77,6 +78,11 @@ const HostConfig* Config::find_host(std::string_view name) const {
   return it == hosts.end() ? nullptr : &*it;
 }
 
+const VerbDefaults* Config::verb_defaults(std::string_view verb) const {
+  const auto it = std::find_if(verbs.begin(), verbs.end(), [&](const VerbDefaults& v) { return v.verb == verb; });
+  return it == verbs.end() ? nullptr : &*it;
+}
+
 std::vector<std::string> Config::host_names() const {
   std::vector<std::string> names;
   names.reserve(hosts.size());
@@ -128,6 +134,20 @@ bool is_service_type(std::string_view type) {
   });
 }
 
+// Where a name of the key table is valid, for a key written where it is not: "'port' belongs in
+// [hosts.NAME]", "'mux' is the table [mux]"; "" for a name the table does not have.
+std::string homes_of(std::string_view key) {
+  std::string homes;
+  for (const ConfigKey& row : config_keys()) {
+    if (row.key != key) continue;
+    if (row.is_table()) return fmt::format("'{}' is the table [{}]", key, table_header(row));
+    const std::string home = row.table.empty() ? "at the top level (above the first [table] line)"
+                                               : fmt::format("in [{}]", row.table);
+    homes += fmt::format("{}{}", homes.empty() ? "" : " or ", home);
+  }
+  return homes.empty() ? homes : fmt::format("'{}' belongs {}", key, homes);
+}
+
 struct Entry {
   const toml::key* key;
   const toml::node* node;
@@ -174,6 +194,7 @@ class Reader {
       read_int(*t, "mux", "idle_timeout_s", "mux", config.mux.idle_timeout_s);
     }
     if (const toml::table* t = sub_table(root, "ssh_config", "")) read_ssh_config(*t, config.ssh_config);
+    if (const toml::table* t = sub_table(root, "verbs", "")) config.verbs = read_verbs(*t);
 
     resolve_default_host(root, hosts_key, config);
     return config;
@@ -185,14 +206,20 @@ class Reader {
   }
   Origin origin(const toml::node& node) const { return Origin{Origin::Kind::file, where(node.source())}; }
 
-  [[noreturn]] void fail(const toml::source_region& region, std::string_view message) const {
-    throw ConfigError(fmt::format("{}: {}", where(region), message));
+  [[noreturn]] void fail(const toml::source_region& region, std::string_view message, std::string hint = {}) const {
+    throw ConfigError(fmt::format("{}: {}", where(region), message), std::move(hint));
   }
 
   void reject_unknown(const toml::table& table, std::string_view path, std::span<const std::string_view> known) const {
     for (const Entry& e : in_file_order(table)) {
       const std::string_view key = e.key->str();
       if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+      const std::string here = path.empty() ? "at the top level" : fmt::format("in [{}]", path);
+      if (const std::string homes = homes_of(key); !homes.empty()) {
+        // A key of another table: a `config init` file's key uncommented without its table's header.
+        fail(e.key->source(), fmt::format("{}, not {}", homes, here),
+             "in a file from `config init`, remove the \"# \" before the key's [table] line too");
+      }
       const std::string hint = did_you_mean(key, std::vector<std::string>(known.begin(), known.end()));
       if (e.node->is_table()) fail(e.key->source(), fmt::format("unknown table [{}]{}", dotted(path, key), hint));
       if (path.empty()) fail(e.key->source(), fmt::format("unknown key '{}'{}", toml_key(key), hint));
@@ -247,28 +274,61 @@ class Reader {
     return node;
   }
 
-  void read_services(const toml::table& t, Setting<std::vector<std::string>>& out) const {
-    const toml::node* node = t.get("services");
-    if (node == nullptr) return;
+  // An array of strings; `check` may refuse an element (by throwing) at its position.
+  template <class Check>
+  const toml::node* read_strings(const toml::table& t, std::string_view key, std::string_view path,
+                                 Setting<std::vector<std::string>>& out, Check check) const {
+    const toml::node* node = t.get(key);
+    if (node == nullptr) return nullptr;
+    const std::string name = dotted(path, key);
     const toml::array* array = node->as_array();
-    if (array == nullptr) {
-      fail(node->source(), fmt::format("discovery.services must be an array of strings, not {}", a_type(*node)));
-    }
-    std::vector<std::string> services;
-    std::size_t index = 0;
+    if (array == nullptr) fail(node->source(), fmt::format("{} must be an array of strings, not {}", name, a_type(*node)));
+    std::vector<std::string> strings;
     for (const toml::node& element : *array) {
       const auto* text = element.as_string();
       if (text == nullptr) {
-        fail(element.source(), fmt::format("discovery.services[{}] must be a string, not {}", index, a_type(element)));
+        fail(element.source(), fmt::format("{}[{}] must be a string, not {}", name, strings.size(), a_type(element)));
       }
-      if (!is_service_type(text->get())) {
-        fail(element.source(), fmt::format(R"(discovery.services entries must look like "_name._tcp" or "_name._udp", not {})",
-                                           toml_string(text->get())));
-      }
-      services.push_back(text->get());
-      ++index;
+      check(element, text->get());
+      strings.push_back(text->get());
     }
-    out.set(std::move(services), origin(*node));
+    out.set(std::move(strings), origin(*node));
+    return node;
+  }
+
+  void read_services(const toml::table& t, Setting<std::vector<std::string>>& out) const {
+    read_strings(t, "services", "discovery", out, [&](const toml::node& element, const std::string& text) {
+      if (!is_service_type(text)) {
+        fail(element.source(), fmt::format(R"(discovery.services entries must look like "_name._tcp" or "_name._udp", not {})",
+                                           toml_string(text)));
+      }
+    });
+  }
+
+  // [verbs.VERB] tables, each naming a verb as `lxhost help` lists it.
+  std::vector<VerbDefaults> read_verbs(const toml::table& verbs) const {
+    std::vector<std::string> words;
+    for (const Verb& verb : verb_table()) words.emplace_back(verb_word(verb));
+    std::vector<VerbDefaults> out;
+    for (const Entry& e : in_file_order(verbs)) {
+      const std::string word{e.key->str()};
+      const std::string path = dotted("verbs", word);
+      if (std::find(words.begin(), words.end(), word) == words.end()) {
+        // `[verbs.lxc-clone]` and `[verbs.config]`: the tool's name finds its verb.
+        const Verb* verb = find_verb(word.starts_with("lxc-") ? word : "lxc-" + word);
+        const auto suggestion = verb != nullptr ? std::optional<std::string>(verb_word(*verb)) : closest(word, words);
+        fail(e.key->source(), fmt::format("unknown verb '{}' in [verbs]{}", word,
+                                          suggestion ? fmt::format(" (did you mean '{}'?)", *suggestion) : ""),
+             "run `lxhost help` for the verbs");
+      }
+      const toml::table* t = e.node->as_table();
+      if (t == nullptr) fail(e.node->source(), fmt::format("{} must be a table, not {}", path, a_type(*e.node)));
+      reject_unknown(*t, path, keys_in("verbs.VERB"));
+      VerbDefaults defaults{word, {}};
+      read_strings(*t, "args", path, defaults.args, [](const toml::node&, const std::string&) {});
+      out.push_back(std::move(defaults));
+    }
+    return out;
   }
 
   // Replaces the built-in host when the file has [hosts]; returns the `hosts` key, else nullptr.
@@ -338,15 +398,26 @@ class Reader {
       }
     }
     if (const toml::table* options = sub_table(t, "options", "ssh_config")) {
-      for (const Entry& e : in_file_order(*options)) {
-        const auto* value = e.node->as_string();
-        if (value == nullptr) {
-          fail(e.node->source(), fmt::format("{} must be a string, not {}", dotted("ssh_config.options", e.key->str()),
-                                             a_type(*e.node)));
-        }
-        out.options.emplace_back(std::string{e.key->str()}, Setting<std::string>{value->get(), origin(*e.node)});
-      }
+      for (const Entry& e : in_file_order(*options)) out.options.push_back(read_ssh_option(e));
     }
+  }
+
+  // ssh_config spells numbers as digits and booleans as yes/no; a TOML value of either kind is kept that way.
+  SshOption read_ssh_option(const Entry& e) const {
+    SshOption option{std::string{e.key->str()}, {}, SshOption::Written::string};
+    if (const auto* text = e.node->as_string()) {
+      option.value.set(text->get(), origin(*e.node));
+    } else if (const auto* integer = e.node->as_integer()) {
+      option.value.set(std::to_string(integer->get()), origin(*e.node));
+      option.written = SshOption::Written::integer;
+    } else if (const auto* boolean = e.node->as_boolean()) {
+      option.value.set(boolean->get() ? "yes" : "no", origin(*e.node));
+      option.written = SshOption::Written::boolean;
+    } else {
+      fail(e.node->source(), fmt::format("{} must be a string, an integer or a boolean, not {}",
+                                         dotted("ssh_config.options", e.key->str()), a_type(*e.node)));
+    }
+    return option;
   }
 
   void resolve_default_host(const toml::table& root, const toml::key* hosts_key, Config& config) const {

@@ -67,13 +67,28 @@ struct MuxConfig {
   Setting<int> idle_timeout_s;   // default 600
 };
 
+// One [ssh_config.options] entry. A TOML integer or boolean is kept as ssh spells it ("30", "yes");
+// which options take those is sshconfig.cpp's to check, when rendering.
+struct SshOption {
+  enum class Written { string, integer, boolean };
+  std::string name;
+  Setting<std::string> value;
+  Written written = Written::string;
+};
+
 struct SshConfigConfig {
   Setting<std::string> user;                       // default "ubuntu"
   Setting<std::string> preferred_authentications;  // default "publickey"
   Setting<std::string> identity_file;              // default "~/.ssh/id_ed25519"
   Setting<ViaHost> via_host;                       // default automatic ("auto")
   // [ssh_config.options]: extra options in file order (sshconfig.cpp validates them when rendering).
-  std::vector<std::pair<std::string, Setting<std::string>>> options;
+  std::vector<SshOption> options;
+};
+
+// [verbs.VERB]: arguments put before the ones typed, for one verb.
+struct VerbDefaults {
+  std::string verb;  // as `lxhost help` lists it: "clone", "start", "lxc-config"
+  Setting<std::vector<std::string>> args;
 };
 
 struct Config {
@@ -85,8 +100,11 @@ struct Config {
   CompletionConfig completion;
   MuxConfig mux;
   SshConfigConfig ssh_config;
+  std::vector<VerbDefaults> verbs;  // file order; only the verbs the file names
 
   const HostConfig* find_host(std::string_view name) const;
+  // The [verbs.VERB] table of a verb (verb_word()), or nullptr.
+  const VerbDefaults* verb_defaults(std::string_view verb) const;
   std::vector<std::string> host_names() const;
 };
 

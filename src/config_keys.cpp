@@ -42,6 +42,9 @@ constexpr auto keys = std::to_array<ConfigKey>({
     {"", "mux", "table", "", "connection reuse: one mux master per host"},
     {"mux", "enabled", "boolean", "true", "reuse one SSH connection across commands (--no-mux, LXHOST_MUX=0)"},
     {"mux", "idle_timeout_s", "integer", "600", "the shared connection closes after this long unused", 1, INT_MAX},
+    {"", "verbs", "table", "",
+     "default arguments per verb (any verb, LXC 1 verbs too), as the zsh functions lxhost replaces had them"},
+    {"verbs.VERB", "args", "array of strings", "[]", "arguments put before the ones you type"},
     {"", "ssh_config", "table", "",
      "what `lxhost ssh-config` writes to ~/.ssh/config.d/lxhost.conf, so `ssh NAME.local` works"},
     {"ssh_config", "user", "string", R"("ubuntu")", "User for the containers"},
@@ -51,7 +54,7 @@ constexpr auto keys = std::to_array<ConfigKey>({
     {"ssh_config", "via_host", "string", R"("auto")",
      R"("never" | "always" | "auto": reach containers through the host)"},
     {"ssh_config", "options", "table", "",
-     "extra ssh_config options for the containers, each a string, written verbatim after validation"},
+     "extra ssh_config options for the containers: a string, or a number or true/false where ssh takes one"},
 });
 
 }  // namespace
@@ -63,6 +66,13 @@ std::vector<std::string_view> keys_in(std::string_view table) {
   for (const ConfigKey& key : keys)
     if (key.table == table) names.push_back(key.key);
   return names;
+}
+
+std::string table_header(const ConfigKey& row) {
+  std::string name = row.table.empty() ? std::string(row.key) : std::string(row.table) + "." + std::string(row.key);
+  for (const ConfigKey& key : keys)
+    if (key.table.starts_with(name + ".")) return std::string(key.table);
+  return name;
 }
 
 const ConfigKey& config_key(std::string_view table, std::string_view key) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -25,6 +26,10 @@ std::span<const ConfigKey> config_keys();
 
 // The keys (and sub-tables) a table may hold: keys_in("discovery") -> resolve_timeout_ms, ...
 std::vector<std::string_view> keys_in(std::string_view table);
+
+// A table row's header as a file writes it: "mux", "ssh_config.options"; "hosts.NAME" and
+// "verbs.VERB" for the tables that hold one table per name.
+std::string table_header(const ConfigKey& row);
 
 // The row of table.key; throws std::logic_error for a key that is not in the table (a bug).
 const ConfigKey& config_key(std::string_view table, std::string_view key);

@@ -46,6 +46,16 @@ std::string value_text(const std::vector<std::string>& v) {
   return out + "]";
 }
 
+// As the file wrote it: 30, true, "x".
+std::string ssh_option_text(const SshOption& option) {
+  switch (option.written) {
+    case SshOption::Written::integer: return option.value.value;
+    case SshOption::Written::boolean: return option.value.value == "yes" ? "true" : "false";
+    case SshOption::Written::string: break;
+  }
+  return toml_string(option.value.value);
+}
+
 // `key = value` lines with their origin comments, aligned when rendered.
 class ShowLines {
  public:
@@ -114,9 +124,12 @@ std::string render_config_show(const Config& config, const HostConfig& selected)
   lines.add("ssh_config.preferred_authentications", config.ssh_config.preferred_authentications);
   lines.add("ssh_config.identity_file", config.ssh_config.identity_file);
   lines.add("ssh_config.via_host", config.ssh_config.via_host);
-  for (const auto& [key, setting] : config.ssh_config.options) {
-    lines.add("ssh_config.options." + toml_key(key), setting);
+  for (const SshOption& option : config.ssh_config.options) {
+    lines.add(fmt::format("ssh_config.options.{} = {}", toml_key(option.name), ssh_option_text(option)),
+              option.value.origin.describe());
   }
+
+  for (const VerbDefaults& verb : config.verbs) lines.add("verbs." + toml_key(verb.verb) + ".args", verb.args);
 
   const std::string header =
       config.source.empty() ? "# config: none (built-in defaults)\n" : fmt::format("# config: {}\n", config.source);

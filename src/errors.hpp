@@ -54,6 +54,11 @@ struct NeedsTerminal : ConnectError {
       : ConnectError(message, std::move(hint)) {}
 };
 
+// A remote tool failed and lxhost can say why in one line. Exits with the tool's own status.
+struct ToolFailure : Error {
+  ToolFailure(int code, const std::string& message, std::string hint = {}) : Error(code, message, std::move(hint)) {}
+};
+
 // Anything else that stops a command. Exit 1.
 struct Failure : Error {
   explicit Failure(const std::string& message, std::string hint = {})

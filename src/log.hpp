@@ -16,6 +16,11 @@ class Log {
   void warn(fmt::format_string<Args...> format, Args&&... args) const {
     if (verbosity_ >= 0) line("warning", fmt::format(format, std::forward<Args>(args)...));
   }
+  // A line that goes with a failure (as an error's hint does): never silenced.
+  template <class... Args>
+  void hint(fmt::format_string<Args...> format, Args&&... args) const {
+    line("hint", fmt::format(format, std::forward<Args>(args)...));
+  }
   template <class... Args>
   void debug(fmt::format_string<Args...> format, Args&&... args) const {
     if (verbosity_ > 0) line("debug", fmt::format(format, std::forward<Args>(args)...));

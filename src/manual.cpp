@@ -210,8 +210,7 @@ std::string config_page() {
     if (key.table.empty() && !key.is_table()) page += key_entry(key);
   for (const ConfigKey& table : config_keys()) {
     if (!table.is_table()) continue;
-    const std::string name = table.table.empty() ? std::string(table.key) : fmt::format("{}.{}", table.table, table.key);
-    const std::string header = name == "hosts" ? "hosts.NAME" : name;
+    const std::string header = table_header(table);
     page += fmt::format(".SS \"[{}]\"\n{}\n", roff_escape(header), prose(table.doc));
     for (const ConfigKey& key : config_keys())
       if (key.table == header && !key.is_table()) page += key_entry(key);
@@ -226,8 +225,10 @@ std::string config_page() {
                       "[hosts.build]\n"
                       "address = \"10.0.0.5\"\n"
                       "port = 2222\n\n"
+                      "[verbs.clone]\n"
+                      "args = [\"-s\"]\n\n"
                       "[ssh_config.options]\n"
-                      "ServerAliveInterval = \"30\"\n") +
+                      "ServerAliveInterval = 30\n") +
           ".RE\n.fi\n";
   page += ".SH \"SEE ALSO\"\n\\fBlxhost\\fR(1), \\fBssh_config\\fR(5)\n";
   return page;

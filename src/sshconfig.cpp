@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 #include <cctype>
 #include <string>
 #include <vector>
@@ -17,10 +18,7 @@
 namespace lxhost {
 namespace {
 
-// Options [ssh_config.options] may set, in OpenSSH's spelling. Left out on purpose: the ones that
-// give the file structure (Host, Match, Include), that lxhost writes itself (HostName, User,
-// IdentityFile, PreferredAuthentications, ProxyCommand, ProxyJump), and those that run commands
-// (LocalCommand, PermitLocalCommand, KnownHostsCommand).
+// Options [ssh_config.options] may set, in OpenSSH's spelling (those left out on purpose are below).
 constexpr std::array kAllowedOptions = {
     "AddKeysToAgent", "AddressFamily", "BatchMode", "CanonicalizeHostname", "CASignatureAlgorithms",
     "CertificateFile", "CheckHostIP", "Ciphers", "Compression", "ConnectionAttempts", "ConnectTimeout",
@@ -32,6 +30,41 @@ constexpr std::array kAllowedOptions = {
     "Port", "PubkeyAcceptedAlgorithms", "PubkeyAuthentication", "RekeyLimit", "RemoteForward", "RequestTTY",
     "SendEnv", "ServerAliveCountMax", "ServerAliveInterval", "SetEnv", "StrictHostKeyChecking", "TCPKeepAlive",
     "UpdateHostKeys", "UserKnownHostsFile", "VerifyHostKeyDNS", "VisualHostKey",
+};
+
+// Options ssh takes a number for (a count, a port, or seconds): a TOML integer is written as its digits.
+constexpr std::array kNumberOptions = {"ConnectionAttempts", "ConnectTimeout", "ControlPersist", "ForwardX11Timeout",
+                                       "NumberOfPasswordPrompts", "Port", "ServerAliveCountMax",
+                                       "ServerAliveInterval"};
+
+// Options ssh takes yes or no for (some take other words too): a TOML boolean is written as yes or no.
+constexpr std::array kYesNoOptions = {
+    "AddKeysToAgent", "BatchMode", "CanonicalizeHostname", "CheckHostIP", "Compression", "ControlMaster",
+    "ControlPersist", "ExitOnForwardFailure", "ForwardAgent", "ForwardX11", "ForwardX11Trusted",
+    "GSSAPIAuthentication", "GSSAPIDelegateCredentials", "HashKnownHosts", "HostbasedAuthentication",
+    "IdentitiesOnly", "KbdInteractiveAuthentication", "PasswordAuthentication", "PubkeyAuthentication",
+    "RequestTTY", "StrictHostKeyChecking", "TCPKeepAlive", "UpdateHostKeys", "VerifyHostKeyDNS", "VisualHostKey",
+};
+
+// Options left out on purpose, and why: a user who writes one learns it is no typo.
+struct RefusedOption {
+  std::string_view name;
+  std::string_view why;
+};
+constexpr std::array kRefusedOptions = {
+    RefusedOption{"Host", "it would start a block of its own"},
+    RefusedOption{"Match", "it would start a block of its own"},
+    RefusedOption{"Include", "it would read another file into the snippet"},
+    RefusedOption{"HostName", "it would send every .local name to one host"},
+    RefusedOption{"User", "lxhost writes it from [ssh_config] user"},
+    RefusedOption{"IdentityFile", "lxhost writes it from [ssh_config] identity_file"},
+    RefusedOption{"PreferredAuthentications", "lxhost writes it from [ssh_config] preferred_authentications"},
+    RefusedOption{"ProxyCommand", "lxhost writes it (`lxhost proxy`; [ssh_config] via_host decides when)"},
+    RefusedOption{"ProxyJump", "it would replace lxhost's ProxyCommand ([ssh_config] via_host decides the way in)"},
+    RefusedOption{"LocalCommand", "it runs a command on this machine at every connection"},
+    RefusedOption{"PermitLocalCommand", "it lets LocalCommand run a command on this machine"},
+    RefusedOption{"KnownHostsCommand", "it runs a command on this machine at every connection"},
+    RefusedOption{"RemoteCommand", "it would replace the command or shell ssh asks the container for"},
 };
 
 // Options whose value ssh expands % tokens in (ssh_config(5), TOKENS), and those tokens.
@@ -115,6 +148,34 @@ bool is_ipv6(std::string_view text) {
          std::all_of(text.begin(), text.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.'; });
 }
 
+bool among(std::span<const char* const> names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// The option's name in OpenSSH's spelling; refused when lxhost does not write it, or when its value's
+// TOML type is one ssh does not take for it.
+std::string_view known_option(const SshOption& option) {
+  const std::string wanted = lower(option.name);
+  const Origin& origin = option.value.origin;
+  const auto same = [&](std::string_view name) { return lower(name) == wanted; };
+  if (const auto* refused = std::find_if(kRefusedOptions.begin(), kRefusedOptions.end(),
+                                         [&](const RefusedOption& r) { return same(r.name); });
+      refused != kRefusedOptions.end())
+    refuse(origin, fmt::format("ssh_config.options: '{}' is left out on purpose: {}", refused->name, refused->why));
+  const auto* known = std::find_if(kAllowedOptions.begin(), kAllowedOptions.end(), same);
+  if (known == kAllowedOptions.end()) {
+    const auto suggestion = closest(option.name, std::vector<std::string>(kAllowedOptions.begin(), kAllowedOptions.end()));
+    refuse(origin, fmt::format("ssh_config.options: '{}' is not an option lxhost writes{}", printable(option.name),
+                               suggestion ? fmt::format(" (did you mean '{}'?)", *suggestion) : ""));
+  }
+  const std::string_view name = *known;
+  if (option.written == SshOption::Written::integer && !among(kNumberOptions, name))
+    refuse(origin, fmt::format("ssh_config.options: {} takes no number: write its value as a string", name));
+  if (option.written == SshOption::Written::boolean && !among(kYesNoOptions, name))
+    refuse(origin, fmt::format("ssh_config.options: {} takes no yes or no: write its value as a string", name));
+  return name;
+}
+
 void append_line(std::string& out, std::string_view key, const std::string& value) {
   out += fmt::format("    {} {}\n", key, value);
 }
@@ -183,18 +244,10 @@ std::string render_ssh_config(const Config& config, const SshConfigRender& how) 
   append_line(out, "PreferredAuthentications",
               ssh_value("PreferredAuthentications", ssh.preferred_authentications.value, ssh.preferred_authentications.origin));
   append_line(out, "IdentityFile", ssh_value("IdentityFile", ssh.identity_file.value, ssh.identity_file.origin));
-  for (const auto& [key, value] : ssh.options) {
-    // Lowered outside the lambda: clang before 16 cannot capture a structured binding (clang-tidy 14 parses this).
-    const std::string wanted = lower(key);
-    const auto* known = std::find_if(kAllowedOptions.begin(), kAllowedOptions.end(),
-                                     [&](std::string_view option) { return lower(option) == wanted; });
-    if (known == kAllowedOptions.end()) {
-      const auto suggestion = closest(key, std::vector<std::string>(kAllowedOptions.begin(), kAllowedOptions.end()));
-      refuse(value.origin, fmt::format("ssh_config.options: '{}' is not an option lxhost writes{}", printable(key),
-                                       suggestion ? fmt::format(" (did you mean '{}'?)", *suggestion) : ""));
-    }
-    const bool several = std::find(kWordOptions.begin(), kWordOptions.end(), std::string_view(*known)) != kWordOptions.end();
-    append_line(out, *known, ssh_value(*known, value.value, value.origin, several ? Words::several : Words::one));
+  for (const SshOption& option : ssh.options) {
+    const std::string_view name = known_option(option);
+    const bool several = std::find(kWordOptions.begin(), kWordOptions.end(), name) != kWordOptions.end();
+    append_line(out, name, ssh_value(name, option.value.value, option.value.origin, several ? Words::several : Words::one));
   }
   if (ssh.via_host.value != ViaHost::never) {
     // ProxyCommand runs through the user's shell after ssh expanded its % tokens: each word is

@@ -185,6 +185,8 @@ constexpr std::array verbs = {
 
 std::span<const Verb> verb_table() { return verbs; }
 
+std::string_view verb_word(const Verb& verb) { return verb.name == "config" ? verb.tool : verb.name; }
+
 const Verb* find_tool(std::string_view tool) {
   const auto* it = std::find_if(verbs.begin(), verbs.end(),
                                 [tool](const Verb& v) { return v.tool == tool; });

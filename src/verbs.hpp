@@ -34,6 +34,10 @@ std::span<const Verb> verb_table();
 // finds it too, except "config" (lxhost's own command; the remote tool is `lxc-config`).
 const Verb* find_verb(std::string_view word);
 
+// The word `lxhost help` lists a verb under, and [verbs.WORD] in the config names it by: the row's
+// name, but "lxc-config" for lxc-config (`config` is lxhost's own command).
+std::string_view verb_word(const Verb& verb);
+
 // The row of a remote tool ("lxc-copy"), or nullptr.
 const Verb* find_tool(std::string_view tool);
 

@@ -20,6 +20,8 @@ int run_doctor(Context& ctx, std::span<const std::string> args);
 int run_config(Context& ctx, std::span<const std::string> args);
 int run_install_links(Context& ctx, std::span<const std::string> args);
 int run_help(Context& ctx, std::span<const std::string> args);
+// `lxhost help VERB`, and `VERB --help` of the LXC 1 verbs (whose tools the host may not have).
+int print_verb_help(Context& ctx, const Verb& verb);
 int run_shell_init(Context& ctx, std::span<const std::string> args);
 int run_ssh_config(Context& ctx, std::span<const std::string> args);
 int run_proxy(Context& ctx, std::span<const std::string> args);

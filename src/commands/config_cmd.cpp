@@ -26,7 +26,10 @@ int run_config(Context& ctx, std::span<const std::string> args) {
     if (!force && ::access(target.c_str(), F_OK) == 0)
       throw Failure(fmt::format("{}: already exists", target), "`lxhost config init --force` replaces it");
     write_file_atomically(target, config_template(), 0600, force ? Replace::yes : Replace::no);
-    fmt::print("{}\n", target);
+    fmt::print("wrote {}: every key, commented out at its default\n"
+               "to set a key, remove the \"# \" before it and before its [table] line above it\n"
+               "then `lxhost config show` prints every value lxhost uses and where it came from\n",
+               target);
     return 0;
   }
   return 0;

@@ -2,6 +2,7 @@
 // host and cached: lxc-copy exists since LXC 2.0).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -40,27 +41,110 @@ LxcGeneration lxc_generation(Context& ctx) {
   return legacy ? LxcGeneration::legacy : LxcGeneration::modern;
 }
 
-}  // namespace
+// Passes stdout on and holds stderr back: lxc-copy writes only diagnostics there, which a failure
+// folds into one line.
+class HeldStderr : public OutputSink {
+ public:
+  explicit HeldStderr(OutputSink& next) : next_(next) {}
+  bool out(std::string_view bytes) override { return next_.out(bytes); }
+  bool err(std::string_view bytes) override {
+    held_.append(bytes);
+    return true;
+  }
+  const std::string& held() const { return held_; }
 
-int run_legacy(Context& ctx, const Verb& verb, std::span<const std::string> args) {
+ private:
+  OutputSink& next_;
+  std::string held_;
+};
+
+// The names `lxc-ls -1` lists, with `-P lxcpath` when given (else the host's lxcpath setting).
+std::vector<std::string> listed(Context& ctx, const std::optional<std::string>& lxcpath) {
+  RemoteContext remote = ctx.remote_context();
+  std::vector<std::string> argv{"lxc-ls", "-1"};
+  if (lxcpath) {
+    remote.lxcpath.clear();
+    argv.insert(argv.end(), {"-P", *lxcpath});
+  }
+  std::istringstream lines(capture_remote(ctx, tool_line(argv, remote), "lxc-ls"));
+  std::vector<std::string> names;
+  for (std::string name; std::getline(lines, name);)
+    if (!name.empty()) names.push_back(name);
+  return names;
+}
+
+bool has(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// After a translated lxc-copy failed: asks the host which of the two containers it lists now.
+CopyOutcome copy_outcome(Context& ctx, const CopyNames& names, int code, std::string tool_stderr) {
+  CopyOutcome outcome{code, true, false, std::move(tool_stderr)};
+  try {
+    const std::vector<std::string> sources = listed(ctx, names.orig_lxcpath);
+    outcome.orig_listed = has(sources, names.orig);
+    outcome.new_listed = has(names.new_lxcpath ? listed(ctx, names.new_lxcpath) : sources, names.new_name);
+  } catch (const Failure& e) {
+    ctx.log().debug("could not list the containers: {}", e.what());  // the failure is explained without them
+  }
+  return outcome;
+}
+
+Translation translate(Context& ctx, const Verb& verb, std::span<const std::string> args) {
   const LxcGeneration generation = lxc_generation(ctx);
   const std::string token = make_token();
-  const Translation translation = verb.name == "clone"
-                                      ? translate_clone(args, generation)
-                                      : translate_start_ephemeral(args, generation, "lxhost-" + token.substr(0, 8));
+  try {
+    return verb.name == "clone" ? translate_clone(args, generation)
+                                : translate_start_ephemeral(args, generation, "lxhost-" + token.substr(0, 8));
+  } catch (const UsageError& e) {
+    const std::string note = verb_defaults_note(ctx, verb);
+    if (note.empty()) throw;
+    throw UsageError(e.what(), fmt::format("the arguments began with {}", note));
+  }
+}
+
+}  // namespace
+
+int run_legacy(Context& ctx, const Verb& verb, std::span<const std::string> typed) {
+  if (asks_for_help(typed)) return print_verb_help(ctx, verb);
+  const std::vector<std::string> args = with_verb_defaults(ctx, verb, typed);
+  Translation translation = translate(ctx, verb, args);
+  // lxc-copy writes its errors on stderr only when it has a log file (`-o /dev/null` costs nothing).
+  if (!translation.argv.empty() && translation.argv[0] == "lxc-copy")
+    translation.argv.insert(translation.argv.begin() + 1, {"-o", "/dev/null"});
   const RemoteContext remote = ctx.remote_context();
   RemoteCommand command;
   if (translation.ephemeral) {
     // Copy, attach CMD, stop: one remote script, so Ctrl-C or a lost connection still stops the copy.
-    command.line = ephemeral_script(*translation.ephemeral, token, remote);
+    command.line = ephemeral_script(*translation.ephemeral, make_token(), remote);
     command.pty = wants_pty(ctx.invocation().options.tty, false);
   } else {
     command.line = tool_line(translation.argv, remote);
     command.pty = wants_pty(ctx.invocation().options.tty, translation.interactive.value_or(verb.interactive));
   }
   ctx.log().debug("remote line: {}", command.line);
-  const int code = run_remote(ctx, command, verb.tool);
+  LocalOutput local;
+  HeldStderr held(local);
+  // A copy that returns at once has its stderr held for its failure's one line; one that runs
+  // in the foreground or runs CMD has it live.
+  const bool hold =
+      translation.copy && !translation.ephemeral && !translation.interactive.value_or(false) && !command.pty;
+  const int code = run_remote(ctx, command, verb.tool, hold ? static_cast<OutputSink&>(held) : local);
   if (verb.cache == CacheEffect::invalidate) invalidate_container_cache(ctx);
+  if (code == 0) {
+    if (!held.held().empty()) local.err(held.held());
+    return code;
+  }
+  if (translation.copy && code < 128) {  // not when a signal ended it
+    const CopyOutcome outcome = copy_outcome(ctx, *translation.copy, code, held.held());
+    if (auto why = explain_copy_failure(verb.name, *translation.copy, outcome, ctx.host().address.value)) {
+      const std::string note = verb_defaults_note(ctx, verb);
+      throw ToolFailure(code, *why,
+                        note.empty() ? "" : fmt::format("{} ran with {} before the arguments typed", verb.name, note));
+    }
+  }
+  if (!held.held().empty()) local.err(held.held());
+  note_verb_defaults(ctx, verb);
   return code;
 }
 

@@ -5,6 +5,7 @@
 #include "command_args.hpp"
 #include "commands/args.hpp"
 #include "commands/commands.hpp"
+#include "commands/remote_run.hpp"
 #include "errors.hpp"
 #include "manual.hpp"
 #include "suggest.hpp"
@@ -23,26 +24,29 @@ std::string_view filter_name(NameFilter filter) {
   return "";
 }
 
-void print_verb(const Verb& verb) {
-  fmt::print("lxhost {} ARGS...   (or {} ARGS... through a link)\n\n{}\n\n", verb.name, verb.tool, verb.summary);
+std::string verb_help(const Verb& verb) {
+  std::string text =
+      fmt::format("lxhost {} ARGS...   (or {} ARGS... through a link)\n\n{}\n\n", verb.name, verb.tool, verb.summary);
   if (verb.legacy) {
-    fmt::print("An LXC 1 verb: translated to lxc-copy on hosts with LXC >= 2.0, passed on unchanged to\n"
-               "hosts that still have {}. Flags:", verb.tool);
-    for (std::string_view flag : verb.flags) fmt::print(" {}", flag);
-    fmt::print("\n");
+    text += fmt::format("An LXC 1 verb: translated to lxc-copy on hosts with LXC >= 2.0, passed on unchanged to\n"
+                        "hosts that still have {}. Flags:",
+                        verb.tool);
+    for (std::string_view flag : verb.flags) text += fmt::format(" {}", flag);
+    text += "\n";
   } else {
-    fmt::print("Runs `{} ARGS...` on the container host, with every argument exactly as typed.\n"
-               "`lxhost {} --help` shows the remote tool's own help.\n",
-               verb.tool, verb.name == "config" ? "lxc-config" : verb.name);
+    text += fmt::format("Runs `{} ARGS...` on the container host, with every argument exactly as typed.\n"
+                        "`lxhost {} --help` shows the remote tool's own help.\n",
+                        verb.tool, verb.name == "config" ? "lxc-config" : verb.name);
   }
-  fmt::print("Terminal: {}.\n", verb.interactive ? "yes when stdin and stdout are terminals (-T: never)"
-                                                 : "no (-t forces one)");
-  if (verb.names != NameFilter::none) fmt::print("Its -n names {} container.\n", filter_name(verb.names));
+  text += fmt::format("Terminal: {}.\n", verb.interactive ? "yes when stdin and stdout are terminals (-T: never)"
+                                                          : "no (-t forces one)");
+  if (verb.names != NameFilter::none) text += fmt::format("Its -n names {} container.\n", filter_name(verb.names));
+  return text;
 }
 
 }  // namespace
 
-int run_help(Context&, std::span<const std::string> args) {
+int run_help(Context& ctx, std::span<const std::string> args) {
   const auto parsed = parse_args("help", args);
   if (!parsed) return 0;
   const auto word = parsed->value("VERB");
@@ -50,10 +54,7 @@ int run_help(Context&, std::span<const std::string> args) {
     fmt::print("{}", usage_text());
     return 0;
   }
-  if (const Verb* verb = find_verb(*word)) {
-    print_verb(*verb);
-    return 0;
-  }
+  if (const Verb* verb = find_verb(*word)) return print_verb_help(ctx, *verb);
   if (const CommandSpec* command = find_command(*word); command != nullptr && !command->hidden) {
     fmt::print("{}", command_help(*command));
     return 0;
@@ -65,6 +66,25 @@ int run_help(Context&, std::span<const std::string> args) {
   const auto suggestion = closest(*word, known);
   throw UsageError(fmt::format("help: unknown verb '{}'{}", *word,
                                suggestion ? fmt::format(" (did you mean '{}'?)", *suggestion) : ""));
+}
+
+int print_verb_help(Context& ctx, const Verb& verb) {
+  fmt::print("{}", verb_help(verb));
+  // Help must work with a broken config: the error is named instead of the arguments.
+  std::string defaults;
+  try {
+    defaults = verb_defaults_note(ctx, verb);
+  } catch (const ConfigError& e) {
+    fmt::print("Default arguments: unknown, the config has an error: {}\n", e.what());
+    return 0;
+  }
+  if (defaults.empty()) {
+    fmt::print("Default arguments: none ([verbs.{}] args in the config puts some before the ones typed).\n",
+               verb_word(verb));
+  } else {
+    fmt::print("Default arguments, before the ones typed: {}.\n", defaults);
+  }
+  return 0;
 }
 
 int run_man(Context&, std::span<const std::string> args) {

@@ -22,10 +22,9 @@ bool wants_pty(TtyMode mode, bool interactive) {
 }
 
 int run_passthrough(Context& ctx, const Verb& verb, std::span<const std::string> args) {
-  std::vector<std::string> argv;
-  argv.reserve(args.size() + 1);
-  argv.emplace_back(verb.tool);
-  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<std::string> argv{std::string(verb.tool)};
+  const std::vector<std::string> all_args = with_verb_defaults(ctx, verb, args);
+  argv.insert(argv.end(), all_args.begin(), all_args.end());
 
   const RemoteContext remote = ctx.remote_context();
   RemoteCommand command;
@@ -45,6 +44,7 @@ int run_passthrough(Context& ctx, const Verb& verb, std::span<const std::string>
   ctx.log().debug("remote line: {}", command.line);
   const int code = run_remote(ctx, command, verb.tool);
   if (verb.cache == CacheEffect::invalidate) invalidate_container_cache(ctx);
+  if (code != 0) note_verb_defaults(ctx, verb);
   return code;
 }
 

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "errors.hpp"
+#include "shell_quote.hpp"
 
 namespace lxhost {
 namespace {
@@ -54,6 +55,10 @@ std::string first_line(std::string_view text) {
 
 int run_remote(Context& ctx, const RemoteCommand& command, std::string_view tool) {
   LocalOutput local;
+  return run_remote(ctx, command, tool, local);
+}
+
+int run_remote(Context& ctx, const RemoteCommand& command, std::string_view tool, OutputSink& local) {
   if (!ctx.host().sudo.value) return ctx.transport().run(command, local);
   SudoAwareOutput output(local, command.pty);
   const int code = ctx.transport().run(command, output);
@@ -77,6 +82,25 @@ std::string capture_remote(Context& ctx, const std::string& line, std::string_vi
     throw Failure(fmt::format("{} on {} failed (exit {}){}{}", tool, ctx.host().address.value, result.exit_code,
                               result.err.empty() ? "" : ": ", first_line(result.err)));
   return std::move(result.out);
+}
+
+std::vector<std::string> with_verb_defaults(Context& ctx, const Verb& verb, std::span<const std::string> typed) {
+  std::vector<std::string> args;
+  if (const VerbDefaults* defaults = ctx.config().verb_defaults(verb_word(verb))) args = defaults->args.value;
+  args.insert(args.end(), typed.begin(), typed.end());
+  return args;
+}
+
+std::string verb_defaults_note(Context& ctx, const Verb& verb) {
+  const VerbDefaults* defaults = ctx.config().verb_defaults(verb_word(verb));
+  if (defaults == nullptr || defaults->args.value.empty()) return "";
+  return fmt::format("{} (the config's [verbs.{}] args, {})", quote_words(defaults->args.value), verb_word(verb),
+                     defaults->args.origin.describe());
+}
+
+void note_verb_defaults(Context& ctx, const Verb& verb) {
+  if (const std::string note = verb_defaults_note(ctx, verb); !note.empty())
+    ctx.log().hint("{} ran with {} before the arguments typed", verb.legacy ? verb.name : verb.tool, note);
 }
 
 std::string make_token() {

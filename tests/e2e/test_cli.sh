@@ -19,6 +19,17 @@ expect_out_has "lxc-attach"
 run_lx help clone
 expect_out_has "lxc-copy"
 
+# VERB --help is lxhost's help for the LXC 1 verbs (the host may not have their tools).
+for verb in clone start-ephemeral lxc-clone; do
+  run_lx "$verb" --help
+  expect_rc 0 "$verb --help"
+  expect_out_has "lxhost ${verb#lxc-} ARGS..."
+done
+
+run_lx config bogus
+expect_rc 2 "config with an unknown subcommand"
+expect_err_has "unknown subcommand 'bogus'"
+
 run_lx
 expect_rc 2 "no verb"
 expect_err_has "Usage: lxhost"

@@ -34,6 +34,21 @@ check "a default is marked as such" grep -Eq '^host.connect_timeout_ms|^host.sud
 run_lx -H 10.203.0.1 config show
 check "-H ADDRESS: address from the flag" grep -Eq '^host.address = "10.203.0.1" +# flag -H' "$T/out"
 
+# [verbs.VERB] args: config show with the origin, help VERB, and unknown verbs.
+lab_config "$T/verbs.toml"
+printf '\n[verbs.clone]\nargs = ["-s"]\n' >>"$T/verbs.toml"
+run_lx -c "$T/verbs.toml" config show
+expect_rc 0 "config show with [verbs.clone]"
+check "verbs.clone.args shown with its origin" grep -Eq "^verbs.clone.args = \[\"-s\"\] +# $T/verbs.toml:[0-9]+:8" "$T/out"
+run_lx -c "$T/verbs.toml" help clone
+expect_out_has "Default arguments, before the ones typed: -s (the config's [verbs.clone] args, $T/verbs.toml:"
+run_lx -c "$T/verbs.toml" clone --help
+expect_out_has "Default arguments, before the ones typed: -s"
+printf '[verbs.clnoe]\nargs = ["-s"]\n' >"$T/badverb.toml"
+run_lx -c "$T/badverb.toml" ls
+expect_rc 2 "unknown verb under [verbs]"
+expect_err_has "$T/badverb.toml:1:8: unknown verb 'clnoe' in [verbs] (did you mean 'clone'?)"
+
 # config path: -c, then $LXHOST_CONFIG, then XDG.
 run_lx config path
 expect_out "$LAB_CONFIG" "config path (XDG)"
@@ -46,11 +61,28 @@ expect_out /srv/x.toml "config path (\$LXHOST_CONFIG)"
 target=$T/init/sub/config.toml
 run_lx -c "$target" config init
 expect_rc 0 "config init"
+expect_out_has "wrote $target"
+expect_out_has 'remove the "# " before it and before its [table] line'
+expect_out_has "lxhost config show"
 check "file written" test -s "$target"
 check "file mode 0600" test "$(stat -c %a "$target")" = 600
 check "every key is commented out" test -z "$(grep -Ev '^[[:space:]]*(#|$)' "$target")"
 run_lx -c "$target" config show
 expect_rc 0 "the written file parses"
+# A key uncommented without its table's line: the error names the table it belongs in.
+sed 's/^# port = 22 /port = 22 /' "$target" >"$T/port.toml"
+run_lx -c "$T/port.toml" config show
+expect_rc 2 "port uncommented alone"
+expect_err_has "'port' belongs in [hosts.NAME], not at the top level"
+sed -e 's/^# \[hosts.containers\]/[hosts.containers]/' -e 's/^# idle_timeout_s = /idle_timeout_s = /' \
+  "$target" >"$T/idle.toml"
+run_lx -c "$T/idle.toml" config show
+expect_rc 2 "idle_timeout_s uncommented under [hosts.containers]"
+expect_err_has "'idle_timeout_s' belongs in [mux], not in [hosts.containers]"
+sed -e 's/^# \[hosts.containers\]/[hosts.containers]/' -e 's/^# port = 22 /port = 22 /' "$target" >"$T/both.toml"
+run_lx -c "$T/both.toml" config show
+expect_rc 0 "port uncommented with its table's line"
+check "port set from the file" grep -Eq "^host.port = 22 +# $T/both.toml:[0-9]+:" "$T/out"
 echo "# mine" >>"$target"
 cp "$target" "$T/before"
 run_lx -c "$target" config init

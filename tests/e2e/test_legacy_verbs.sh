@@ -17,6 +17,53 @@ run_lx clone --orig=base --new="$c" --snapshot
 expect_rc 0 "clone --orig= --new= --snapshot"
 check "long-form clone exists" container_exists "$c"
 
+# Failures lxc-copy is silent about by itself: one line naming the cause, with its own words.
+new_name f clone-f
+run_lx clone -o nosuch -n "$f" -s
+expect_rc 1 "clone of a missing container"
+expect_err_has "lxhost: error: clone: no container 'nosuch' on $LAB_HOST_ADDR (lxc-copy: Container nosuch is not defined)"
+expect_err_lines 1
+run_lx clone -o base -n "$a" -s
+expect_rc 1 "clone onto an existing container"
+expect_err_has "lxhost: error: clone: '$a' already exists on $LAB_HOST_ADDR (lxc-copy: "
+expect_err_lines 1
+run_lx clone -o base -n "$f" -s -B dir
+expect_rc 1 "clone that lxc-copy refuses"
+expect_err_has "lxhost: error: clone: lxc-copy could not copy 'base' to '$f' (exit 1): "
+expect_err_lines 1
+run_lx start-ephemeral -o nosuch -d
+expect_rc 1 "start-ephemeral of a missing container"
+expect_err_has "lxhost: error: start-ephemeral: no container 'nosuch' on $LAB_HOST_ADDR"
+run_lx start-ephemeral -o base -n "$a" -d
+expect_rc 1 "start-ephemeral onto an existing container"
+expect_err_has "lxhost: error: start-ephemeral: '$a' already exists on $LAB_HOST_ADDR"
+run_lx start-ephemeral -o nosuch -- true
+expect_rc 1 "start-ephemeral -- CMD of a missing container"
+expect_err_has "start-ephemeral: no container 'nosuch'"
+
+# [verbs.VERB] args: put before the typed arguments, LXC 1 verbs included.
+lab_config "$T/verbs.toml"
+printf '\n[verbs.clone]\nargs = ["-s"]\n\n[verbs.info]\nargs = ["-s"]\n' >>"$T/verbs.toml"
+new_name d clone-d
+run_lx -c "$T/verbs.toml" clone -o base -n "$d"
+expect_rc 0 "clone with [verbs.clone] args = [\"-s\"]"
+check "the default -s made a snapshot clone" grep -q '^lxc.rootfs.path = overlay' "$LAB_LXCPATH/$d/config"
+run_lx -c "$T/verbs.toml" info -n web
+expect_rc 0 "info with [verbs.info] args = [\"-s\"]"
+check "info printed the state only" test "$(printf '%s\n' "$OUT" | grep -c '')" = 1
+expect_out_has "State:"
+new_name g clone-g
+run_lx -c "$T/verbs.toml" clone -o base -n "$g" -B dir
+expect_rc 1 "a default that does not go with the typed arguments"
+expect_err_has "Directories cannot be snapshotted"
+expect_err_has "lxhost: hint: clone ran with -s (the config's [verbs.clone] args, $T/verbs.toml:"
+run_lx -c "$T/verbs.toml" info -n nosuch
+expect_rc 1 "a pass-through verb with defaults that failed"
+expect_err_has "lxhost: hint: lxc-info ran with -s (the config's [verbs.info] args, $T/verbs.toml:"
+run_lx -c "$T/verbs.toml" info -n web -p
+expect_rc 0 "a pass-through verb with defaults that succeeded"
+check "no hint when it succeeds" eval '! grep -q hint "$T/err"'
+
 run_lx clone -o base -n x -Z
 expect_rc 2 "unknown clone flag"
 expect_err_has "'-Z'"

@@ -81,9 +81,20 @@ TEST_CASE("what a row does not allow is a usage error naming the command", "[com
   CHECK_THAT(usage_error("discover", {"--timeout", "soon"}), Catch::Contains("--timeout"));
   CHECK_THAT(usage_error("shell-init", {"fish"}), Catch::Contains("fish not in {bash,zsh}"));
   CHECK_THAT(usage_error("ssh-config", {"--install", "--uninstall"}), Catch::Contains("excludes"));
-  CHECK_THAT(usage_error("config", {}), Catch::Contains("lxhost config:"));
+  CHECK(usage_error("config", {}) == "lxhost config: a subcommand is needed: init, show or path");
   CHECK_THAT(usage_error("list", {"--jsn"}), Catch::Contains("--jsn"));
   CHECK_THAT(usage_error("help", {"a", "b"}), Catch::Contains("lxhost help:"));
+}
+
+TEST_CASE("a word that is no subcommand is named, never CLI11's stock message", "[command_table]") {
+  CHECK(usage_error("config", {"bogus"}) == "lxhost config: unknown subcommand 'bogus'; it takes init, show or path");
+  CHECK(usage_error("config", {"shwo"}) ==
+        "lxhost config: unknown subcommand 'shwo' (did you mean 'show'?); it takes init, show or path");
+  CHECK(usage_error("mux", {"stpo", "--all"}) ==
+        "lxhost mux: unknown subcommand 'stpo' (did you mean 'stop'?); it takes status or stop");
+  CHECK(usage_error("mux", {"--all"}) == "lxhost mux: a subcommand is needed: status or stop");
+  for (const CommandSpec& command : native_commands())
+    for (const CommandSpec& sub : command.subcommands) CHECK(usage_error(command.name, {std::string(sub.name)}).empty());
 }
 
 TEST_CASE("--help gives the command's help, from the same row", "[command_table]") {

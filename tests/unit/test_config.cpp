@@ -3,6 +3,9 @@
 #include "config.hpp"
 #include "errors.hpp"
 
+#include <fmt/format.h>
+
+#include <optional>
 #include <regex>
 #include <sstream>
 
@@ -261,11 +264,11 @@ TEST_CASE("a full file sets every value, with the value's line:col as origin", "
   CHECK(c.ssh_config.via_host.value == ViaHost::always);
   CHECK(same_origin(c.ssh_config.via_host.origin, file_at("cfg.toml:33:12")));
   REQUIRE(c.ssh_config.options.size() == 2);
-  CHECK(c.ssh_config.options[0].first == "ServerAliveInterval");  // file order
-  CHECK(c.ssh_config.options[0].second.value == "30");
-  CHECK(same_origin(c.ssh_config.options[0].second.origin, file_at("cfg.toml:35:23")));
-  CHECK(c.ssh_config.options[1].first == "Compression");
-  CHECK(c.ssh_config.options[1].second.value == "yes");
+  CHECK(c.ssh_config.options[0].name == "ServerAliveInterval");  // file order
+  CHECK(c.ssh_config.options[0].value.value == "30");
+  CHECK(same_origin(c.ssh_config.options[0].value.origin, file_at("cfg.toml:35:23")));
+  CHECK(c.ssh_config.options[1].name == "Compression");
+  CHECK(c.ssh_config.options[1].value.value == "yes");
 }
 
 TEST_CASE("other enum values and boundaries parse", "[config]") {
@@ -387,8 +390,10 @@ TEST_CASE("wrong types name the key, the expected and the actual type", "[config
   CHECK(error_of("[hosts]\nlab = 1\n") == "cfg.toml:2:7: hosts.lab must be a table, not an integer");
   CHECK(error_of("[ssh_config]\noptions = \"x\"\n") ==
         "cfg.toml:2:11: ssh_config.options must be a table, not a string");
-  CHECK(error_of("[ssh_config.options]\nServerAliveInterval = 30\n") ==
-        "cfg.toml:2:23: ssh_config.options.ServerAliveInterval must be a string, not an integer");
+  CHECK(error_of("[ssh_config.options]\nServerAliveInterval = 3.5\n") ==
+        "cfg.toml:2:23: ssh_config.options.ServerAliveInterval must be a string, an integer or a boolean, not a float");
+  CHECK(error_of("[ssh_config.options]\nSendEnv = [\"A\"]\n") ==
+        "cfg.toml:2:11: ssh_config.options.SendEnv must be a string, an integer or a boolean, not an array");
 }
 
 TEST_CASE("out-of-range values are errors, never wrapped", "[config]") {
@@ -459,6 +464,22 @@ TEST_CASE("default_host rules", "[config]") {
   SECTION("an empty [hosts] is an error") {
     CHECK(error_of("[hosts]\n").starts_with("cfg.toml:1:2: [hosts] has no [hosts.NAME] table"));
   }
+}
+
+TEST_CASE("[ssh_config.options] keeps integers and booleans as ssh spells them; config show as the file wrote them",
+          "[config]") {
+  const Config c =
+      parse_config("[ssh_config.options]\nServerAliveInterval = 30\nCompression = true\nBatchMode = false\n", "cfg.toml");
+  REQUIRE(c.ssh_config.options.size() == 3);
+  CHECK(c.ssh_config.options[0].value.value == "30");
+  CHECK(c.ssh_config.options[0].written == SshOption::Written::integer);
+  CHECK(c.ssh_config.options[1].value.value == "yes");
+  CHECK(c.ssh_config.options[2].value.value == "no");
+  CHECK(c.ssh_config.options[2].written == SshOption::Written::boolean);
+  const auto lines = show_lines(render_config_show(c, select_host(c, std::nullopt)));
+  CHECK(comment_for(lines, "ssh_config.options.ServerAliveInterval = 30") == "cfg.toml:2:23");
+  CHECK(comment_for(lines, "ssh_config.options.Compression = true") == "cfg.toml:3:15");
+  CHECK(comment_for(lines, "ssh_config.options.BatchMode = false") == "cfg.toml:4:13");
 }
 
 TEST_CASE("every error is a single line with a position", "[config]") {
@@ -625,11 +646,94 @@ TEST_CASE("the example config parses to the built-in defaults, commented or not"
       }
       text += line + '\n';
     }
-    // 20 keys and 6 table headers ([hosts.containers] ... [ssh_config.options]).
-    CHECK(uncommented == 26);
+    // 22 keys and 8 table headers ([hosts.containers] ... [ssh_config.options]).
+    CHECK(uncommented == 30);
     const Config c = parse_config(text, "example.toml");
     check_same_values(c, default_config());
     for (bool set : user_set_flags(c)) CHECK(set);
     CHECK(c.hosts_origin.user_set());
+    // ...but for the verbs' suggested arguments, the old setup's defaults.
+    REQUIRE(c.verbs.size() == 2);
+    CHECK(c.verb_defaults("clone")->args.value == std::vector<std::string>{"-s"});
+    CHECK(c.verb_defaults("start")->args.value == std::vector<std::string>{"-d"});
   }
+}
+
+TEST_CASE("config init's file: each key, uncommented with its table's header, is valid and set", "[config]") {
+  const std::regex header(R"(^# \[[A-Za-z_.]+\]$)");
+  const std::regex key_line(R"(^#\s*([A-Za-z_][A-Za-z0-9_]*) = .*$)");
+  std::vector<std::string> lines;
+  std::istringstream in{std::string{config_template()}};
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  const auto uncomment = [](const std::string& line) { return line.substr(line.find_first_not_of("# ")); };
+
+  std::size_t keys = 0;
+  std::optional<std::size_t> table;  // the header line above, if any
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (std::regex_match(lines[i], header)) table = i;
+    std::smatch m;
+    if (!std::regex_match(lines[i], m, key_line)) continue;
+    ++keys;
+    std::vector<std::string> edited = lines;
+    edited[i] = uncomment(edited[i]);
+    if (table) edited[*table] = uncomment(edited[*table]);
+    std::string text;
+    for (const std::string& line : edited) text += line + '\n';
+    INFO("line " << i + 1 << ": " << lines[i]);
+    const std::string error = error_of(text);
+    CHECK(error.empty());
+    if (!error.empty()) continue;
+    // The key is in effect: config show names its line as its origin.
+    const Config c = parse_config(text, "init.toml");
+    const std::string show = render_config_show(c, select_host(c, std::nullopt));
+    CHECK_THAT(show, Catch::Contains(fmt::format("# init.toml:{}:", i + 1)));
+  }
+  CHECK(keys >= 20);
+}
+
+TEST_CASE("a key under the wrong table names the table where it belongs", "[config]") {
+  CHECK(error_of("port = 22\n") == "cfg.toml:1:1: 'port' belongs in [hosts.NAME], not at the top level");
+  CHECK(error_of("[hosts.containers]\nidle_timeout_s = 60\n") ==
+        "cfg.toml:2:1: 'idle_timeout_s' belongs in [mux], not in [hosts.containers]");
+  CHECK(error_of("[mux]\nuser = \"me\"\n") ==
+        "cfg.toml:2:1: 'user' belongs in [hosts.NAME] or in [ssh_config], not in [mux]");
+  CHECK(error_of("[hosts.lab]\ndefault_host = \"lab\"\n") ==
+        "cfg.toml:2:1: 'default_host' belongs at the top level (above the first [table] line), not in [hosts.lab]");
+  CHECK(error_of("[hosts.lab.mux]\n") == "cfg.toml:1:12: 'mux' is the table [mux], not in [hosts.lab]");
+  try {
+    parse_config("port = 22\n", "cfg.toml");
+    FAIL("no error");
+  } catch (const ConfigError& e) {
+    CHECK_THAT(e.hint(), Catch::Contains("[table] line too"));
+  }
+}
+
+TEST_CASE("[verbs.VERB] args: any verb by the name help lists, with its origin", "[config]") {
+  const Config c = parse_config(
+      "[verbs.clone]\nargs = [\"-s\"]\n[verbs.start]\nargs = [\"-d\", \"-l\", \"INFO\"]\n"
+      "[verbs.lxc-config]\nargs = []\n[verbs.start-ephemeral]\nargs = [\"-d\"]\n",
+      "cfg.toml");
+  REQUIRE(c.verbs.size() == 4);
+  CHECK(c.verbs[0].verb == "clone");  // file order
+  CHECK(c.verb_defaults("clone")->args.value == std::vector<std::string>{"-s"});
+  CHECK(same_origin(c.verb_defaults("clone")->args.origin, file_at("cfg.toml:2:8")));
+  CHECK(c.verb_defaults("start")->args.value == std::vector<std::string>{"-d", "-l", "INFO"});
+  CHECK(c.verb_defaults("lxc-config")->args.value.empty());
+  CHECK(c.verb_defaults("ls") == nullptr);
+  CHECK(default_config().verbs.empty());
+  const auto lines = show_lines(render_config_show(c, select_host(c, std::nullopt)));
+  CHECK(comment_for(lines, "verbs.clone.args = [\"-s\"]") == "cfg.toml:2:8");
+  CHECK(comment_for(lines, "verbs.start-ephemeral.args = [\"-d\"]") == "cfg.toml:8:8");
+}
+
+TEST_CASE("[verbs] errors: unknown verbs name the closest, wrong types and keys", "[config]") {
+  CHECK(error_of("[verbs.clnoe]\nargs = []\n") == "cfg.toml:1:8: unknown verb 'clnoe' in [verbs] (did you mean 'clone'?)");
+  CHECK(error_of("[verbs.lxc-clone]\n") == "cfg.toml:1:8: unknown verb 'lxc-clone' in [verbs] (did you mean 'clone'?)");
+  CHECK(error_of("[verbs.config]\n") == "cfg.toml:1:8: unknown verb 'config' in [verbs] (did you mean 'lxc-config'?)");
+  CHECK(error_of("[verbs.frobnicate]\n") == "cfg.toml:1:8: unknown verb 'frobnicate' in [verbs]");
+  CHECK(error_of("[verbs.clone]\nargs = \"-s\"\n") == "cfg.toml:2:8: verbs.clone.args must be an array of strings, not a string");
+  CHECK(error_of("[verbs.clone]\nargs = [\"-s\", 1]\n") == "cfg.toml:2:15: verbs.clone.args[1] must be a string, not an integer");
+  CHECK(error_of("[verbs.clone]\narg = [\"-s\"]\n") == "cfg.toml:2:1: unknown key 'arg' in [verbs.clone] (did you mean 'args'?)");
+  CHECK(error_of("[verbs]\nclone = 1\n") == "cfg.toml:2:9: verbs.clone must be a table, not an integer");
+  CHECK(error_of("args = [\"-s\"]\n") == "cfg.toml:1:1: 'args' belongs in [verbs.VERB], not at the top level");
 }

@@ -279,3 +279,57 @@ TEST_CASE("every LXC 1 flag of the verb table is one the translation accepts", "
     }
   }
 }
+
+TEST_CASE("asking for help before any -- gets lxhost's help for an LXC 1 verb", "[legacy_verbs]") {
+  CHECK(lxhost::asks_for_help(Args{"--help"}));
+  CHECK(lxhost::asks_for_help(Args{"-o", "base", "-h"}));
+  CHECK(lxhost::asks_for_help(Args{"-?"}));
+  CHECK(lxhost::asks_for_help(Args{"--usage"}));
+  CHECK_FALSE(lxhost::asks_for_help(Args{"-o", "base", "--", "ls", "--help"}));
+  CHECK_FALSE(lxhost::asks_for_help(Args{"-o", "base", "-n", "x", "-s"}));
+}
+
+TEST_CASE("a translated copy names its containers, for explaining its failure", "[legacy_verbs]") {
+  const Translation t = clone({"-o", "A", "-n", "B", "-p", "/src", "-P", "/dst"});
+  REQUIRE(t.copy);
+  CHECK(t.copy->orig == "A");
+  CHECK(t.copy->new_name == "B");
+  CHECK(t.copy->orig_lxcpath == "/src");
+  CHECK(t.copy->new_lxcpath == "/dst");
+  CHECK_FALSE(t.copy->ephemeral);
+  const Translation e = ephemeral({"-o", "A", "-k"});
+  REQUIRE(e.copy);
+  CHECK(e.copy->ephemeral);
+  CHECK(e.copy->keep_data);
+  CHECK(e.copy->new_name.empty());
+  CHECK(ephemeral({"-o", "A", "--", "true"}).copy->new_name == "base-eph-1234");
+  CHECK_FALSE(lxhost::translate_clone(Args{"A", "B"}, LxcGeneration::legacy).copy);
+}
+
+TEST_CASE("a failed copy is explained in one line, with lxc-copy's own words", "[legacy_verbs]") {
+  using lxhost::CopyNames;
+  using lxhost::CopyOutcome;
+  using lxhost::explain_copy_failure;
+  const CopyNames clone_names{"base", "web", std::nullopt, std::nullopt, false, false};
+  const std::string missing = "lxc-copy: nosuch: ../src/lxc/tools/lxc_copy.c: main: 218 Container nosuch is not defined\n";
+  CHECK(explain_copy_failure("clone", {"nosuch", "y", {}, {}, false, false}, CopyOutcome{1, false, false, missing}, "h") ==
+        "clone: no container 'nosuch' on h (lxc-copy: Container nosuch is not defined)");
+  const std::string exists =
+      "lxc-copy: base: ../src/lxc/lxccontainer.c: do_lxcapi_clone: 3815 error: clone: /l/web/config exists\n"
+      "lxc-copy: base: ../src/lxc/tools/lxc_copy.c: do_clone: 391 Failed to clone\n";
+  CHECK(explain_copy_failure("clone", clone_names, CopyOutcome{1, true, true, exists}, "h") ==
+        "clone: 'web' already exists on h (lxc-copy: error: clone: /l/web/config exists)");
+  CHECK(explain_copy_failure("clone", clone_names, CopyOutcome{1, true, false, "Directories cannot be snapshotted\n"}, "h") ==
+        "clone: lxc-copy could not copy 'base' to 'web' (exit 1): Directories cannot be snapshotted");
+  CHECK(explain_copy_failure("clone", clone_names, CopyOutcome{1, true, false, ""}, "h") ==
+        "clone: lxc-copy could not copy 'base' to 'web' (exit 1), and said nothing");
+  CHECK(explain_copy_failure("clone", {"nosuch", "y", {}, {}, false, false}, CopyOutcome{1, false, false, ""}, "h") ==
+        "clone: no container 'nosuch' on h");
+  // start-ephemeral: CMD's own failure says nothing about the copy; a kept copy is no proof.
+  const CopyNames eph{"base", "e1", std::nullopt, std::nullopt, true, false};
+  CHECK(explain_copy_failure("start-ephemeral", eph, CopyOutcome{7, true, false, ""}, "h") == std::nullopt);
+  CHECK(explain_copy_failure("start-ephemeral", eph, CopyOutcome{1, true, true, ""}, "h") ==
+        "start-ephemeral: 'e1' already exists on h");
+  CHECK(explain_copy_failure("start-ephemeral", {"base", "e1", {}, {}, true, true}, CopyOutcome{1, true, true, ""}, "h") ==
+        std::nullopt);
+}

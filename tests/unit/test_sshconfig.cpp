@@ -350,13 +350,40 @@ TEST_CASE("refused: unknown, structural and command options, with did-you-mean",
                 {"cfg.toml:2:24: ssh_config.options: 'ServerAliveIntervall' is not an option lxhost writes",
                  "(did you mean 'ServerAliveInterval'?)"});
   CHECK(refusal(one_value("ssh_config.options", "Frobnicate", "yes")).find("did you mean") == std::string::npos);
-  for (const std::string key : {"Host", "Match", "Include", "ProxyCommand", "proxycommand", "ProxyJump", "LocalCommand",
+  for (const std::string key : {"Host", "Match", "Include", "ProxyCommand", "ProxyJump", "LocalCommand",
                                 "PermitLocalCommand", "KnownHostsCommand", "RemoteCommand", "HostName", "User",
                                 "IdentityFile", "PreferredAuthentications"}) {
     INFO(key);
-    check_refused(one_value("ssh_config.options", key, "x"),
-                  {where_one_value(key) + ": ssh_config.options: '" + key + "' is not an option lxhost writes"});
+    const std::string message = refusal(one_value("ssh_config.options", key, "x"));
+    CHECK_THAT(message, Catch::StartsWith(where_one_value(key) + ": ssh_config.options: '" + key +
+                                          "' is left out on purpose: "));
+    CHECK(message.find("did you mean") == std::string::npos);
   }
+  // Any spelling is the option ssh reads, and named as OpenSSH spells it.
+  CHECK_THAT(refusal(one_value("ssh_config.options", "localcommand", "x")),
+             Catch::Contains("'LocalCommand' is left out on purpose: it runs a command on this machine"));
+  CHECK_THAT(refusal(one_value("ssh_config.options", "proxycommand", "x")), Catch::Contains("lxhost writes it"));
+}
+
+TEST_CASE("extra options: integers and booleans where ssh takes a number or yes/no, as ssh spells them", "[sshconfig]") {
+  const std::string text = render(R"([ssh_config.options]
+ServerAliveInterval = 30
+Compression = true
+ForwardAgent = false
+ControlPersist = 600
+Port = 2222
+)");
+  const std::vector<std::string> block = local_block(text);
+  for (const std::string line : {"    ServerAliveInterval 30", "    Compression yes", "    ForwardAgent no",
+                                 "    ControlPersist 600", "    Port 2222"}) {
+    INFO(line);
+    CHECK(std::find(block.begin(), block.end(), line) != block.end());
+  }
+  check_refused("[ssh_config.options]\nCiphers = 30\n",
+                {"cfg.toml:2:11: ssh_config.options: Ciphers takes no number: write its value as a string"});
+  check_refused("[ssh_config.options]\nServerAliveInterval = true\n",
+                {"cfg.toml:2:23: ssh_config.options: ServerAliveInterval takes no yes or no"});
+  check_refused("[ssh_config.options]\nLocalCommand = true\n", {"'LocalCommand' is left out on purpose"});
 }
 
 TEST_CASE("refused: host keys that are not DNS names, addresses that are neither names nor IPs", "[sshconfig]") {
