@@ -82,6 +82,13 @@ Invocation parse_command_line(std::span<const std::string> argv, const Environme
   std::vector<std::string> rest(argv.rbegin(), argv.rend() - 1);
   try {
     app.parse(rest);
+  } catch (const CLI::ArgumentMismatch& e) {
+    // CLI11 would say "--host: 1 required  missing" of a typed `-H` (the last word): name what was typed.
+    for (const GlobalOption& global : global_options())
+      if (!global.value.empty() && (argv.back() == global.short_name || argv.back() == global.long_name))
+        throw UsageError(fmt::format("{} needs a value ({})", argv.back(), global.value),
+                         "run `lxhost --help` for the options");
+    throw UsageError(e.what(), "run `lxhost --help` for the options");
   } catch (const CLI::ParseError& e) {
     throw UsageError(e.what(), "run `lxhost --help` for the options");
   }

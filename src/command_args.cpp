@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <memory>
+#include <optional>
 
 #include "errors.hpp"
 #include "suggest.hpp"
@@ -16,6 +18,36 @@ struct Bound {
   const OptionSpec* spec;
   CLI::Option* option;
 };
+
+// CLI::Range says "Value x not in range 1 to 600000" of a word that is no number at all.
+CLI::Validator whole_number(int min, int max) {
+  return CLI::Validator(
+      [min, max](std::string& text) -> std::string {
+        int value = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error == std::errc() && end == text.data() + text.size() && value >= min && value <= max) return "";
+        return fmt::format("'{}' is not a whole number from {} to {}", text, min, max);
+      },
+      fmt::format("INT in [{} - {}]", min, max));
+}
+
+// The option a CLI11 error names ("--type: 1 required T missing" names --type), as the user typed
+// it (the last of its names in `args`), with what it takes.
+std::optional<std::string> missing_value(const CLI::ParseError& e, const std::vector<Bound>& bound,
+                                         std::span<const std::string> args) {
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) == nullptr) return std::nullopt;
+  const std::string what = e.what();
+  const std::string name = what.substr(0, what.find(':'));
+  for (const Bound& b : bound) {
+    const auto names = option_names(*b.spec);
+    if (std::ranges::count(names, name) == 0) continue;
+    std::string typed = name;
+    for (const std::string& arg : args)
+      if (std::ranges::count(names, arg) > 0) typed = arg;
+    return fmt::format("{} needs a value ({})", typed, b.spec->value);
+  }
+  return std::nullopt;
+}
 
 void add_options(CLI::App& app, std::span<const OptionSpec> specs, std::vector<Bound>& bound) {
   const std::size_t first = bound.size();
@@ -31,7 +63,7 @@ void add_options(CLI::App& app, std::span<const OptionSpec> specs, std::vector<B
     }
     if (spec.required) option->required();
     if (spec.repeatable) option->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    if (spec.kind == OptionSpec::Kind::integer) option->check(CLI::Range(spec.min, spec.max));
+    if (spec.kind == OptionSpec::Kind::integer) option->check(whole_number(spec.min, spec.max));
     if (!spec.choices.empty())
       option->check(CLI::IsMember(std::vector<std::string>(spec.choices.begin(), spec.choices.end())));
     bound.push_back({&spec, option});
@@ -134,7 +166,7 @@ CommandArgs parse_command_args(const CommandSpec& command, std::span<const std::
     parsed.help_ = command_help(command);
     return parsed;
   } catch (const CLI::ParseError& e) {
-    throw UsageError(fmt::format("{}: {}", program_name(command), e.what()),
+    throw UsageError(fmt::format("{}: {}", program_name(command), missing_value(e, bound, args).value_or(e.what())),
                      fmt::format("run `{} --help`", program_name(command)));
   }
   for (const auto& [spec, sub_app] : subs)

@@ -76,8 +76,8 @@ TEST_CASE("arguments are parsed against the command's row", "[command_table]") {
 TEST_CASE("what a row does not allow is a usage error naming the command", "[command_table]") {
   CHECK_THAT(usage_error("resolve", {"-4", "-6", "x.local"}), Catch::Contains("lxhost resolve: -4 excludes -6"));
   CHECK_THAT(usage_error("resolve", {}), Catch::Contains("NAME is required"));
-  CHECK_THAT(usage_error("proxy", {"h", "0"}), Catch::Contains("not in range 1 to 65535"));
-  CHECK_THAT(usage_error("discover", {"--timeout", "600001"}), Catch::Contains("not in range"));
+  CHECK_THAT(usage_error("proxy", {"h", "0"}), Catch::Contains("'0' is not a whole number from 1 to 65535"));
+  CHECK_THAT(usage_error("discover", {"--timeout", "600001"}), Catch::Contains("'600001' is not a whole number"));
   CHECK_THAT(usage_error("discover", {"--timeout", "soon"}), Catch::Contains("--timeout"));
   CHECK_THAT(usage_error("shell-init", {"fish"}), Catch::Contains("fish not in {bash,zsh}"));
   CHECK_THAT(usage_error("ssh-config", {"--install", "--uninstall"}), Catch::Contains("excludes"));
@@ -168,4 +168,14 @@ TEST_CASE("wrap: words to a width, with an indent", "[command_table]") {
   CHECK(wrap("a bb ccc", 8, "  ") == "  a bb\n  ccc\n");
   CHECK(wrap("averyveryverylongword x", 5) == "averyveryverylongword\nx\n");
   CHECK(wrap("", 10).empty());
+}
+
+TEST_CASE("a parse error names the word typed, not CLI11's idea of it", "[command_table]") {
+  CHECK(usage_error("resolve", {"--timeout", "x", "web"}) ==
+        "lxhost resolve: --timeout: 'x' is not a whole number from 1 to 600000");
+  CHECK(usage_error("resolve", {"--timeout", "0", "web"}) ==
+        "lxhost resolve: --timeout: '0' is not a whole number from 1 to 600000");
+  CHECK(usage_error("discover", {"--type"}) == "lxhost discover: --type needs a value (T)");
+  CHECK(usage_error("resolve", {"web", "--timeout"}) == "lxhost resolve: --timeout needs a value (MS)");
+  CHECK(usage_error("list", {"extra"}) == "lxhost list: The following argument was not expected: extra");
 }
