@@ -78,7 +78,10 @@ lxhost::Config make_config(FuzzedDataProvider& in) {
                                 "ProxyCommand", "Host", "Match", "Include", "RekeyLimit"});
     lxhost::Setting<std::string> value;
     value.set(pick(in, {"30", "LANG LC_*", "8080 localhost:80", "~/.ssh/cm-%C", "1G 1h", "yes"}), kFile);
-    ssh.options.emplace_back(std::move(key), std::move(value));
+    // As the config writes it: a string, or an integer / a boolean already spelled as ssh takes it.
+    const auto written = in.PickValueInArray(
+        {lxhost::SshOption::Written::string, lxhost::SshOption::Written::integer, lxhost::SshOption::Written::boolean});
+    ssh.options.push_back(lxhost::SshOption{std::move(key), std::move(value), written});
   }
   return config;
 }

@@ -58,11 +58,11 @@ std::size_t decode(std::string_view text, std::uint32_t& code_point) {
   const auto lead = static_cast<unsigned char>(text[0]);
   const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
   if (length == 0 || length > text.size()) return 0;
-  code_point = length == 1 ? lead : lead & (0x7F >> length);
+  code_point = static_cast<std::uint32_t>(length == 1 ? lead : lead & (0x7F >> length));
   for (std::size_t i = 1; i < length; ++i) {
     const auto byte = static_cast<unsigned char>(text[i]);
     if ((byte & 0xC0) != 0x80) return 0;
-    code_point = (code_point << 6) | (byte & 0x3F);
+    code_point = (code_point << 6) | static_cast<std::uint32_t>(byte & 0x3F);
   }
   return length;
 }
