@@ -12,6 +12,7 @@
 #include "mux/client.hpp"
 #include "mux/socket.hpp"
 #include "self_path.hpp"
+#include "transport/tcp_connect.hpp"
 
 namespace lxhost {
 namespace {
@@ -94,8 +95,12 @@ std::string Context::mux_socket_path() {
 Transport& Context::transport() {
   if (!transport_) {
     if (config().mux.enabled.value) {
-      transport_ = mux::make_mux_transport(mux::ClientSetup{host(), paths_, log_, config().source, master_argv(),
-                                                            mux_protocol(), [this] { return direct_transport(); }});
+      mux::ClientSetup setup{host(), paths_, log_, config().source, master_argv(), mux_protocol(),
+                             [this] { return direct_transport(); }};
+      // mDNS (a hung daemon is given up on after 1.5x its bound), then the system resolver.
+      if (is_local_name(host().address.value))
+        setup.resolve_bound = 3 * std::chrono::milliseconds(config().discovery.resolve_timeout_ms.value);
+      transport_ = mux::make_mux_transport(std::move(setup));
     } else {
       transport_ = direct_transport();
     }
@@ -116,9 +121,17 @@ Discovery& Context::discovery() {
   return *discovery_;
 }
 
-std::vector<std::string> Context::resolve_local(std::string_view name) {
+LocalAddresses Context::resolve_local(std::string_view name) {
   const auto bound = std::chrono::milliseconds(config().discovery.resolve_timeout_ms.value);
-  return discovery().resolve(name, IpFamily::any, bound);
+  try {
+    return {discovery().resolve(name, IpFamily::any, bound), "mDNS found no address in time"};
+  } catch (const MdnsUnavailable& e) {
+    log_.warn("{}; asking the system resolver for {}", e.what(), name);
+    auto found = system_addresses_within(std::string(name), bound);
+    if (!found)
+      return {{}, fmt::format("mDNS is not available and the system resolver gave no answer within {} ms (resolve_timeout_ms)", bound.count())};
+    return {std::move(*found), "mDNS is not available and the system resolver found no address"};
+  }
 }
 
 }  // namespace lxhost

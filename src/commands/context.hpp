@@ -43,7 +43,7 @@ class Context {
   // The mDNS backend: $LXHOST_MDNS_BACKEND (avahi | dnssd), else the platform's default.
   Discovery& discovery();
   // Addresses of a `.local` name by mDNS, IPv4 first, within discovery.resolve_timeout_ms.
-  std::vector<std::string> resolve_local(std::string_view name);
+  LocalAddresses resolve_local(std::string_view name);
 
  private:
   Invocation invocation_;

@@ -62,11 +62,6 @@ bool is_numeric_address(const std::string& name) {
   return ::inet_pton(AF_INET, name.c_str(), buffer) == 1 || ::inet_pton(AF_INET6, name.c_str(), buffer) == 1;
 }
 
-// getaddrinfo has no timeout: given up on (not waited for) after `bound`.
-std::optional<std::vector<std::string>> system_addresses_within(const std::string& name, milliseconds bound) {
-  return call_within(bound, [name] { return system_addresses(name); });
-}
-
 // What a remote command did within its bound.
 struct RemoteRun {
   bool finished = false;

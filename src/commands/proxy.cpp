@@ -26,13 +26,7 @@ constexpr auto kDirectBound = std::chrono::milliseconds(1000);
 // when there is no mDNS daemon to ask. Any other name goes to the system resolver.
 std::vector<std::string> direct_addresses(Context& ctx, const std::string& host) {
   if (!is_local_name(host)) return system_addresses(host);
-  try {
-    const auto bound = std::chrono::milliseconds(ctx.config().discovery.resolve_timeout_ms.value);
-    return ctx.discovery().resolve(host, IpFamily::any, bound);
-  } catch (const MdnsUnavailable& e) {
-    ctx.log().warn("{}; asking the system resolver for {}", e.what(), host);
-    return system_addresses(host);
-  }
+  return ctx.resolve_local(host).addresses;
 }
 
 int proxy(Context& ctx, const std::string& host, int port, bool via_host) {

@@ -174,7 +174,9 @@ Fd MuxTransport::connect() {
 // false when the master needs a terminal to log in (this invocation then connects by itself);
 // throws the master's own error (connect, host key, config) otherwise.
 bool MuxTransport::start_master(const std::string& path) {
-  const auto bound = std::chrono::milliseconds(setup_.host.connect_timeout_ms.value) + std::chrono::seconds(5);
+  // The master's own bounds (resolving, connecting) plus the handshake and login.
+  const auto bound = setup_.resolve_bound + std::chrono::milliseconds(setup_.host.connect_timeout_ms.value) +
+                     std::chrono::seconds(5);
   const auto deadline = Clock::now() + bound;
   // Held until the master is ready or has failed; gone with it (no lock file is left behind).
   const std::optional<FileLock> lock = FileLock::lock_until(path + ".lock", deadline);

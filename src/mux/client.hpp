@@ -2,6 +2,7 @@
 // there is none), and connects by itself when the master cannot be used.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -23,6 +24,9 @@ struct ClientSetup {
   std::vector<std::string> master_argv;    // lxhost [-c FILE] [-H HOST] __mux-master
   std::uint32_t version;
   std::function<std::unique_ptr<Transport>()> direct;  // without the mux
+  // How long the master may spend finding the host's address before it connects (a `.local`
+  // name: mDNS, then the system resolver); 0 for an address or a DNS name libssh resolves.
+  std::chrono::milliseconds resolve_bound{0};
 };
 
 std::unique_ptr<Transport> make_mux_transport(ClientSetup setup);

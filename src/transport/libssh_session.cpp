@@ -210,18 +210,9 @@ void SshSession::connect_local_name(const HostConfig& host, const Log& log, cons
   if (option_text(session, SSH_OPTIONS_HOST) != name) return;  // ~/.ssh/config's HostName replaced it
   // ProxyCommand, or ProxyJump (which libssh 0.10 turns into a ProxyCommand).
   if (!option_text(session, SSH_OPTIONS_PROXYCOMMAND).empty()) return;
-  std::vector<std::string> addresses;
-  std::string tried;
-  try {
-    addresses = resolve_local(name);
-    tried = "mDNS found no address in time";
-  } catch (const MdnsUnavailable& e) {
-    log.warn("{}; asking the system resolver for {}", e.what(), name);
-    addresses = system_addresses(name);
-    tried = "mDNS is not available and the system resolver found no address";
-  }
+  const auto [addresses, why_none] = resolve_local(name);
   if (addresses.empty())
-    throw ConnectError(fmt::format("cannot resolve {}: {}", name, tried),
+    throw ConnectError(fmt::format("cannot resolve {}: {}", name, why_none),
                        "is the host up and announcing its name? `lxhost resolve NAME` and `lxhost discover` show "
                        "what mDNS sees");
   log.debug("{} is {}", name, fmt::join(addresses, ", "));
@@ -240,7 +231,7 @@ void SshSession::authenticate(const HostConfig& host) {
   ssh_callbacks_init(&callbacks_);
   ssh_set_callbacks(session, &callbacks_);
   std::string user = option_text(session, SSH_OPTIONS_USER);
-  if (user.empty()) user = "?";
+  if (user.empty()) user.push_back('?');  // not `= "?"`: GCC 12 -Wrestrict false positive
   // Agent first, then the identity files (the configured one, ~/.ssh/config's, libssh's defaults).
   const int rc = ssh_userauth_publickey_auto(session, nullptr, nullptr);
   if (rc == SSH_AUTH_SUCCESS) return;

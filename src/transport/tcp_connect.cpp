@@ -16,6 +16,7 @@
 #include <vector>
 #include <fmt/format.h>
 
+#include "call_within.hpp"
 #include "errors.hpp"
 #include "fd_util.hpp"
 
@@ -153,6 +154,11 @@ std::vector<std::string> system_addresses(const std::string& name) {
   for (auto& address : v4)
     if (std::find(unique.begin(), unique.end(), address) == unique.end()) unique.push_back(std::move(address));
   return unique;
+}
+
+std::optional<std::vector<std::string>> system_addresses_within(const std::string& name,
+                                                                std::chrono::milliseconds bound) {
+  return call_within(bound, [name] { return system_addresses(name); });
 }
 
 }  // namespace lxhost

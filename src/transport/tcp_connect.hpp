@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,5 +26,9 @@ void join_stdio(int fd);
 
 // The system resolver's addresses for `name` (getaddrinfo), IPv4 first; empty when none.
 std::vector<std::string> system_addresses(const std::string& name);
+// The same within `bound` (getaddrinfo has no timeout of its own: nss-mdns waits ~5 s for a
+// `.local` name nobody announces, DNS longer); nullopt when it did not answer in time.
+std::optional<std::vector<std::string>> system_addresses_within(const std::string& name,
+                                                                std::chrono::milliseconds bound);
 
 }  // namespace lxhost

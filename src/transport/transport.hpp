@@ -96,9 +96,16 @@ class Transport {
   virtual int forward(const std::string& address, int port) = 0;
 };
 
-// Resolves a `.local` name by mDNS for a connection: addresses, IPv4 first; empty when nothing
-// answered in time. Throws MdnsUnavailable when there is no mDNS daemon to ask.
-using LocalResolver = std::function<std::vector<std::string>(std::string_view name)>;
+// A `.local` name's addresses, IPv4 first, and when there are none, why ("mDNS found no address
+// in time", or what the system resolver said when there was no mDNS daemon to ask).
+struct LocalAddresses {
+  std::vector<std::string> addresses;
+  std::string why_none;
+};
+
+// Resolves a `.local` name for a connection: by mDNS; when no mDNS daemon can be asked, by the
+// system resolver (after one warning); each within its bound.
+using LocalResolver = std::function<LocalAddresses(std::string_view name)>;
 
 // Connects on first use: ~/.ssh/config (from paths.ssh_dir) first, then the TOML values the user
 // set; verifies the host key by host.host_key before authenticating (agent, then identity files).
