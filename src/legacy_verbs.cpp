@@ -275,7 +275,7 @@ std::optional<std::string> explain_copy_failure(std::string_view verb, const Cop
   // keeps its data): a copy name listed now was taken before.
   if (!names.new_name.empty() && outcome.new_listed && !(names.ephemeral && names.keep_data))
     return fmt::format("{}: '{}' already exists on {}{}", verb, names.new_name, host, said);
-  if (names.ephemeral) return std::nullopt;  // CMD's own failure, or a copy that ran and ended so
+  if (names.ephemeral && !outcome.copy_failed) return std::nullopt;  // CMD's own failure, or a copy that ran and ended so
   return fmt::format("{}: lxc-copy could not copy '{}' to '{}' (exit {}){}", verb, names.orig, names.new_name,
                      outcome.exit_code, words.empty() ? ", and said nothing" : ": " + words);
 }

@@ -46,6 +46,9 @@ struct CopyOutcome {
   bool orig_listed = true;
   bool new_listed = false;
   std::string tool_stderr;
+  // The copy itself is known to have failed (start-ephemeral's script says when the copy exists);
+  // otherwise a start-ephemeral's failure may be its CMD's or its container's.
+  bool copy_failed = false;
 };
 
 // One line saying why the copy failed, with lxc-copy's own words when it had any: a missing

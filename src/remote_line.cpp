@@ -88,7 +88,8 @@ std::string signal_tagged_line(const std::string& container, const std::string& 
   return tool_line(argv, ctx);
 }
 
-std::string ephemeral_script(const EphemeralRun& run, const std::string& token, const RemoteContext& ctx) {
+std::string ephemeral_script(const EphemeralRun& run, const std::string& token, const RemoteContext& ctx,
+                             std::string_view copied_mark) {
   const std::vector<std::string> stop_argv = {"lxc-stop", "-n", run.name, "-k"};
   std::vector<std::string> attach_argv = {"lxc-attach", "-n", run.name, "-v", "LXHOST_TOKEN=" + token, "--"};
   attach_argv.insert(attach_argv.end(), run.command.begin(), run.command.end());
@@ -101,6 +102,7 @@ std::string ephemeral_script(const EphemeralRun& run, const std::string& token, 
   std::string script = fmt::format(
       "stop() {{ {stop}; }}\n"
       "{copy} -o /dev/null >/dev/null || exit $?\n"
+      "{mark}"
       "trap 'stop; exit 130' INT; trap 'stop; exit 143' TERM; trap 'stop; exit 129' HUP\n"
       "( while kill -0 $PPID 2>/dev/null; do sleep 1; done; stop ) </dev/null >/dev/null 2>&1 &\n"
       "w=$!\n"
@@ -113,7 +115,8 @@ std::string ephemeral_script(const EphemeralRun& run, const std::string& token, 
       "stop\n"
       "exit $rc\n",
       fmt::arg("stop", stop), fmt::arg("copy", command_line(run.copy_argv, ctx)),
-      fmt::arg("attach", command_line(attach_argv, ctx)));
+      fmt::arg("attach", command_line(attach_argv, ctx)),
+      fmt::arg("mark", copied_mark.empty() ? "" : fmt::format("printf '%s\\n' {} >&2\n", quote_word(copied_mark))));
   require_line_fits(script, "start-ephemeral", run.command);
   return script;
 }

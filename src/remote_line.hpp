@@ -55,7 +55,10 @@ std::string signal_tagged_line(const std::string& container, const std::string& 
 // The one remote sh script for `start-ephemeral -- CMD`: copy (ephemeral, daemonized), attach CMD
 // (stdin passed on, tagged with TOKEN), stop the copy, exit with CMD's code. An INT/TERM/HUP to
 // the script, or the SSH session going away (its parent sshd process exits), still stops the copy.
-// Throws UsageError when it is too long for the host (require_line_fits).
-std::string ephemeral_script(const EphemeralRun& run, const std::string& token, const RemoteContext& ctx);
+// Once the copy exists, `copied_mark` (when not empty) is written on stderr, on a line of its own:
+// what comes before it is lxc-copy's, what follows is CMD's. Throws UsageError when the script is
+// too long for the host (require_line_fits).
+std::string ephemeral_script(const EphemeralRun& run, const std::string& token, const RemoteContext& ctx,
+                             std::string_view copied_mark = "");
 
 }  // namespace lxhost

@@ -9,6 +9,7 @@
 
 #include "atomic_file.hpp"
 #include "errors.hpp"
+#include "held_stderr.hpp"
 #include "commands/commands.hpp"
 #include "commands/container_cache.hpp"
 #include "commands/remote_run.hpp"
@@ -40,23 +41,6 @@ LxcGeneration lxc_generation(Context& ctx) {
   ctx.log().debug("host {} has {} LXC", ctx.host().name, legacy ? "an LXC 1" : "LXC >= 2.0");
   return legacy ? LxcGeneration::legacy : LxcGeneration::modern;
 }
-
-// Passes stdout on and holds stderr back: lxc-copy writes only diagnostics there, which a failure
-// folds into one line.
-class HeldStderr : public OutputSink {
- public:
-  explicit HeldStderr(OutputSink& next) : next_(next) {}
-  bool out(std::string_view bytes) override { return next_.out(bytes); }
-  bool err(std::string_view bytes) override {
-    held_.append(bytes);
-    return true;
-  }
-  const std::string& held() const { return held_; }
-
- private:
-  OutputSink& next_;
-  std::string held_;
-};
 
 // The names `lxc-ls -1` lists, with `-P lxcpath` when given (else the host's lxcpath setting).
 std::vector<std::string> listed(Context& ctx, const std::optional<std::string>& lxcpath) {
@@ -114,29 +98,34 @@ int run_legacy(Context& ctx, const Verb& verb, std::span<const std::string> type
     translation.argv.insert(translation.argv.begin() + 1, {"-o", "/dev/null"});
   const RemoteContext remote = ctx.remote_context();
   RemoteCommand command;
+  // What lxc-copy writes on stderr is held for its failure's one line. A foreground copy's stderr
+  // is the container's console, passed as it comes (with lxc-copy's words, which the line then
+  // does not repeat); start-ephemeral's script marks where lxc-copy's stderr ends and CMD's begins.
+  std::string mark;
   if (translation.ephemeral) {
     // Copy, attach CMD, stop: one remote script, so Ctrl-C or a lost connection still stops the copy.
-    command.line = ephemeral_script(*translation.ephemeral, make_token(), remote);
     command.pty = wants_pty(ctx.invocation().options.tty, false);
+    const std::string token = make_token();
+    if (!command.pty) mark = "lxhost: copied " + token;  // a terminal would show it
+    command.line = ephemeral_script(*translation.ephemeral, token, remote, mark);
   } else {
     command.line = tool_line(translation.argv, remote);
     command.pty = wants_pty(ctx.invocation().options.tty, translation.interactive.value_or(verb.interactive));
   }
   ctx.log().debug("remote line: {}", command.line);
   LocalOutput local;
-  HeldStderr held(local);
-  // A copy that returns at once has its stderr held for its failure's one line; one that runs
-  // in the foreground or runs CMD has it live.
-  const bool hold =
-      translation.copy && !translation.ephemeral && !translation.interactive.value_or(false) && !command.pty;
+  HeldStderr held(local, mark);
+  const bool hold = translation.copy && !translation.interactive.value_or(false) && !command.pty;
   const int code = run_remote(ctx, command, verb.tool, hold ? static_cast<OutputSink&>(held) : local);
   if (verb.cache == CacheEffect::invalidate) invalidate_container_cache(ctx);
   if (code == 0) {
     if (!held.held().empty()) local.err(held.held());
     return code;
   }
-  if (translation.copy && code < 128) {  // not when a signal ended it
-    const CopyOutcome outcome = copy_outcome(ctx, *translation.copy, code, held.held());
+  // Not when a signal ended it, nor when CMD failed after the copy was made.
+  if (translation.copy && code < 128 && !held.marked()) {
+    CopyOutcome outcome = copy_outcome(ctx, *translation.copy, code, held.held());
+    outcome.copy_failed = !mark.empty();
     if (auto why = explain_copy_failure(verb.name, *translation.copy, outcome, ctx.host().address.value)) {
       const std::string note = verb_defaults_note(ctx, verb);
       throw ToolFailure(code, *why,

@@ -39,7 +39,29 @@ expect_rc 1 "start-ephemeral onto an existing container"
 expect_err_has "lxhost: error: start-ephemeral: '$a' already exists on $LAB_HOST_ADDR"
 run_lx start-ephemeral -o nosuch -- true
 expect_rc 1 "start-ephemeral -- CMD of a missing container"
-expect_err_has "start-ephemeral: no container 'nosuch'"
+expect_err_has "lxhost: error: start-ephemeral: no container 'nosuch' on $LAB_HOST_ADDR (lxc-copy: Container nosuch is not defined)"
+expect_err_lines 1
+run_lx start-ephemeral -o base -n "$a" -- true
+expect_rc 1 "start-ephemeral -- CMD onto an existing container"
+expect_err_has "lxhost: error: start-ephemeral: '$a' already exists on $LAB_HOST_ADDR (lxc-copy: "
+expect_err_lines 1
+run_lx start-ephemeral -o base -u bogus -- true
+expect_rc 1 "start-ephemeral -- CMD whose copy lxc-copy refuses"
+expect_err_has "lxhost: error: start-ephemeral: lxc-copy could not copy 'base' to 'lxhost-"
+expect_err_has "Failed to initialize bogus storage driver"
+expect_err_lines 1
+# CMD's own failure is CMD's: its stderr as it wrote it, its exit code, no word from lxhost.
+run_lx start-ephemeral -o base -- sh -c 'echo to-out; echo to-err >&2; exit 3'
+expect_rc 3 "start-ephemeral -- CMD that fails"
+check "CMD's stdout" test "$OUT" = to-out
+check "CMD's stderr, and nothing else" test "$ERR" = to-err
+# In the foreground lxc-copy's stderr is the container's console: its words pass as they come,
+# and lxhost's line says why without repeating them.
+run_lx start-ephemeral -o nosuch
+expect_rc 1 "start-ephemeral in the foreground of a missing container"
+expect_err_has "Container nosuch is not defined"
+expect_err_has "lxhost: error: start-ephemeral: no container 'nosuch' on $LAB_HOST_ADDR"
+check "lxhost's line does not repeat lxc-copy's words" eval '! grep -q "lxhost: error: .*(lxc-copy" "$T/err"'
 
 # [verbs.VERB] args: put before the typed arguments, LXC 1 verbs included.
 lab_config "$T/verbs.toml"
