@@ -9,7 +9,18 @@
 namespace lxhost {
 namespace {
 
-// `[sudo -n] TOOL [-P LXCPATH] ARGS...` as a list of words (not quoted yet).
+// The arguments name an lxcpath of their own (-P X, -PX, --lxcpath X, --lxcpath=X before `--`):
+// LXC's tools refuse a second one ("This command only accepts 1 -P,--lxcpath arguments").
+bool names_lxcpath(std::span<const std::string> args) {
+  for (const std::string& arg : args) {
+    if (arg == "--") return false;
+    if (arg.starts_with("-P") || arg == "--lxcpath" || arg.starts_with("--lxcpath=")) return true;
+  }
+  return false;
+}
+
+// `[sudo -n] TOOL [-P LXCPATH] ARGS...` as a list of words (not quoted yet). The configured
+// lxcpath goes in unless the arguments name one.
 std::vector<std::string> tool_words(std::span<const std::string> argv, const RemoteContext& ctx) {
   std::vector<std::string> words;
   if (argv.empty()) return words;
@@ -20,7 +31,7 @@ std::vector<std::string> tool_words(std::span<const std::string> argv, const Rem
   }
   words.push_back(argv[0]);
   const Verb* verb = find_tool(argv[0]);
-  if (!ctx.lxcpath.empty() && verb && verb->takes_lxcpath) {
+  if (!ctx.lxcpath.empty() && verb && verb->takes_lxcpath && !names_lxcpath(argv.subspan(1))) {
     words.emplace_back("-P");
     words.push_back(ctx.lxcpath);
   }

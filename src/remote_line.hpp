@@ -14,7 +14,7 @@ namespace lxhost {
 
 struct RemoteContext {
   bool sudo = true;     // prefix `sudo -n`
-  std::string lxcpath;  // when not empty, `-P LXCPATH` right after tools that take it
+  std::string lxcpath;  // when not empty, `-P LXCPATH` right after tools that take it (unless the arguments name one)
 };
 
 // The longest line a Linux host runs: sshd hands it to the login shell as one argument

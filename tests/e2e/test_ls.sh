@@ -29,4 +29,12 @@ expect_err_has "Usage: lxc-ls"  # lxc-ls writes its help to stderr
 run_lx ls --no-such-flag
 check "lxc-ls's own error code passes through (non-zero)" test "$RC" -ne 0 -a "$RC" -ne 255
 expect_err_has "no-such-flag"
+
+# The host's lxcpath is configured: a typed -P wins (LXC's tools refuse a second one).
+run_lx info -P "$LAB_LXCPATH" -n web -s
+expect_rc 0 "info -P LXCPATH beside the configured lxcpath"
+expect_out_has "RUNNING"
+run_lx ls -1 --lxcpath=/nonexistent-lxcpath
+expect_rc 0 "ls --lxcpath=DIR lists that directory"
+check "an empty lxcpath lists nothing" test -z "$OUT"
 finish

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "remote_line.hpp"
 #include "verbs.hpp"
 
 using lxhost::CacheEffect;
@@ -196,4 +197,22 @@ TEST_CASE("find_verb: short names, lxc-TOOL names and `config`", "[verbs]") {
   CHECK(find_tool("ls") == nullptr);
   CHECK(find_tool("lxc-copy") == find_verb("copy"));
   CHECK(find_tool("") == nullptr);
+}
+
+TEST_CASE("the configured lxcpath goes in unless the arguments name their own", "[verbs]") {
+  using lxhost::RemoteContext;
+  using lxhost::tool_line;
+  const RemoteContext ctx{true, "/srv/lxc"};
+  using argv = std::vector<std::string>;
+  CHECK(tool_line(argv{"lxc-info", "-n", "web"}, ctx) == "exec sudo -n lxc-info -P /srv/lxc -n web");
+  // LXC's tools take one -P: the typed one wins, in each spelling.
+  CHECK(tool_line(argv{"lxc-info", "-P", "/x", "-n", "web"}, ctx) == "exec sudo -n lxc-info -P /x -n web");
+  CHECK(tool_line(argv{"lxc-info", "-P/x", "-n", "web"}, ctx) == "exec sudo -n lxc-info -P/x -n web");
+  CHECK(tool_line(argv{"lxc-info", "--lxcpath", "/x"}, ctx) == "exec sudo -n lxc-info --lxcpath /x");
+  CHECK(tool_line(argv{"lxc-info", "--lxcpath=/x"}, ctx) == "exec sudo -n lxc-info --lxcpath=/x");
+  // After `--` the words are the command's, not the tool's.
+  CHECK(tool_line(argv{"lxc-attach", "-n", "web", "--", "ls", "-P"}, ctx) ==
+        "exec sudo -n lxc-attach -P /srv/lxc -n web -- ls -P");
+  // clone -p DIR becomes lxc-copy -P DIR: one -P.
+  CHECK(tool_line(argv{"lxc-copy", "-n", "a", "-N", "b", "-P", "/x"}, ctx) == "exec sudo -n lxc-copy -n a -N b -P /x");
 }
