@@ -1,5 +1,5 @@
 // libFuzzer target: the completion cache reader over any bytes. A cache it accepts holds named,
-// single-line entries and is canonical (written again, it is the same text); cache_file_key always
+// single-line entries and is canonical (written again, it is the same text); file_safe_name always
 // gives a safe file name. abort() otherwise.
 #include <cstddef>
 #include <cstdint>
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cache.hpp"
+#include "state_files.hpp"
 
 namespace {
 
@@ -34,7 +35,7 @@ void check_cache(std::string_view text) {
 }
 
 void check_key(std::string_view host) {
-  const std::string key = lxhost::cache_file_key(host);
+  const std::string key = lxhost::file_safe_name(host);
   check(!key.empty() && key.front() != '.');
   check(key.size() == host.size() || key.size() == host.size() + 1);
   for (char c : key) {

@@ -7,7 +7,9 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <fmt/format.h>
+#include <sstream>
 #include <vector>
 
 #include "errors.hpp"
@@ -73,6 +75,13 @@ void write_file_atomically(const std::string& path, std::string_view content, mo
     if (error == EEXIST) throw Failure(fmt::format("{}: already exists", path));
     fail(path, "create", error);
   }
+}
+
+std::string read_cache_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace lxhost

@@ -16,4 +16,7 @@ enum class Replace { yes, no };
 void write_file_atomically(const std::string& path, std::string_view content, mode_t mode,
                            Replace replace = Replace::yes, mode_t dir_mode = 0700);
 
+// What a cache file holds; empty when it is missing or cannot be read (a cache is rebuilt).
+std::string read_cache_text(const std::string& path);
+
 }  // namespace lxhost

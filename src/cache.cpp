@@ -55,13 +55,4 @@ bool state_matches(std::string_view state, NameFilter filter) {
   return true;
 }
 
-std::string cache_file_key(std::string_view host) {
-  std::string key(host);
-  for (char& c : key)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_')) c = '_';
-  // Never "", ".", "..": those would name the cache directory itself, or its parent.
-  if (key.empty() || key.front() == '.') return "_" + key;
-  return key;
-}
-
 }  // namespace lxhost

@@ -35,7 +35,4 @@ bool cache_fresh(std::chrono::system_clock::time_point written, std::chrono::sys
 // Whether a container in `state` is offered for a verb that wants `filter`.
 bool state_matches(std::string_view state, NameFilter filter);
 
-// A host name made safe for a file name: [A-Za-z0-9._-] kept, anything else '_'.
-std::string cache_file_key(std::string_view host);
-
 }  // namespace lxhost

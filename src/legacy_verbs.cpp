@@ -142,6 +142,16 @@ bool asks_for_help(std::span<const std::string> args) {
   return false;
 }
 
+std::string render_generation(LxcGeneration generation) {
+  return generation == LxcGeneration::legacy ? "legacy\n" : "modern\n";
+}
+
+std::optional<LxcGeneration> parse_generation(std::string_view text) {
+  if (text == "modern\n") return LxcGeneration::modern;
+  if (text == "legacy\n") return LxcGeneration::legacy;
+  return std::nullopt;
+}
+
 Translation translate_clone(std::span<const std::string> args, LxcGeneration gen) {
   if (gen == LxcGeneration::legacy) return Translation{old_tool("lxc-clone", args), {}, {}, {}};
 

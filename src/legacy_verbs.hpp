@@ -12,6 +12,10 @@ namespace lxhost {
 // Whether the host has LXC >= 2.0 (lxc-copy) or an LXC 1 (lxc-clone, lxc-start-ephemeral).
 enum class LxcGeneration { modern, legacy };
 
+// The generation as its cache file holds it ("modern\n", "legacy\n"); nullopt for anything else.
+std::string render_generation(LxcGeneration generation);
+std::optional<LxcGeneration> parse_generation(std::string_view text);
+
 // `start-ephemeral -o A [...] -- CMD...`: make an ephemeral copy, attach CMD, stop the copy.
 struct EphemeralRun {
   std::vector<std::string> copy_argv;  // {"lxc-copy", "-n", A, "-N", name, "-e", ...}: starts it daemonized

@@ -14,7 +14,9 @@
 #include "commands/container_cache.hpp"
 #include "completion.hpp"
 #include "discovered_hosts.hpp"
+#include "atomic_file.hpp"
 #include "errors.hpp"
+#include "state_files.hpp"
 
 namespace lxhost {
 namespace {
@@ -32,11 +34,9 @@ void add_containers(Context& ctx, NameFilter filter, const std::string& prefix, 
 // `discover`'s hosts that announced SSH, unforgotten, without the line's host's containers
 // (which announce `NAME.local` too, and are no hosts to run lxc-* on).
 std::vector<std::string> discovered_ssh_hosts(Context& ctx) {
-  std::ifstream in(ctx.paths().cache_dir + "/discovered.tsv", std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
+  const std::string text = read_cache_text(discovered_hosts_file(ctx.paths().cache_dir));
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
-  std::vector<std::string> hosts = ssh_hosts(parse_discovered(text.str()), now.count());
+  std::vector<std::string> hosts = ssh_hosts(parse_discovered(text), now.count());
   if (hosts.empty()) return hosts;
   const std::vector<CachedContainer> containers = cached_containers(ctx);
   std::erase_if(hosts, [&](const std::string& host) {

@@ -16,6 +16,7 @@
 #include "file_lock.hpp"
 #include "self_path.hpp"
 #include "spawn.hpp"
+#include "state_files.hpp"
 
 namespace lxhost {
 namespace {
@@ -23,9 +24,7 @@ namespace {
 // How long a TAB waits for a first fetch when there is no cache yet.
 constexpr auto kFirstFetchBound = std::chrono::milliseconds(300);
 
-std::string cache_path(Context& ctx, std::string_view suffix) {
-  return ctx.paths().cache_dir + "/containers-" + cache_file_key(ctx.host().name) + std::string(suffix);
-}
+std::string cache_path(Context& ctx) { return container_cache_file(ctx.paths().cache_dir, ctx.host().name); }
 
 struct CacheFile {
   std::optional<std::vector<CachedContainer>> containers;  // nullopt: missing or corrupt
@@ -37,10 +36,7 @@ CacheFile read_cache(const std::string& path) {
   std::error_code error;
   const auto mtime = std::filesystem::last_write_time(path, error);
   if (error) return file;
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  file.containers = parse_cache(text.str());
+  file.containers = parse_cache(read_cache_text(path));
   // file_clock -> system_clock (C++20's clock_cast is missing from GCC 12's library).
   file.written = std::chrono::system_clock::now() +
                  std::chrono::duration_cast<std::chrono::system_clock::duration>(
@@ -62,7 +58,7 @@ std::optional<FileLock> try_lock(const std::string& path) {
 
 // Starts `lxhost __refresh-cache` for this host unless a refresh already runs.
 void start_refresh(Context& ctx) {
-  if (!try_lock(cache_path(ctx, ".lock"))) return;  // a refresh is running; else the refresher takes it itself
+  if (!try_lock(lock_file(cache_path(ctx)))) return;  // a refresh is running; else the refresher takes it itself
   std::vector<std::string> argv;
   try {
     argv.push_back(self_executable().string());
@@ -79,7 +75,7 @@ void start_refresh(Context& ctx) {
 }  // namespace
 
 std::vector<CachedContainer> cached_containers(Context& ctx) {
-  const std::string path = cache_path(ctx, ".tsv");
+  const std::string path = cache_path(ctx);
   CacheFile file = read_cache(path);
   if (file.containers) {
     const auto ttl = std::chrono::seconds(ctx.config().completion.cache_ttl_s.value);
@@ -100,7 +96,7 @@ std::vector<CachedContainer> cached_containers(Context& ctx) {
 
 void invalidate_container_cache(Context& ctx) {
   try {
-    const std::string path = cache_path(ctx, ".tsv");
+    const std::string path = cache_path(ctx);
     if (::access(path.c_str(), F_OK) != 0) return;
     const timespec epoch[2] = {{0, 0}, {0, 0}};
     ::utimensat(AT_FDCWD, path.c_str(), epoch, 0);  // stale: the next TAB refreshes if this fails
@@ -111,11 +107,11 @@ void invalidate_container_cache(Context& ctx) {
 }
 
 int refresh_container_cache(Context& ctx) {
-  const std::optional<FileLock> lock = try_lock(cache_path(ctx, ".lock"));
+  const std::optional<FileLock> lock = try_lock(lock_file(cache_path(ctx)));
   if (!lock) return 0;  // another refresh is on it
   const std::vector<std::string> argv = {"lxc-ls", "-f", "-F", std::string(lxc_ls_fields)};
   const std::string output = capture_remote(ctx, tool_line(argv, ctx.remote_context()), "lxc-ls");
-  write_file_atomically(cache_path(ctx, ".tsv"), render_cache(parse_lxc_ls_fancy(output)), 0600);
+  write_file_atomically(cache_path(ctx), render_cache(parse_lxc_ls_fancy(output)), 0600);
   return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "mux/client.hpp"
 #include "mux/socket.hpp"
 #include "self_path.hpp"
+#include "state_files.hpp"
 #include "transport/tcp_connect.hpp"
 
 namespace lxhost {
@@ -89,7 +90,7 @@ std::uint32_t Context::mux_protocol() const {
 }
 
 std::string Context::mux_socket_path() {
-  return mux::socket_path(mux::private_dir(paths_), host(), config().source);
+  return socket_path(mux::private_dir(paths_), host(), config().source);
 }
 
 Transport& Context::transport() {

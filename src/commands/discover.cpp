@@ -16,6 +16,7 @@
 #include "commands/table.hpp"
 #include "discovered_hosts.hpp"
 #include "discovery/discovery.hpp"
+#include "state_files.hpp"
 
 namespace lxhost {
 namespace {
@@ -75,13 +76,11 @@ std::vector<DiscoveredHost> hosts_seen(const std::vector<ServiceInstance>& found
 
 // Merged with what earlier runs saw, so that a browse of one type forgets no host of another.
 void remember(Context& ctx, const std::vector<ServiceInstance>& found) {
-  const std::string path = ctx.paths().cache_dir + "/discovered.tsv";
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream old;
-  old << in.rdbuf();
+  const std::string path = discovered_hosts_file(ctx.paths().cache_dir);
+  const std::string old = read_cache_text(path);
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
-  const std::string text = render_discovered(merge_discovered(parse_discovered(old.str()), hosts_seen(found), now.count()));
-  if (text == old.str()) return;
+  const std::string text = render_discovered(merge_discovered(parse_discovered(old), hosts_seen(found), now.count()));
+  if (text == old) return;
   try {
     write_file_atomically(path, text, 0600);
   } catch (const Error& e) {

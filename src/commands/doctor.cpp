@@ -28,6 +28,7 @@
 #include "mux/socket.hpp"
 #include "remote_line.hpp"
 #include "shell_quote.hpp"
+#include "state_files.hpp"
 #include "sudo_refusal.hpp"
 #include "transport/host_keys.hpp"
 #include "transport/libssh_channel.hpp"
@@ -604,7 +605,7 @@ class Doctor {
     ::unlink(probe.c_str());
     std::string about;
     if (host_) {
-      const std::string file = dir + "/containers-" + cache_file_key(host().name) + ".tsv";
+      const std::string file = container_cache_file(dir, host().name);
       struct stat st {};
       if (::stat(file.c_str(), &st) == 0) {
         const auto age = std::chrono::duration_cast<std::chrono::seconds>(

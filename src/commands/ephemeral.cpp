@@ -14,27 +14,18 @@
 #include "commands/container_cache.hpp"
 #include "commands/remote_run.hpp"
 #include "legacy_verbs.hpp"
+#include "state_files.hpp"
 
 namespace lxhost {
 namespace {
 
-std::string cache_key(const HostConfig& host) {
-  std::string key = fmt::format("{}-{}-{}", host.name, host.address.value, host.port.value);
-  for (char& c : key)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_')) c = '_';
-  return key;
-}
-
 LxcGeneration lxc_generation(Context& ctx) {
-  const std::string path = fmt::format("{}/lxc-generation-{}", ctx.paths().cache_dir, cache_key(ctx.host()));
-  std::ifstream cached(path);
-  std::string word;
-  if (cached >> word && (word == "modern" || word == "legacy"))
-    return word == "modern" ? LxcGeneration::modern : LxcGeneration::legacy;
+  const std::string path = lxc_generation_file(ctx.paths().cache_dir, ctx.host());
+  if (const auto cached = parse_generation(read_cache_text(path))) return *cached;
   const Captured probe = ctx.transport().capture("command -v lxc-copy >/dev/null 2>&1 && echo modern || echo legacy");
   const bool legacy = probe.out.starts_with("legacy");
   try {
-    write_file_atomically(path, legacy ? "legacy\n" : "modern\n", 0600);
+    write_file_atomically(path, render_generation(legacy ? LxcGeneration::legacy : LxcGeneration::modern), 0600);
   } catch (const Error& e) {
     ctx.log().warn("{}", e.what());  // only a cache: go on without it
   }

@@ -16,6 +16,7 @@
 #include "mux/master.hpp"
 #include "mux/protocol.hpp"
 #include "mux/socket.hpp"
+#include "state_files.hpp"
 
 namespace lxhost {
 namespace {
@@ -79,7 +80,7 @@ void remove_leftovers(Context& ctx, const std::string& dir, const std::vector<st
     ctx.log().debug("mux: no master listens at {}: removed", path);
     ::unlink(path.c_str());
   }
-  for (const std::string& path : files_in(dir, ".lock")) {
+  for (const std::string& path : files_in(dir, kLockSuffix)) {
     try {
       if (auto lock = FileLock::try_lock(path)) lock.reset();  // nobody held it: let go, it is removed
     } catch (const Failure&) {
@@ -92,7 +93,7 @@ int status(Context& ctx) {
   const std::string dir = mux::private_dir(ctx.paths());
   std::vector<std::vector<std::string>> table = {{"HOST", "PID", "UPTIME", "CHANNELS", "CLIENTS", "QUEUED", "SOCKET"}};
   std::vector<std::string> dead;
-  for (const std::string& path : files_in(dir, ".sock")) {
+  for (const std::string& path : files_in(dir, kSocketSuffix)) {
     bool nothing_listens = false;
     const auto answer = ask(path, mux::Type::status, ctx.mux_protocol(), &nothing_listens);
     if (nothing_listens) {
@@ -118,7 +119,7 @@ int status(Context& ctx) {
 }
 
 int stop(Context& ctx, bool all) {
-  const std::vector<std::string> paths = all ? files_in(mux::private_dir(ctx.paths()), ".sock")
+  const std::vector<std::string> paths = all ? files_in(mux::private_dir(ctx.paths()), kSocketSuffix)
                                              : std::vector<std::string>{ctx.mux_socket_path()};
   int stopped = 0;
   for (const std::string& path : paths) {

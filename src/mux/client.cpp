@@ -25,6 +25,7 @@
 #include "remote_line.hpp"
 #include "signals.hpp"
 #include "spawn.hpp"
+#include "state_files.hpp"
 #include "terminal.hpp"
 
 namespace lxhost::mux {
@@ -146,7 +147,7 @@ Fd MuxTransport::connect() {
   if (bypass_) return Fd();
   std::string path;
   try {
-    path = socket_path(private_dir(setup_.paths), setup_.host, setup_.config_source);
+    path = lxhost::socket_path(private_dir(setup_.paths), setup_.host, setup_.config_source);
   } catch (const Failure& e) {
     setup_.log.warn("mux: {}; connecting without it", e.what());
     bypass_ = true;
@@ -179,7 +180,7 @@ bool MuxTransport::start_master(const std::string& path) {
                      std::chrono::seconds(5);
   const auto deadline = Clock::now() + bound;
   // Held until the master is ready or has failed; gone with it (no lock file is left behind).
-  const std::optional<FileLock> lock = FileLock::lock_until(path + ".lock", deadline);
+  const std::optional<FileLock> lock = FileLock::lock_until(lock_file(path), deadline);
   if (!lock) return true;  // the other starter is slow: greet decides next
   // Another invocation may have started one while we waited for the lock.
   if (Fd probe(connect_socket(path)); probe.get() >= 0) return true;

@@ -29,15 +29,6 @@ sockaddr_un address_of(const std::string& path) {
   return address;
 }
 
-std::uint64_t fnv1a(std::string_view text) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
-
 }  // namespace
 
 std::string private_dir(const Paths& paths) {
@@ -57,15 +48,6 @@ std::string private_dir(const Paths& paths) {
   if ((st.st_mode & 077) != 0 && ::chmod(dir.c_str(), 0700) != 0)
     throw Failure(fmt::format("{}: cannot make it 0700: {}", dir, std::strerror(errno)));
   return dir;
-}
-
-std::string socket_path(const std::string& dir, const HostConfig& host, std::string_view config_source) {
-  std::string name;
-  for (char c : host.name.substr(0, 32)) name += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
-  const std::string identity =
-      fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}", host.address.value, host.port.value, host.user.value,
-                  host.identity_file.value, host.known_hosts.value, static_cast<int>(host.host_key.value), config_source);
-  return fmt::format("{}/{}-{:016x}.sock", dir, name, fnv1a(identity));
 }
 
 int connect_socket(const std::string& path) {

@@ -1,5 +1,5 @@
-// The mux's Unix sockets: where they live (a private directory), how they are named (one per
-// host and settings), and the few blocking helpers the client and `mux status` need.
+// The mux's Unix sockets: where they live (a private directory; their names are in
+// state_files.*), and the few blocking helpers the client and `mux status` need.
 #pragma once
 
 #include <chrono>
@@ -17,11 +17,6 @@ namespace lxhost::mux {
 // others. Throws Failure when it is not a directory of this user's, or others may write in it
 // (the sockets' protection besides peer credentials).
 std::string private_dir(const Paths& paths);
-
-// DIR/NAME-HASH.sock: NAME the host's name, HASH over what makes the session (address, port,
-// user, identity file, known_hosts, host key policy, config file), so a changed setting never
-// reuses a master made with the old one.
-std::string socket_path(const std::string& dir, const HostConfig& host, std::string_view config_source);
 
 // A connected, blocking socket, or -1 (errno set).
 int connect_socket(const std::string& path);

@@ -56,12 +56,3 @@ TEST_CASE("state filters", "[cache]") {
   CHECK(state_matches("FROZEN", NameFilter::defined));
   CHECK(state_matches("STOPPED", NameFilter::defined));
 }
-
-TEST_CASE("cache file keys are safe file names", "[cache]") {
-  CHECK(cache_file_key("lab") == "lab");
-  CHECK(cache_file_key("containers.local") == "containers.local");
-  CHECK(cache_file_key("a/b") == "a_b");
-  CHECK(cache_file_key("..") == "_..");
-  CHECK(cache_file_key("") == "_");
-  CHECK(cache_file_key("fd42::1") == "fd42__1");
-}

@@ -333,3 +333,14 @@ TEST_CASE("a failed copy is explained in one line, with lxc-copy's own words", "
   CHECK(explain_copy_failure("start-ephemeral", {"base", "e1", {}, {}, true, true}, CopyOutcome{1, true, true, ""}, "h") ==
         std::nullopt);
 }
+
+TEST_CASE("the LXC generation's cache file: exactly what was written, else nothing", "[legacy]") {
+  using lxhost::parse_generation;
+  using lxhost::render_generation;
+  CHECK(parse_generation(render_generation(LxcGeneration::modern)) == LxcGeneration::modern);
+  CHECK(parse_generation(render_generation(LxcGeneration::legacy)) == LxcGeneration::legacy);
+  CHECK_FALSE(parse_generation(""));
+  CHECK_FALSE(parse_generation("modern"));
+  CHECK_FALSE(parse_generation("modern\nlegacy\n"));
+  CHECK_FALSE(parse_generation("Modern\n"));
+}

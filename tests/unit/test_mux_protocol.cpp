@@ -6,7 +6,6 @@
 
 #include "config.hpp"
 #include "mux/protocol.hpp"
-#include "mux/socket.hpp"
 
 using namespace lxhost;
 using namespace lxhost::mux;
@@ -137,28 +136,4 @@ TEST_CASE("mux: what is not the protocol is refused, never misread", "[mux]") {
   CHECK_THROWS_AS(decode_run(Frame{Type::out, ""}), ProtocolError);  // the wrong frame
   CHECK_THROWS_AS(decode_status(Frame{Type::status, Writer().u32(1).u32(2).str(std::string("x")).take()}),
                   ProtocolError);
-}
-
-TEST_CASE("mux socket names: one per host and session settings, safe as a file name", "[mux]") {
-  HostConfig host;
-  host.name = "lab";
-  host.address.value = "10.203.0.1";
-  host.port.value = 2222;
-  host.user.value = "lxhtest";
-  const std::string path = socket_path("/run/user/1000/lxhost", host, "/home/u/.config/lxhost/config.toml");
-  CHECK(path.starts_with("/run/user/1000/lxhost/lab-"));
-  CHECK(path.ends_with(".sock"));
-  CHECK(path == socket_path("/run/user/1000/lxhost", host, "/home/u/.config/lxhost/config.toml"));
-  HostConfig other = host;
-  other.port.value = 22;
-  CHECK(socket_path("/d", other, "") != socket_path("/d", host, ""));
-  other = host;
-  other.user.value = "root";
-  CHECK(socket_path("/d", other, "") != socket_path("/d", host, ""));
-  CHECK(socket_path("/d", host, "a.toml") != socket_path("/d", host, "b.toml"));
-  other = host;
-  other.name = "../we ird/\n";
-  const std::string odd = socket_path("/d", other, "");
-  CHECK(odd.substr(3).find('/') == std::string::npos);
-  CHECK(odd.find('\n') == std::string::npos);
 }
