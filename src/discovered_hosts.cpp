@@ -43,6 +43,7 @@ std::vector<DiscoveredHost> parse_discovered(std::string_view text) {
     if (fields.size() != 5 || !clean(fields[0]) || !clean(fields[1]) || !clean(fields[3])) continue;
     DiscoveredHost h{std::string(fields[0]), std::string(fields[1]), 0, std::string(fields[3]), 0};
     if (!parse_number(fields[2], h.port) || !parse_number(fields[4], h.last_seen)) continue;
+    if (h.port < 1 || h.port > 65535 || h.last_seen < 0) continue;  // and `now - last_seen` cannot overflow
     hosts.push_back(std::move(h));
   }
   return hosts;

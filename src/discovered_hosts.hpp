@@ -21,8 +21,8 @@ struct DiscoveredHost {
 
 inline constexpr std::chrono::seconds kForgetDiscoveredAfter = std::chrono::hours(24 * 7);
 
-// host<TAB>address<TAB>port<TAB>type<TAB>last_seen lines; anything else (a line of an older
-// lxhost without last_seen, garbage) is skipped.
+// host<TAB>address<TAB>port<TAB>type<TAB>last_seen lines (port 1-65535, last_seen not negative);
+// anything else (a line of an older lxhost without last_seen, garbage) is skipped.
 std::vector<DiscoveredHost> parse_discovered(std::string_view text);
 std::string render_discovered(const std::vector<DiscoveredHost>& hosts);
 

@@ -29,12 +29,15 @@ TEST_CASE("discovered hosts: the format reads back what it wrote, and skips what
   CHECK(text == "containers.local\t10.203.0.1\t2222\t_ssh._tcp\t1800000000\n"
                 "web.local\tfd42:203::10\t22\t_workstation._tcp\t1799999995\n");
   CHECK(render_discovered(parse_discovered(text)) == text);
-  // An older lxhost's line (no time), garbage, a bad port, an empty host: skipped.
+  // An older lxhost's line (no time), garbage, a bad port, an empty host, a time before 1970: skipped.
   CHECK(parse_discovered("pub.local\t10.203.0.3\t22\t_ssh._tcp\n"
                          "garbage\n"
                          "a.local\t1.2.3.4\tport\t_ssh._tcp\t1\n"
                          "\t1.2.3.4\t22\t_ssh._tcp\t1\n"
                          "b.local\t1.2.3.4\t22\t_ssh._tcp\tsoon\n"
+                         "c.local\t1.2.3.4\t0\t_ssh._tcp\t1\n"
+                         "d.local\t1.2.3.4\t65536\t_ssh._tcp\t1\n"
+                         "e.local\t1.2.3.4\t22\t_ssh._tcp\t-9223372036854775808\n"
                          "ok.local\t1.2.3.4\t22\t_ssh._tcp\t7")
             .size() == 1);
 }
