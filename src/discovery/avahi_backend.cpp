@@ -66,13 +66,7 @@ class AvahiBrowse final : public AvahiSession {
       }
       seen.push_back(sighting->instance);
     }
-    auto instances = merge_instances(std::move(seen));
-    for (auto& instance : instances) {
-      std::sort(instance.addresses.begin(), instance.addresses.end(), mdns::address_less);
-    }
-    std::stable_sort(instances.begin(), instances.end(), [](const auto& a, const auto& b) {
-      return std::tie(a.type, a.name) < std::tie(b.type, b.name);
-    });
+    auto instances = finish_browse(std::move(seen));
     log_.debug("mdns: browse found {} instance(s) in {} ms", instances.size(),
                elapsed_ms(started_));
     return instances;
@@ -312,7 +306,6 @@ class AvahiResolve final : public AvahiSession {
     const auto started = Clock::now();
     run_until(started + timeout);
     auto addresses = order_addresses(found_);
-    std::sort(addresses.begin(), addresses.end(), mdns::address_less);
     log_.debug("mdns: resolve {}: {} address(es) in {} ms", printable(host_), addresses.size(),
                elapsed_ms(started));
     return addresses;
@@ -388,11 +381,10 @@ class AvahiReverse final : public AvahiSession {
   AvahiReverse(const Log& log, const std::vector<std::string>& addresses) : AvahiSession(log) {
     for (const std::string& text : addresses) {
       auto lookup = std::make_unique<Lookup>();
-      std::string bare = text;
-      if (const auto percent = bare.find('%'); percent != std::string::npos) {
-        lookup->interface = static_cast<AvahiIfIndex>(if_nametoindex(bare.c_str() + percent + 1));
+      const auto [bare, zone] = split_zone(text);
+      if (!zone.empty()) {
+        lookup->interface = static_cast<AvahiIfIndex>(if_nametoindex(zone.c_str()));
         if (lookup->interface == 0) lookup->interface = AVAHI_IF_UNSPEC;
-        bare.resize(percent);
       }
       lookup->valid =
           avahi_address_parse(bare.c_str(), AVAHI_PROTO_UNSPEC, &lookup->address) != nullptr;

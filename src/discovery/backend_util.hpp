@@ -59,19 +59,6 @@ inline std::string address_text(int family, const void* bytes, unsigned interfac
   return address;
 }
 
-// Addresses in a stable order: IPv4 before IPv6, then by number (answers arrive in any order).
-inline bool address_less(const std::string& a, const std::string& b) {
-  const auto key = [](const std::string& text) {
-    unsigned char bytes[16] = {};
-    const std::string bare = text.substr(0, text.find('%'));
-    const bool v4 = inet_pton(AF_INET, bare.c_str(), bytes) == 1;
-    if (!v4) inet_pton(AF_INET6, bare.c_str(), bytes);
-    return std::make_tuple(!v4, std::string(reinterpret_cast<const char*>(bytes), sizeof bytes),
-                           text);
-  };
-  return key(a) < key(b);
-}
-
 // A name in DNS wire format (a PTR record's data) as text, without the final dot; labels are
 // kept as bytes. Empty when malformed (a compression pointer has no business in record data).
 inline std::string wire_name(const unsigned char* data, std::size_t size) {

@@ -90,8 +90,13 @@ std::vector<ServiceInstance::Txt> parse_txt(const std::vector<std::string>& raw)
 // The strings of a TXT record in DNS wire format (each prefixed by its length byte), in order;
 // a last string that claims more bytes than are left is dropped.
 std::vector<std::string> split_txt_record(std::string_view wire);
-// Orders addresses IPv4 first (stable otherwise), dropping duplicates.
+// What a browse returns: merge_instances, then sorted by type and name.
+std::vector<ServiceInstance> finish_browse(std::vector<ServiceInstance> seen);
+// Addresses in a stable order whatever order the answers came in: IPv4 first, then by number
+// ("fe80::1%eth0" by its address); duplicates dropped.
 std::vector<std::string> order_addresses(std::vector<std::string> addresses);
+// "fe80::1%eth0" -> {"fe80::1", "eth0"}; an address without a zone -> {address, ""}.
+std::pair<std::string, std::string> split_zone(std::string_view address);
 // Text that is safe on a terminal: printable UTF-8 stays, every control character and invalid
 // byte becomes a visible escape (\n, \t, \x1b, \xff); a backslash becomes "\\". Valid UTF-8
 // that still acts on a terminal or on reading order (C1 controls, bidi overrides, U+2028/9)

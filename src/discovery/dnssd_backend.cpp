@@ -82,13 +82,7 @@ class DnssdBrowse {
       }
       if (!instance->removed) seen.push_back(instance->instance);
     }
-    auto merged = merge_instances(std::move(seen));
-    for (auto& instance : merged) {
-      std::sort(instance.addresses.begin(), instance.addresses.end(), mdns::address_less);
-    }
-    std::stable_sort(merged.begin(), merged.end(), [](const auto& a, const auto& b) {
-      return std::tie(a.type, a.name) < std::tie(b.type, b.name);
-    });
+    auto merged = finish_browse(std::move(seen));
     log_.debug("mdns: browse found {} instance(s) in {} ms", merged.size(), elapsed_ms(started_));
     return merged;
   }
@@ -366,7 +360,6 @@ class DnssdResolve {
       requests_.pump(std::min(deadline, answers_.settles_at()));
     }
     auto addresses = order_addresses(answers_.addresses);
-    std::sort(addresses.begin(), addresses.end(), mdns::address_less);
     log_.debug("mdns: resolve {}: {} address(es) in {} ms", printable(host_), addresses.size(),
                elapsed_ms(started));
     return addresses;
@@ -418,11 +411,8 @@ class DnssdReverse {
     for (const std::string& text : addresses) {
       lookups_.push_back({});
       Lookup& lookup = lookups_.back();
-      std::string bare = text;
-      if (const auto percent = bare.find('%'); percent != std::string::npos) {
-        lookup.interface = if_nametoindex(bare.c_str() + percent + 1);
-        bare.resize(percent);
-      }
+      const auto [bare, zone] = split_zone(text);
+      if (!zone.empty()) lookup.interface = if_nametoindex(zone.c_str());
       lookup.reverse_name = mdns::reverse_name(bare);
       lookup.done = lookup.reverse_name.empty();
     }

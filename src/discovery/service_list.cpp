@@ -1,11 +1,15 @@
 // The pure part of discovery: merging what the backends saw, TXT strings, address order, and
 // terminal-safe text for names that came from the network.
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -15,7 +19,6 @@ namespace lxhost {
 
 namespace {
 
-bool is_ipv4(std::string_view address) { return address.find(':') == std::string_view::npos; }
 
 bool same_instance(const ServiceInstance& a, const ServiceInstance& b) {
   return a.name == b.name && a.type == b.type && a.domain == b.domain;
@@ -90,16 +93,23 @@ std::size_t utf8_sequence(std::string_view bytes, uint32_t& code_point) {
 }  // namespace
 
 std::vector<std::string> order_addresses(std::vector<std::string> addresses) {
-  std::vector<std::string> unique;
-  unique.reserve(addresses.size());
-  for (auto& address : addresses) {
-    if (std::find(unique.begin(), unique.end(), address) == unique.end()) {
-      unique.push_back(std::move(address));
-    }
-  }
-  std::stable_partition(unique.begin(), unique.end(),
-                        [](const std::string& address) { return is_ipv4(address); });
-  return unique;
+  // IPv4 first, then by number (answers arrive in any order); the zone, then the text, break ties.
+  const auto key = [](const std::string& text) {
+    unsigned char bytes[16] = {};
+    const std::string bare = text.substr(0, text.find('%'));
+    const bool v4 = inet_pton(AF_INET, bare.c_str(), bytes) == 1;
+    if (!v4) inet_pton(AF_INET6, bare.c_str(), bytes);
+    return std::make_tuple(!v4, std::string(reinterpret_cast<const char*>(bytes), sizeof bytes), text);
+  };
+  std::sort(addresses.begin(), addresses.end(), [&](const std::string& a, const std::string& b) { return key(a) < key(b); });
+  addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
+  return addresses;
+}
+
+std::pair<std::string, std::string> split_zone(std::string_view address) {
+  const auto percent = address.find('%');
+  if (percent == std::string_view::npos) return {std::string(address), {}};
+  return {std::string(address.substr(0, percent)), std::string(address.substr(percent + 1))};
 }
 
 std::vector<ServiceInstance> merge_instances(std::vector<ServiceInstance> seen) {
@@ -122,6 +132,13 @@ std::vector<ServiceInstance> merge_instances(std::vector<ServiceInstance> seen) 
   }
   for (auto& instance : merged) instance.addresses = order_addresses(std::move(instance.addresses));
   return merged;
+}
+
+std::vector<ServiceInstance> finish_browse(std::vector<ServiceInstance> seen) {
+  std::vector<ServiceInstance> instances = merge_instances(std::move(seen));
+  std::stable_sort(instances.begin(), instances.end(),
+                   [](const auto& a, const auto& b) { return std::tie(a.type, a.name) < std::tie(b.type, b.name); });
+  return instances;
 }
 
 std::vector<ServiceInstance::Txt> parse_txt(const std::vector<std::string>& raw) {

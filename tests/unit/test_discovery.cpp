@@ -99,11 +99,36 @@ TEST_CASE("merge_instances collapses duplicates and unites their addresses") {
   SECTION("nothing seen") { CHECK(merge_instances({}).empty()); }
 }
 
-TEST_CASE("order_addresses puts IPv4 first, keeps the order otherwise, drops duplicates") {
+TEST_CASE("order_addresses puts IPv4 first, then by number, and drops duplicates") {
   CHECK(order_addresses({"fd42:203::1", "10.203.0.11", "fe80::1%hostonly0", "10.203.0.10",
                          "10.203.0.11", "fd42:203::1"}) ==
-        std::vector<std::string>{"10.203.0.11", "10.203.0.10", "fd42:203::1", "fe80::1%hostonly0"});
+        std::vector<std::string>{"10.203.0.10", "10.203.0.11", "fd42:203::1", "fe80::1%hostonly0"});
+  // By number, not by text: 9 before 10.
+  CHECK(order_addresses({"fd42:203::10", "10.203.0.11", "fe80::1%lo", "10.203.0.9", "10.203.0.10"}) ==
+        std::vector<std::string>{"10.203.0.9", "10.203.0.10", "10.203.0.11", "fd42:203::10", "fe80::1%lo"});
   CHECK(order_addresses({}).empty());
+}
+
+TEST_CASE("split_zone takes a link-local address's zone off") {
+  CHECK(lxhost::split_zone("fe80::1%hostonly0") == std::pair<std::string, std::string>{"fe80::1", "hostonly0"});
+  CHECK(lxhost::split_zone("10.203.0.1") == std::pair<std::string, std::string>{"10.203.0.1", ""});
+  CHECK(lxhost::split_zone("fe80::1%") == std::pair<std::string, std::string>{"fe80::1", ""});
+}
+
+TEST_CASE("finish_browse merges and sorts by type, then name") {
+  ServiceInstance b{};
+  b.name = "b";
+  b.type = "_ssh._tcp";
+  ServiceInstance a = b;
+  a.name = "a";
+  ServiceInstance w = b;
+  w.type = "_http._tcp";
+  w.name = "z";
+  const auto done = lxhost::finish_browse({b, a, w, b});
+  REQUIRE(done.size() == 3);
+  CHECK(done[0].name == "z");
+  CHECK(done[1].name == "a");
+  CHECK(done[2].name == "b");
 }
 
 TEST_CASE("parse_txt splits at the first '='") {
@@ -237,13 +262,6 @@ TEST_CASE("backend helpers: addresses, DNS names, waits") {
     CHECK(interface_name(0).empty());
     CHECK(interface_name(1) == "lo");  // the loopback is index 1 in every network namespace
     CHECK(interface_name(999999) == "999999");
-  }
-  SECTION("addresses sort IPv4 first, then by number") {
-    std::vector<std::string> addresses = {"fd42:203::10", "10.203.0.11", "fe80::1%lo", "10.203.0.9",
-                                          "10.203.0.10"};
-    std::sort(addresses.begin(), addresses.end(), address_less);
-    CHECK(addresses == std::vector<std::string>{"10.203.0.9", "10.203.0.10", "10.203.0.11",
-                                                "fd42:203::10", "fe80::1%lo"});
   }
   SECTION("reverse names") {
     CHECK(reverse_name("10.203.0.1") == "1.0.203.10.in-addr.arpa.");
