@@ -144,18 +144,24 @@ int run_mux(Context& ctx, std::span<const std::string> args) {
   return stop(ctx, parsed->has("--all"));
 }
 
+// Until it is ready, what stops the master reaches the client that started it as a typed report.
 int run_mux_master(Context& ctx, std::span<const std::string>) {
-  const HostConfig& host = ctx.host();
-  mux::MasterSetup setup{host,
-                         ctx.paths(),
-                         ctx.log(),
-                         [&ctx](std::string_view name) { return ctx.resolve_local(name); },
-                         ctx.mux_socket_path(),
-                         fmt::format("{} ({})", host.name, endpoint_text(host.user.value, host.address.value,
-                                                                         host.port.value)),
-                         ctx.config().mux,
-                         ctx.mux_protocol()};
-  return mux::run_master(setup);
+  try {
+    const HostConfig& host = ctx.host();
+    mux::MasterSetup setup{host,
+                           ctx.paths(),
+                           ctx.log(),
+                           [&ctx](std::string_view name) { return ctx.resolve_local(name); },
+                           ctx.mux_socket_path(),
+                           fmt::format("{} ({})", host.name, endpoint_text(host.user.value, host.address.value,
+                                                                           host.port.value)),
+                           ctx.config().mux,
+                           ctx.mux_protocol()};
+    return mux::run_master(setup);
+  } catch (const Error& e) {
+    mux::report_startup_failure(e);
+    return e.code();
+  }
 }
 
 }  // namespace lxhost

@@ -230,23 +230,28 @@ bool MuxTransport::start_master(const std::string& path) {
     setup_.log.debug("mux: the master needs a terminal to log in; connecting without it");
     return false;
   }
-  // Its error becomes ours: the same message and exit code as without the mux.
-  std::string message, hint, other;
-  std::size_t start = 0;
-  while (start < before.size()) {
-    std::size_t end = before.find('\n', start);
-    if (end == std::string::npos) end = before.size();
-    const std::string line = before.substr(start, end - start);
-    if (line.starts_with("lxhost: error: ")) message = line.substr(15);
-    else if (line.starts_with("lxhost: hint: ")) hint = line.substr(14);
-    else other += line + "\n";
-    start = end + 1;
+  // Its error becomes ours: the same message, hint and exit code as without the mux.
+  const std::string failed_line = std::string(kFailedLine) + "\n";
+  const std::size_t failed_at = text.find(failed_line);
+  if (failed_at > 0) fmt::print(stderr, "{}", text.substr(0, failed_at));  // its warnings
+  std::optional<ExitReport> report;
+  if (failed_at != std::string::npos) {
+    Decoder decoder;
+    decoder.feed(std::string_view(text).substr(failed_at + failed_line.size()));
+    try {
+      if (auto frame = decoder.next(); frame && frame->type == Type::exit) report = decode_exit(*frame);
+    } catch (const ProtocolError& e) {
+      setup_.log.debug("mux: the master's report: {}", e.what());
+    }
   }
-  if (!other.empty()) fmt::print(stderr, "{}", other);
-  if (message.empty()) message = fmt::format("the mux master for {} ended with exit code {}", setup_.host.name, code);
+  if (!report || report->kind != ExitReport::Kind::error) {
+    throw Error(code == 0 ? exit_code::connect : code,
+                fmt::format("the mux master for {} ended with exit code {}", setup_.host.name, code),
+                "run with --no-mux to see what a direct connection says");
+  }
   // Trouble of its own (exit 1: a socket it could not make) is not the host's: connect without it.
-  if (code == exit_code::failure) throw Failure(fmt::format("the master could not start: {}", message));
-  throw Error(code == 0 ? exit_code::connect : code, message, hint);
+  if (report->status == exit_code::failure) throw Failure(fmt::format("the master could not start: {}", report->text));
+  throw_reported(*report);
 }
 
 int MuxTransport::relay_command(int fd, const RemoteCommand& command, OutputSink& sink, bool with_stdin) {
@@ -318,7 +323,7 @@ int MuxTransport::relay(int fd, std::string opening, const RemoteCommand& comman
                 throw ConnectError(fmt::format("the command on {} died of an unknown signal '{}'", setup_.host.name,
                                                printable(report.text)));
               case ExitReport::Kind::error:
-                throw ConnectError(report.text);
+                throw_reported(report);
             }
             break;
           }

@@ -162,7 +162,7 @@ class Master {
   void ask(Client& c, Ask ask);
   void start(Client& c);
   void start_forward(Client& c);
-  void fail(Client& c, std::string text);
+  void fail(Client& c, const Error& error);
   void pace_output(Client& c);
   void finish_if_done(Client& c);
   void write_client(Client& c);
@@ -262,21 +262,15 @@ void Master::ask(Client& c, Ask a) {
   }
 }
 
-void Master::fail(Client& c, std::string text) {
-  ExitReport report;
-  report.kind = ExitReport::Kind::error;
-  report.text = std::move(text);
-  c.out += encode(report);
+void Master::fail(Client& c, const Error& error) {
+  c.out += encode(error_report(error));
   c.done = true;
 }
 
 void Master::start(Client& c) {
   c.queued = false;
   if (const auto& signal = c.served.cancelled()) {  // interrupted while it waited: never started
-    ExitReport report;
-    report.kind = ExitReport::Kind::signal;
-    report.text = *signal;
-    c.out += encode(report);
+    c.out += encode(signal_report(*signal));
     c.done = true;
     return;
   }
@@ -289,7 +283,7 @@ void Master::start(Client& c) {
     if (!ssh_is_connected(ssh_.get())) throw;
     // The server refused this channel only (a lower MaxSessions, say): this command fails.
     release_channel(c.channel, c.state);
-    fail(c, e.what());
+    fail(c, e);
     return;
   }
   c.served.opened(c);
@@ -305,8 +299,8 @@ void Master::start_forward(Client& c) {
   if (ssh_channel_open_forward(channel.get(), forward.address.c_str(), static_cast<int>(forward.port), "127.0.0.1",
                                0) != SSH_OK) {
     if (!ssh_is_connected(ssh_.get())) ssh_.lost("while opening a channel");
-    fail(c, fmt::format("{} cannot open a connection to {} port {}: {}", ssh_.display(), forward.address, forward.port,
-                        reason_or(ssh_get_error(ssh_.get()), "the host refused without a reason")));
+    fail(c, ConnectError(fmt::format("{} cannot open a connection to {} port {}: {}", ssh_.display(), forward.address,
+                                     forward.port, reason_or(ssh_get_error(ssh_.get()), "the host refused without a reason"))));
     release_channel(channel, c.state);
     return;
   }
@@ -335,11 +329,9 @@ void Master::finish_if_done(Client& c) {
   } else if (c.state.exit_status) {
     report.status = static_cast<std::uint32_t>(*c.state.exit_status);
   } else if (c.state.exit_signal) {
-    report.kind = ExitReport::Kind::signal;
-    report.text = *c.state.exit_signal;
+    report = signal_report(*c.state.exit_signal);
   } else {
-    report.kind = ExitReport::Kind::error;
-    report.text = fmt::format("the channel to {} closed without an exit status", ssh_.display());
+    report = error_report(ConnectError(fmt::format("the channel to {} closed without an exit status", ssh_.display())));
   }
   c.out += encode(report);
   c.served.closed();
@@ -383,10 +375,7 @@ void Master::session_lost(const char* during) {
   stop_listening();
   for (auto& c : clients_) {
     if (!c->served.run()) continue;
-    ExitReport report;
-    report.kind = ExitReport::Kind::error;
-    report.text = message;
-    c->out += encode(report);
+    c->out += encode(error_report(ConnectError(message)));
     write_client(*c);
   }
   throw ConnectError(message);
@@ -469,6 +458,12 @@ int Master::loop() {
 }
 
 }  // namespace
+
+void report_startup_failure(const Error& error) {
+  const std::string report = fmt::format("{}\n{}", kFailedLine, encode(error_report(error)));
+  (void)std::fwrite(report.data(), 1, report.size(), stderr);  // if it is lost, the client says the exit code
+  (void)std::fflush(stderr);
+}
 
 int run_master(const MasterSetup& setup) {
   // Connecting and authenticating report on stderr, which the starting client reads.

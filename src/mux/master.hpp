@@ -5,6 +5,7 @@
 #include <string>
 
 #include "config.hpp"
+#include "errors.hpp"
 #include "log.hpp"
 #include "paths.hpp"
 #include "transport/transport.hpp"
@@ -16,6 +17,12 @@ namespace lxhost::mux {
 inline constexpr std::string_view kReadyLine = "lxhost-mux: ready";
 // The master's exit code when authentication needs a terminal: the client then connects itself.
 inline constexpr int kExitNeedsTerminal = 3;
+// Instead of the ready line, when the master cannot start: this line, then one `exit` frame of
+// kind error (exit code, message, hint), which the client throws as its own error.
+inline constexpr std::string_view kFailedLine = "lxhost-mux: failed";
+
+// Writes kFailedLine and `error`'s report on stderr (for the client that started the master).
+void report_startup_failure(const Error& error);
 
 struct MasterSetup {
   HostConfig host;

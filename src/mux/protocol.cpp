@@ -172,8 +172,12 @@ SignalRequest decode_signal(const Frame& frame) {
 }
 
 std::string encode(const ExitReport& report) {
-  return encode(Type::exit,
-                Writer().u16(static_cast<std::uint16_t>(report.kind)).u32(report.status).str(report.text).take());
+  return encode(Type::exit, Writer()
+                                .u16(static_cast<std::uint16_t>(report.kind))
+                                .u32(report.status)
+                                .str(report.text)
+                                .str(report.hint)
+                                .take());
 }
 
 ExitReport decode_exit(const Frame& frame) {
@@ -185,8 +189,38 @@ ExitReport decode_exit(const Frame& frame) {
   report.kind = static_cast<ExitReport::Kind>(kind);
   report.status = r.u32();
   report.text = r.str();
+  report.hint = r.str();
   r.end();
   return report;
+}
+
+ExitReport signal_report(std::string name) {
+  ExitReport report;
+  report.kind = ExitReport::Kind::signal;
+  report.text = std::move(name);
+  return report;
+}
+
+ExitReport error_report(const Error& error) {
+  ExitReport report;
+  report.kind = ExitReport::Kind::error;
+  report.status = static_cast<std::uint32_t>(error.code());
+  report.text = error.what();
+  report.hint = error.hint();
+  return report;
+}
+
+void throw_reported(const ExitReport& report) {
+  switch (report.status) {
+    case exit_code::connect:
+      throw ConnectError(report.text, report.hint);
+    case exit_code::failure:
+      throw Failure(report.text, report.hint);
+    case exit_code::usage:
+      throw UsageError(report.text, report.hint);
+    default:
+      throw Error(static_cast<int>(report.status), report.text, report.hint);
+  }
 }
 
 std::string encode(const StatusReply& status) {

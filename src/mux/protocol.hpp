@@ -14,7 +14,7 @@
 
 namespace lxhost::mux {
 
-constexpr std::uint32_t kProtocolVersion = 1;
+constexpr std::uint32_t kProtocolVersion = 2;
 constexpr std::size_t kMaxPayload = std::size_t{16} * 1024 * 1024;
 
 enum class Type : char {
@@ -121,14 +121,22 @@ struct SignalRequest {
 std::string encode(const SignalRequest& signal);
 SignalRequest decode_signal(const Frame& frame);
 
+// How a run ended, or why a master could not start: an error crosses the mux typed (lxhost's exit
+// code, message, hint), so the client fails as it would have without the mux.
 struct ExitReport {
   enum class Kind : std::uint16_t { status = 0, signal = 1, error = 2 };
   Kind kind = Kind::status;
-  std::uint32_t status = 0;  // Kind::status
+  std::uint32_t status = 0;  // Kind::status: the command's; Kind::error: lxhost's exit code
   std::string text;          // Kind::signal: its name ("TERM"); Kind::error: the message
+  std::string hint;          // Kind::error: the hint line, if any
 };
 std::string encode(const ExitReport& report);
 ExitReport decode_exit(const Frame& frame);
+ExitReport signal_report(std::string name);
+ExitReport error_report(const Error& error);
+// The error a Kind::error report stands for, of the type its code means (ConnectError for 255,
+// Failure for 1, UsageError for 2, else Error).
+[[noreturn]] void throw_reported(const ExitReport& report);
 
 struct StatusReply {
   std::uint32_t version = kProtocolVersion;

@@ -80,13 +80,13 @@ TEST_CASE("mux messages round-trip", "[mux]") {
   CHECK(signal.name == "INT");
   CHECK(signal.side_line == "kill line");
 
-  for (const ExitReport& report : {ExitReport{ExitReport::Kind::status, 255, ""},
-                                   ExitReport{ExitReport::Kind::signal, 0, "TERM"},
-                                   ExitReport{ExitReport::Kind::error, 0, "the connection was lost"}}) {
+  for (const ExitReport& report : {ExitReport{ExitReport::Kind::status, 255, "", ""}, signal_report("TERM"),
+                                   error_report(ConnectError("the connection was lost", "is the host up?"))}) {
     const ExitReport got = decode_exit(frames_of(encode(report), 5).at(0));
     CHECK(got.kind == report.kind);
     CHECK(got.status == report.status);
     CHECK(got.text == report.text);
+    CHECK(got.hint == report.hint);
   }
 
   StatusReply status;
@@ -136,4 +136,26 @@ TEST_CASE("mux: what is not the protocol is refused, never misread", "[mux]") {
   CHECK_THROWS_AS(decode_run(Frame{Type::out, ""}), ProtocolError);  // the wrong frame
   CHECK_THROWS_AS(decode_status(Frame{Type::status, Writer().u32(1).u32(2).str(std::string("x")).take()}),
                   ProtocolError);
+}
+
+TEST_CASE("an error crosses the mux as what it was: exit code, message, hint, type", "[mux]") {
+  const auto round_trip = [](const Error& error) { return decode_exit(frames_of(encode(error_report(error)), 3).at(0)); };
+  const ExitReport lost = round_trip(ConnectError("the connection to lab was lost", "is it up?"));
+  CHECK(lost.kind == ExitReport::Kind::error);
+  CHECK(lost.status == 255);
+  CHECK_THROWS_AS(throw_reported(lost), ConnectError);
+  try {
+    throw_reported(lost);
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()) == "the connection to lab was lost");
+    CHECK(e.hint() == "is it up?");
+    CHECK(e.code() == 255);
+  }
+  CHECK_THROWS_AS(throw_reported(round_trip(ConfigError("a.toml:1:1: bad"))), UsageError);
+  CHECK_THROWS_AS(throw_reported(round_trip(Failure("no socket"))), Failure);
+  try {
+    throw_reported(round_trip(ToolFailure(7, "tool said no")));
+  } catch (const Error& e) {
+    CHECK(e.code() == 7);
+  }
 }
