@@ -83,14 +83,17 @@ RemoteRun run_bounded(SshSession& ssh, const std::string& line, milliseconds bou
   while (!state.closed) {
     const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) break;
-    quick_ack(ssh.get());
-    const int rc = ssh_event_dopoll(event.get(), static_cast<int>(left));
-    if ((rc == SSH_ERROR && errno != EINTR) || !ssh_is_connected(ssh.get())) ssh.lost("while the command ran");
+    poll_session(ssh, event.get(), static_cast<int>(left), "while the command ran");
   }
   ssh_event_remove_session(event.get(), ssh.get());
   run.finished = state.closed && (state.exit_status || state.exit_signal);
-  if (state.exit_status) run.exit_code = *state.exit_status;
-  else if (state.exit_signal) run.exit_code = 128;
+  if (run.finished) {
+    try {
+      run.exit_code = exit_code_of(state, ssh.display());
+    } catch (const ConnectError&) {
+      run.exit_code = 128;  // a signal without a number here: still a death by signal
+    }
+  }
   release_channel(channel, state);
   run.out = std::move(sink.out_);
   run.err = std::move(sink.err_);

@@ -292,19 +292,13 @@ void Master::start(Client& c) {
 void Master::start_forward(Client& c) {
   c.state.sink = &c.sink;
   const ForwardRequest& forward = *c.served.forward();
-  ChannelPtr channel(ssh_channel_new(ssh_.get()));
-  if (!channel) ssh_.lost("while opening a channel");
-  // Callbacks first: the far end (an sshd's banner) may speak as soon as the channel is open.
-  install_callbacks(channel.get(), c.state);
-  if (ssh_channel_open_forward(channel.get(), forward.address.c_str(), static_cast<int>(forward.port), "127.0.0.1",
-                               0) != SSH_OK) {
-    if (!ssh_is_connected(ssh_.get())) ssh_.lost("while opening a channel");
-    fail(c, ConnectError(fmt::format("{} cannot open a connection to {} port {}: {}", ssh_.display(), forward.address,
-                                     forward.port, reason_or(ssh_get_error(ssh_.get()), "the host refused without a reason"))));
-    release_channel(channel, c.state);
+  try {
+    c.channel = open_forward_channel(ssh_, c.state, forward.address, static_cast<int>(forward.port));
+  } catch (const ConnectError& e) {
+    if (!ssh_is_connected(ssh_.get())) throw;
+    fail(c, e);  // the host refused this connection only
     return;
   }
-  c.channel = std::move(channel);
   c.served.opened(c);
 }
 
@@ -398,9 +392,7 @@ int Master::loop() {
     if (clients_.empty()) wake = std::min(wake, idle_since + idle_timeout_);
     const int timeout_ms = static_cast<int>(
         std::max<long long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count()) + 1);
-    quick_ack(s);
-    const int rc = ssh_event_dopoll(event_.get(), timeout_ms);
-    if ((rc == SSH_ERROR && errno != EINTR) || !ssh_is_connected(s)) session_lost("while serving commands");
+    if (!wait_on_session(ssh_, event_.get(), timeout_ms)) session_lost("while serving commands");
 
     if (Clock::now() >= next_keepalive) {
       // Traffic TCP must get acknowledged: with TCP_USER_TIMEOUT a dead link fails the socket.

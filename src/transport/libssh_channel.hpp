@@ -65,4 +65,18 @@ void quick_ack(ssh_session session);
 // A session channel running `line`, with a terminal when `pty` is given. Throws ConnectError.
 ChannelPtr open_exec_channel(SshSession& ssh, const std::string& line, ChannelState& state, const PtyRequest* pty);
 
+// A direct-tcpip channel to ADDRESS:PORT as the host reaches it, its callbacks on `state`. Throws
+// ConnectError: the host refused this connection (the session goes on), or the session is lost.
+ChannelPtr open_forward_channel(SshSession& ssh, ChannelState& state, const std::string& address, int port);
+
+// One wait on the session's event (quick-ACK first), up to `timeout_ms` (-1: until something
+// happens). False when the session is gone.
+bool wait_on_session(SshSession& ssh, ssh_event event, int timeout_ms);
+// The same, throwing ConnectError ("the connection to HOST was lost DURING") when it is gone.
+void poll_session(SshSession& ssh, ssh_event event, int timeout_ms, const char* during);
+
+// Exit code of a finished channel: its exit status, 128+N for signal N. Throws ConnectError for
+// an unknown signal or a channel that closed without a status.
+int exit_code_of(const ChannelState& state, const std::string& display);
+
 }  // namespace lxhost
