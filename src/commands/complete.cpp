@@ -32,13 +32,14 @@ void add_containers(Context& ctx, NameFilter filter, const std::string& prefix, 
 }
 
 // `discover`'s hosts that announced SSH, unforgotten, without the line's host's containers
-// (which announce `NAME.local` too, and are no hosts to run lxc-* on).
+// (which announce `NAME.local` too, and are no hosts to run lxc-* on) as its cache knows them: a
+// TAB after -H never waits for the host.
 std::vector<std::string> discovered_ssh_hosts(Context& ctx) {
   const std::string text = read_cache_text(discovered_hosts_file(ctx.paths().cache_dir));
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
   std::vector<std::string> hosts = ssh_hosts(parse_discovered(text), now.count());
   if (hosts.empty()) return hosts;
-  const std::vector<CachedContainer> containers = cached_containers(ctx);
+  const std::vector<CachedContainer> containers = containers_on_disk(ctx);
   std::erase_if(hosts, [&](const std::string& host) {
     return std::any_of(containers.begin(), containers.end(),
                        [&](const CachedContainer& c) { return host == c.name + ".local"; });

@@ -94,6 +94,10 @@ std::vector<CachedContainer> cached_containers(Context& ctx) {
   return {};
 }
 
+std::vector<CachedContainer> containers_on_disk(Context& ctx) {
+  return read_cache(cache_path(ctx)).containers.value_or(std::vector<CachedContainer>{});
+}
+
 void invalidate_container_cache(Context& ctx) {
   try {
     const std::string path = cache_path(ctx);

@@ -16,6 +16,9 @@ namespace lxhost {
 // background; no (or a corrupt) cache -> a refresh, waited for at most 300 ms. Never throws for
 // I/O problems (completion must stay silent).
 std::vector<CachedContainer> cached_containers(Context& ctx);
+// What the host's cache holds now, fresh or not; empty without one. Never refreshes or waits
+// (for a TAB that only needs to leave containers out, such as -H's).
+std::vector<CachedContainer> containers_on_disk(Context& ctx);
 
 // After a command that changed containers: the cache is marked stale and refreshed in the
 // background (only when there is a cache: nobody completes otherwise).
