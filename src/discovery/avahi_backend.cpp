@@ -1,6 +1,8 @@
 // The Avahi backend (Linux): Avahi's client library over D-Bus, driven by an AvahiSimplePoll
 // that only ever waits until our own next deadline. Each call opens its own client, so a call
 // never inherits a connection that a daemon restart broke; all state travels through userdata.
+// One file for the one library: browse, resolve and reverse each a class on the same session
+// (avahi_session.*); what both backends share is in service_list.cpp and backend_util.hpp.
 #include <avahi-client/client.h>
 #include <avahi-client/lookup.h>
 #include <avahi-common/address.h>

@@ -2,6 +2,8 @@
 // has through Avahi's compatibility library. Only calls both implement are used: Browse,
 // Resolve and QueryRecord (no GetAddrInfo), all with flags 0, each ref's socket watched with
 // poll(). There is no "all for now": a browse ends after a quiet time without a new result.
+// One file for the one API: browse, resolve and reverse each a class over dnssd_requests.*; what
+// both backends share is in service_list.cpp and backend_util.hpp.
 #include <dns_sd.h>
 #include <arpa/inet.h>
 #include <net/if.h>

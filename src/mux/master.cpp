@@ -1,7 +1,8 @@
 // The mux master: one authenticated libssh session to one host, serving lxhost invocations over a
 // Unix socket. One thread, one ssh_event loop over the session, the listening socket and every
 // client's socket; each client's command is an exec channel on the shared session, its output
-// relayed as frames in the order libssh delivers it.
+// relayed as frames in the order libssh delivers it. One file: the loop and what each of its
+// passes does for a client read top to bottom; the pure part (a client's frames) is served_client.*.
 #include "mux/master.hpp"
 
 #include <fcntl.h>
