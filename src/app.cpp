@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -21,30 +20,6 @@
 namespace lxhost {
 namespace {
 
-// The function behind each row of the command table (command_table.cpp).
-struct Runner {
-  std::string_view name;
-  int (*run)(Context&, std::span<const std::string>);
-};
-constexpr Runner runners[] = {
-    {"list", run_list},
-    {"discover", run_discover},
-    {"resolve", run_resolve},
-    {"doctor", run_doctor},
-    {"config", run_config},
-    {"install-links", run_install_links},
-    {"ssh-config", run_ssh_config},
-    {"proxy", run_proxy},
-    {"mux", run_mux},
-    {"shell-init", run_shell_init},
-    {"completions", run_completions},
-    {"help", run_help},
-    {"__complete", run_complete},
-    {"__refresh-cache", run_refresh_cache},
-    {"__mux-master", run_mux_master},
-    {"__man", run_man},
-};
-
 int dispatch(Context& ctx) {
   const Invocation& inv = ctx.invocation();
   if (inv.show_version) {
@@ -59,23 +34,15 @@ int dispatch(Context& ctx) {
     fmt::print(stderr, "{}", usage_text());
     return exit_code::usage;
   }
-  if (const Verb* verb = find_verb(inv.verb))
+  const WordMeaning meaning = resolve_word(inv.verb);
+  if (const Verb* verb = meaning.verb)
     return verb->legacy ? run_legacy(ctx, *verb, inv.args) : run_passthrough(ctx, *verb, inv.args);
-  if (const CommandSpec* command = find_command(inv.verb)) {
-    const auto runner = std::find_if(std::begin(runners), std::end(runners),
-                                     [&](const Runner& r) { return r.name == command->name; });
-    if (runner == std::end(runners)) throw Failure(fmt::format("internal error: '{}' has no runner", command->name));
-    return runner->run(ctx, inv.args);
+  if (const CommandSpec* command = meaning.command) {
+    const CommandRunner run_command = command_runner(command->id);
+    if (run_command == nullptr) throw Failure(fmt::format("internal error: '{}' has no runner", command->name));
+    return run_command(ctx, inv.args);
   }
-
-  std::vector<std::string> known;
-  for (const Verb& verb : verb_table()) {
-    if (verb.name != "config") known.emplace_back(verb.name);
-    known.emplace_back(verb.tool);
-  }
-  for (const CommandSpec& command : native_commands())
-    if (!command.hidden) known.emplace_back(command.name);
-  const auto suggestion = closest(inv.verb, known);
+  const auto suggestion = closest(inv.verb, known_words());
   throw UsageError(fmt::format("unknown verb '{}'{}", inv.verb,
                                suggestion ? fmt::format(" (did you mean '{}'?)", *suggestion) : ""),
                    "run `lxhost help` for the verbs and commands");
@@ -88,6 +55,29 @@ void print_error(const Error& e) {
 }
 
 }  // namespace
+
+CommandRunner command_runner(CommandId id) {
+  switch (id) {
+    case CommandId::list: return run_list;
+    case CommandId::discover: return run_discover;
+    case CommandId::resolve: return run_resolve;
+    case CommandId::doctor: return run_doctor;
+    case CommandId::config: return run_config;
+    case CommandId::install_links: return run_install_links;
+    case CommandId::ssh_config: return run_ssh_config;
+    case CommandId::proxy: return run_proxy;
+    case CommandId::mux: return run_mux;
+    case CommandId::shell_init: return run_shell_init;
+    case CommandId::completions: return run_completions;
+    case CommandId::help: return run_help;
+    case CommandId::complete: return run_complete;
+    case CommandId::refresh_cache: return run_refresh_cache;
+    case CommandId::mux_master: return run_mux_master;
+    case CommandId::man: return run_man;
+    case CommandId::none: break;
+  }
+  return nullptr;
+}
 
 int run(int argc, char** argv) {
   // A closed stdout must not kill lxhost silently: writes report EPIPE and the command ends as 141.

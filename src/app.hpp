@@ -2,6 +2,19 @@
 // and maps them to exit codes.
 #pragma once
 
+#include <span>
+#include <string>
+
+#include "command_table.hpp"
+
 namespace lxhost {
+
+class Context;
+
 int run(int argc, char** argv);
-}
+
+// The function that runs a native command's row (command_table.hpp); nullptr for CommandId::none.
+using CommandRunner = int (*)(Context&, std::span<const std::string>);
+CommandRunner command_runner(CommandId id);
+
+}  // namespace lxhost

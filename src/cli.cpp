@@ -147,8 +147,7 @@ std::string usage_text() {
   text += "\nVerbs (run as lxc-VERB on the host; `lxhost lxc-VERB` always works too):\n";
   for (const Verb& verb : verb_table()) {
     if (verb.legacy) continue;
-    const std::string name = verb.name == "config" ? "lxc-config" : std::string(verb.name);
-    text += fmt::format("  {:<16} {}\n", name, verb.summary);
+    text += fmt::format("  {:<16} {}\n", verb_word(verb), verb.summary);
   }
   text += "\nLXC 1 verbs (translated to lxc-copy on LXC >= 2.0):\n";
   for (const Verb& verb : verb_table())

@@ -118,6 +118,23 @@ void option_lines(std::string& text, std::span<const OptionSpec> options, std::s
     text += fmt::format("{}{:<{}}  {}\n", indent, option_usage(option), width, option_help(option));
 }
 
+// The CLI11 parser of a command's row: its options, and each subcommand with its options.
+struct Parser {
+  explicit Parser(const CommandSpec& command) : app{std::string(command.description), program_name(command)} {
+    add_options(app, command.options, bound);
+    for (const CommandSpec& sub : command.subcommands) {
+      CLI::App* sub_app = app.add_subcommand(std::string(sub.name), std::string(sub.summary));
+      add_options(*sub_app, sub.options, bound);
+      subs.emplace_back(&sub, sub_app);
+    }
+    if (!subs.empty()) app.require_subcommand(1);
+  }
+
+  CLI::App app;
+  std::vector<Bound> bound;
+  std::vector<std::pair<const CommandSpec*, CLI::App*>> subs;
+};
+
 }  // namespace
 
 const std::vector<std::string>* CommandArgs::find(std::string_view name) const {
@@ -145,33 +162,38 @@ std::optional<int> CommandArgs::integer(std::string_view name) const {
   return std::stoi(*text);  // CLI::Range has accepted it: an integer within the row's range
 }
 
-CommandArgs parse_command_args(const CommandSpec& command, std::span<const std::string> args) {
-  CLI::App app{std::string(command.description), program_name(command)};
-  std::vector<Bound> bound;
-  add_options(app, command.options, bound);
-  std::vector<std::pair<const CommandSpec*, CLI::App*>> subs;
-  for (const CommandSpec& sub : command.subcommands) {
-    CLI::App* sub_app = app.add_subcommand(std::string(sub.name), std::string(sub.summary));
-    add_options(*sub_app, sub.options, bound);
-    subs.emplace_back(&sub, sub_app);
+std::vector<std::string> parser_option_names(const CommandSpec& command, const CommandSpec* sub) {
+  const Parser parser(command);
+  const CLI::App* app = &parser.app;
+  for (const auto& [spec, sub_app] : parser.subs)
+    if (spec == sub) app = sub_app;
+  std::vector<std::string> names;
+  for (const CLI::Option* option : app->get_options()) {
+    if (!option->nonpositional()) continue;
+    for (const std::string& name : option->get_snames()) names.push_back("-" + name);
+    for (const std::string& name : option->get_lnames()) names.push_back("--" + name);
   }
-  if (!subs.empty()) app.require_subcommand(1);
+  return names;
+}
 
+CommandArgs parse_command_args(const CommandSpec& command, std::span<const std::string> args) {
+  Parser parser(command);
   check_subcommand(command, args);
   CommandArgs parsed;
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11's order
   try {
-    app.parse(reversed);
+    parser.app.parse(reversed);
   } catch (const CLI::CallForHelp&) {
     parsed.help_ = command_help(command);
     return parsed;
   } catch (const CLI::ParseError& e) {
-    throw UsageError(fmt::format("{}: {}", program_name(command), missing_value(e, bound, args).value_or(e.what())),
+    const std::string what = missing_value(e, parser.bound, args).value_or(e.what());
+    throw UsageError(fmt::format("{}: {}", program_name(command), what),
                      fmt::format("run `{} --help`", program_name(command)));
   }
-  for (const auto& [spec, sub_app] : subs)
+  for (const auto& [spec, sub_app] : parser.subs)
     if (sub_app->parsed()) parsed.subcommand_ = spec;
-  for (const Bound& b : bound)
+  for (const Bound& b : parser.bound)
     if (b.option->count() > 0) parsed.given_.emplace_back(b.spec, b.option->results());
   return parsed;
 }

@@ -38,6 +38,10 @@ class CommandArgs {
 // Throws UsageError ("lxhost list: ...") for anything the command's row does not allow.
 CommandArgs parse_command_args(const CommandSpec& command, std::span<const std::string> args);
 
+// Every option spelling the parser of `command` accepts ("--json", "-h", "--help"), or of its
+// subcommand `sub`: what completion must offer (tests hold it to that).
+std::vector<std::string> parser_option_names(const CommandSpec& command, const CommandSpec* sub = nullptr);
+
 // `lxhost help NAME` and `lxhost NAME --help`: usage, description, options, subcommands.
 std::string command_help(const CommandSpec& command);
 

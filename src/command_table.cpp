@@ -25,14 +25,16 @@ constexpr auto discover_options = std::to_array<OptionSpec>({
     {.names = "-6", .help = "also IPv6 addresses"},
 });
 constexpr auto resolve_options = std::to_array<OptionSpec>({
-    {.names = "NAME", .kind = Kind::text, .help = "the host name, e.g. containers.local", .required = true},
+    {.names = "NAME", .kind = Kind::text, .help = "the host name, e.g. containers.local", .required = true,
+     .completes = Completes::hosts},
     {.names = "-4", .help = "IPv4 only"},
     {.names = "-6", .help = "IPv6 only", .excludes = "-4"},
     {.names = "--timeout", .kind = Kind::integer, .value = "MS",
      .help = "bound in ms (default: discovery.resolve_timeout_ms)", .min = 1, .max = max_timeout_ms},
 });
 constexpr auto doctor_options = std::to_array<OptionSpec>({
-    {.names = "-H,--host", .kind = Kind::text, .value = "HOST", .help = "the host to check (as lxhost -H)"},
+    {.names = "-H,--host", .kind = Kind::text, .value = "HOST", .help = "the host to check (as lxhost -H)",
+     .completes = Completes::hosts},
 });
 constexpr auto config_init_options = std::to_array<OptionSpec>({
     {.names = "--force", .help = "replace an existing file"},
@@ -53,7 +55,8 @@ constexpr auto config_subcommands = std::to_array<CommandSpec>({
                     "$XDG_CONFIG_HOME/lxhost/config.toml."},
 });
 constexpr auto install_links_options = std::to_array<OptionSpec>({
-    {.names = "DIR", .kind = Kind::text, .help = "directory for the links (must exist)", .required = true},
+    {.names = "DIR", .kind = Kind::text, .help = "directory for the links (must exist)", .required = true,
+     .completes = Completes::dirs},
 });
 constexpr auto ssh_config_options = std::to_array<OptionSpec>({
     {.names = "--install", .help = "write the snippet and the Include line"},
@@ -86,84 +89,90 @@ constexpr auto completions_options = std::to_array<OptionSpec>({
     {.names = "SHELL", .kind = Kind::text, .help = "the shell", .required = true, .choices = shells},
 });
 constexpr auto help_options = std::to_array<OptionSpec>({
-    {.names = "VERB", .kind = Kind::text, .help = "a verb or a command", .optional = true},
+    {.names = "VERB", .kind = Kind::text, .help = "a verb or a command", .optional = true,
+     .completes = Completes::verbs_and_commands},
 });
 
 constexpr auto commands = std::to_array<CommandSpec>({
-    {.name = "list",
+    {.name = "list", .id = CommandId::list,
      .summary = "containers with state, addresses and mDNS name (table or JSON)",
      .description = "Containers on the host with their state, every IPv4 and IPv6 address, and the .local name "
                     "that answers for the container's address (reverse mDNS lookups, bounded by "
                     "discovery.resolve_timeout_ms).",
      .options = list_options},
-    {.name = "discover",
+    {.name = "discover", .id = CommandId::discover,
      .summary = "DNS-SD services on the network (mDNS)",
      .description = "DNS-SD services on the local network (mDNS), with their hosts, addresses, ports and TXT. "
                     "The browse ends when the daemon has answered and nothing is pending, or at the bound. "
                     "Hosts found are remembered for completion of -H.",
      .options = discover_options},
-    {.name = "resolve",
+    {.name = "resolve", .id = CommandId::resolve,
      .summary = "a .local name's addresses (mDNS)",
      .description = "The addresses of a .local name, by mDNS, one per line (IPv4 first). A name without a dot "
                     "gets .local appended. Exit 1 when nobody answers within the bound.",
      .options = resolve_options},
-    {.name = "doctor",
+    {.name = "doctor", .id = CommandId::doctor,
      .summary = "check every link from the config to a snapshot clone on the host; one fix per failure",
      .description = "Checks every link from the config to a snapshot clone on the host, in order and timed; each "
                     "failure comes with one fix. Uses a connection of its own and writes nothing to known_hosts. "
                     "Exit 0 when all pass, else 1.",
      .options = doctor_options},
-    {.name = "config",
+    {.name = "config", .id = CommandId::config,
      .summary = "write, show or locate lxhost's config",
      .description = "lxhost's own config file (the remote tool is `lxhost lxc-config`).",
      .subcommands = config_subcommands},
-    {.name = "install-links",
+    {.name = "install-links", .id = CommandId::install_links,
      .summary = "make lxc-VERB links to lxhost in DIR",
      .description = "Makes an lxc-VERB link to lxhost in DIR for every verb lxhost knows. A name that exists and "
                     "is not already a link to lxhost stops the whole run, before any link is made.",
      .options = install_links_options},
-    {.name = "ssh-config",
+    {.name = "ssh-config", .id = CommandId::ssh_config,
      .summary = "the ssh_config that makes `ssh foo.local` work",
      .description = "The ssh_config for `ssh foo.local`, from lxhost's config: print it, or install it as "
                     "~/.ssh/config.d/lxhost.conf with one Include line first in ~/.ssh/config (the original is "
                     "saved once as ~/.ssh/config.lxhost-backup; --uninstall gives its bytes back).",
      .options = ssh_config_options},
-    {.name = "proxy",
+    {.name = "proxy", .id = CommandId::proxy,
      .summary = "ssh's ProxyCommand: directly, or through the container host",
      .description = "Joins stdin and stdout to HOST:PORT, for ssh's ProxyCommand: directly when HOST answers by "
                     "mDNS and the port accepts, else through the container host (LXC's address of the "
                     "container named HOST without .local, over the host's SSH session).",
      .options = proxy_options},
-    {.name = "mux",
+    {.name = "mux", .id = CommandId::mux,
      .summary = "the connection masters: list them, or stop this host's (or all)",
      .description = "The connection masters: one per host, each keeping an SSH session for later commands.",
      .subcommands = mux_subcommands},
-    {.name = "shell-init",
+    {.name = "shell-init", .id = CommandId::shell_init,
      .summary = "lxc-* functions and completion: eval \"$(lxhost shell-init zsh)\"",
      .description = "Prints an lxc-VERB function for every verb and the completion script, for "
                     "eval \"$(lxhost shell-init zsh)\" in ~/.zshrc or ~/.bashrc. Functions and aliases you "
                     "already have are left alone unless --force is given.",
      .options = shell_init_options},
-    {.name = "completions",
+    {.name = "completions", .id = CommandId::completions,
      .summary = "the completion script alone",
      .description = "Prints the completion script for a shell (an installed lxhost has it where the shell finds "
                     "it).",
      .options = completions_options},
-    {.name = "help",
+    {.name = "help", .id = CommandId::help,
      .summary = "this text, or what VERB does",
      .description = "Lists the verbs and commands, or tells what one of them does.",
      .options = help_options},
-    {.name = "__complete", .summary = "completion candidates (for the completion scripts)", .hidden = true},
-    {.name = "__refresh-cache", .summary = "refresh the container cache (detached)", .hidden = true},
-    {.name = "__mux-master", .summary = "a connection master (started by lxhost)", .hidden = true},
-    {.name = "__man", .summary = "a man page's roff (for the build)", .hidden = true},
+    {.name = "__complete", .id = CommandId::complete,
+     .summary = "completion candidates (for the completion scripts)", .hidden = true},
+    {.name = "__refresh-cache", .id = CommandId::refresh_cache,
+     .summary = "refresh the container cache (detached)", .hidden = true},
+    {.name = "__mux-master", .id = CommandId::mux_master,
+     .summary = "a connection master (started by lxhost)", .hidden = true},
+    {.name = "__man", .id = CommandId::man,
+     .summary = "a man page's roff (for the build)", .hidden = true},
 });
 
 constexpr auto globals = std::to_array<GlobalOption>({
     {"-H", "--host", "HOST", "a [hosts.*] name from the config, or [USER@]ADDRESS[:PORT], [USER@][IPV6]:PORT, "
      "ssh://[USER@]ADDRESS[:PORT] (the default host's settings; its user and port win)",
-     "LXHOST_HOST"},
-    {"-c", "--config", "CONFIG", "the config file (default: ~/.config/lxhost/config.toml)", "LXHOST_CONFIG"},
+     "LXHOST_HOST", Completes::hosts},
+    {"-c", "--config", "CONFIG", "the config file (default: ~/.config/lxhost/config.toml)", "LXHOST_CONFIG",
+     Completes::files},
     {"-t", "", "", "force a remote terminal", "LXHOST_TTY=force"},
     {"-T", "", "", "no remote terminal (default: one for interactive verbs on a terminal)", "LXHOST_TTY=never"},
     {"-v", "--verbose", "", "debug lines on stderr", ""},

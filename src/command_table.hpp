@@ -11,6 +11,10 @@
 
 namespace lxhost {
 
+// What completion offers for an option's value or a positional argument (a positional's choices
+// are offered as well).
+enum class Completes { nothing, hosts, files, dirs, verbs_and_commands };
+
 // One option or positional argument of a native command.
 struct OptionSpec {
   enum class Kind { flag, text, integer };
@@ -25,12 +29,22 @@ struct OptionSpec {
   int min = 0, max = 0;    // integers: the accepted range
   std::span<const std::string_view> choices{};  // text: the accepted words, when limited
   std::string_view excludes{};                  // the name of an option this one cannot go with
+  Completes completes = Completes::nothing;     // for the value (options) or the word (positionals)
 
   bool positional() const { return !names.starts_with("-"); }
 };
 
+// Which function runs a native command: app.cpp maps each id to its function in one switch, so
+// the compiler checks that every id has one, and this pure table needs none of the commands' I/O.
+enum class CommandId {
+  none,  // a subcommand: its parent's function runs it
+  list, discover, resolve, doctor, config, install_links, ssh_config, proxy, mux, shell_init, completions, help,
+  complete, refresh_cache, mux_master, man,
+};
+
 struct CommandSpec {
   std::string_view name{};
+  CommandId id = CommandId::none;
   std::string_view summary{};      // one line: `lxhost help`, completion's description
   std::string_view description{};  // a paragraph: `lxhost help NAME`, `NAME --help`, the man page
   std::span<const OptionSpec> options{};
@@ -60,6 +74,7 @@ struct GlobalOption {
   std::string_view value;       // placeholder; empty for flags
   std::string_view help;
   std::string_view env;         // the environment variable that sets it too, if any
+  Completes completes = Completes::nothing;  // for its value
 };
 std::span<const GlobalOption> global_options();
 

@@ -74,6 +74,20 @@ void offer_commands(CompletionPlan& plan) {
     if (!native.hidden) offer(plan, native.name, native.summary);
 }
 
+// What an option's value or a positional argument completes, as its row says.
+void offer_completes(CompletionPlan& plan, Completes completes) {
+  switch (completes) {
+    case Completes::nothing: break;
+    case Completes::hosts: plan.hosts = true; break;
+    case Completes::files: plan.files = CompletionPlan::Files::files; break;
+    case Completes::dirs: plan.files = CompletionPlan::Files::dirs; break;
+    case Completes::verbs_and_commands:
+      for (const Verb& verb : verb_table()) offer(plan, verb_word(verb), verb.summary);
+      offer_commands(plan);
+      break;
+  }
+}
+
 // The option of `options` that `word` names and that takes a value, or nullptr.
 const OptionSpec* value_option(std::span<const OptionSpec> options, std::string_view word) {
   const auto it = std::find_if(options.begin(), options.end(), [&](const OptionSpec& o) {
@@ -82,37 +96,43 @@ const OptionSpec* value_option(std::span<const OptionSpec> options, std::string_
   return it == options.end() ? nullptr : &*it;
 }
 
-void plan_native(CompletionPlan& plan, std::string_view command, std::span<const std::string> args) {
+// The positional of `options` that the word under the cursor gives, after `before` gave the ones
+// before it (an option's value is no positional); nullptr when every positional is given.
+const OptionSpec* next_positional(std::span<const OptionSpec> options, std::span<const std::string> before) {
+  std::size_t given = 0;
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    if (!before[i].starts_with("-")) ++given;
+    else if (value_option(options, before[i]) != nullptr) ++i;
+  }
+  for (const OptionSpec& option : options) {
+    if (!option.positional()) continue;
+    if (given == 0) return &option;
+    --given;
+  }
+  return nullptr;
+}
+
+void plan_native(CompletionPlan& plan, const CommandSpec& command, std::span<const std::string> args) {
+  if (command.hidden) return;
   const std::span<const std::string> before = args.first(args.size() - 1);
   const std::string_view previous = before.empty() ? std::string_view{} : std::string_view(before.back());
-  if (command == "help") {
-    if (!before.empty()) return;
-    for (const Verb& verb : verb_table()) offer(plan, verb.name == "config" ? "lxc-config" : verb.name, verb.summary);
-    offer_commands(plan);
-    return;
-  }
-  if (command == "install-links") {
-    if (!starts_with(plan.prefix, "-")) plan.files = CompletionPlan::Files::dirs;
-    return;
-  }
-  if (command == "resolve" && !starts_with(plan.prefix, "-") && previous != "--timeout") {
-    plan.hosts = true;
-    return;
-  }
-  const CommandSpec* spec = find_command(command);
-  if (spec == nullptr || spec->hidden) return;
   // After a subcommand (`config init`), its options; before one, the subcommands.
-  const CommandSpec* sub = before.empty() ? nullptr : find_subcommand(*spec, before.front());
-  const std::span<const OptionSpec> options = sub != nullptr ? sub->options : spec->options;
+  const CommandSpec* sub = before.empty() ? nullptr : find_subcommand(command, before.front());
+  const std::span<const OptionSpec> options = sub != nullptr ? sub->options : command.options;
   if (const OptionSpec* option = value_option(options, previous)) {
-    plan.hosts = option->value == "HOST";  // doctor -H; nothing to offer for --timeout MS, --type T
+    offer_completes(plan, option->completes);  // doctor -H; nothing for --timeout MS, --type T
     return;
   }
-  if (before.empty()) {
-    for (const CommandSpec& s : spec->subcommands) offer(plan, s.name, s.summary);
-    for (const OptionSpec& option : options)
-      for (std::string_view choice : option.choices) offer(plan, choice);  // shell-init bash|zsh
+  const OptionSpec* positional = next_positional(options, sub != nullptr ? before.subspan(1) : before);
+  // A word that is no option: hosts, directories, verbs (alone); or the positional's choices (with the options).
+  if (positional != nullptr && !starts_with(plan.prefix, "-") && positional->completes != Completes::nothing) {
+    offer_completes(plan, positional->completes);
+    return;
   }
+  if (before.empty())
+    for (const CommandSpec& s : command.subcommands) offer(plan, s.name, s.summary);
+  if (positional != nullptr)
+    for (std::string_view choice : positional->choices) offer(plan, choice);  // shell-init bash|zsh
   for (const OptionSpec& option : options)
     if (!option.positional())
       for (std::string_view name : option_names(option)) offer(plan, name, option.help);
@@ -152,8 +172,7 @@ CompletionPlan plan_completion(std::span<const std::string> words) {
       ++i;
     } else if (option != options.end() && !option->value.empty()) {
       // The option's value is the word under the cursor.
-      if (option->short_name == "-H") plan.hosts = true;
-      else plan.files = CompletionPlan::Files::files;
+      offer_completes(plan, option->completes);
       return plan;
     }
   }
@@ -165,17 +184,18 @@ CompletionPlan plan_completion(std::span<const std::string> words) {
       }
       return plan;
     }
+    // A verb typed by its tool's name (`lxc-config`: `config` is a command) comes with the tools.
     for (const Verb& verb : verb_table())
-      if (verb.name != "config") offer(plan, verb.name, verb.summary);
+      if (verb_word(verb) == verb.name) offer(plan, verb.name, verb.summary);
     offer_commands(plan);
     if (starts_with(plan.prefix, "lxc-"))
       for (const Verb& verb : verb_table()) offer(plan, verb.tool, verb.summary);
     return plan;
   }
-  const std::string& verb_word = words[i];
   const std::span<const std::string> args = words.subspan(i + 1);
-  if (const Verb* verb = find_verb(verb_word)) plan_verb(plan, *verb, args);
-  else plan_native(plan, verb_word, args);
+  const WordMeaning meaning = resolve_word(words[i]);
+  if (meaning.verb != nullptr) plan_verb(plan, *meaning.verb, args);
+  else if (meaning.command != nullptr) plan_native(plan, *meaning.command, args);
   return plan;
 }
 

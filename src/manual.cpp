@@ -57,7 +57,6 @@ std::string_view filter_words(NameFilter filter) {
 }
 
 std::string verb_entry(const Verb& verb) {
-  const std::string_view typed = verb.name == "config" ? verb.tool : verb.name;
   std::string text = prose(verb.summary) + ".";
   if (verb.legacy) {
     text += fmt::format(" Translated to {} on hosts with LXC 2.0 or later, passed on unchanged to hosts that still "
@@ -72,7 +71,7 @@ std::string verb_entry(const Verb& verb) {
   std::string flags;
   for (std::string_view flag : verb.flags) flags += (flags.empty() ? "" : " ") + bold(flag);
   text += fmt::format("\n.br\nFlags: {}", flags);
-  return item(bold(typed), text);
+  return item(bold(verb_word(verb)), text);
 }
 
 std::string command_entry(const CommandSpec& command, std::string_view parent = {}) {

@@ -4,6 +4,8 @@
 #include <array>
 #include <cstddef>
 
+#include "command_table.hpp"
+
 namespace lxhost {
 
 namespace {
@@ -185,20 +187,33 @@ constexpr std::array verbs = {
 
 std::span<const Verb> verb_table() { return verbs; }
 
-std::string_view verb_word(const Verb& verb) { return verb.name == "config" ? verb.tool : verb.name; }
-
 const Verb* find_tool(std::string_view tool) {
   const auto* it = std::find_if(verbs.begin(), verbs.end(),
                                 [tool](const Verb& v) { return v.tool == tool; });
   return it == verbs.end() ? nullptr : &*it;
 }
 
-const Verb* find_verb(std::string_view word) {
-  if (word.starts_with("lxc-")) return find_tool(word);
-  if (word == "config") return nullptr;  // lxhost's own command
+WordMeaning resolve_word(std::string_view word) {
+  if (word.starts_with("lxc-")) return {.verb = find_tool(word)};
+  if (const CommandSpec* command = find_command(word)) return {.command = command};
   const auto* it = std::find_if(verbs.begin(), verbs.end(),
                                 [word](const Verb& v) { return v.name == word; });
-  return it == verbs.end() ? nullptr : &*it;
+  return {.verb = it == verbs.end() ? nullptr : &*it};
+}
+
+const Verb* find_verb(std::string_view word) { return resolve_word(word).verb; }
+
+std::string_view verb_word(const Verb& verb) { return find_command(verb.name) != nullptr ? verb.tool : verb.name; }
+
+std::vector<std::string> known_words() {
+  std::vector<std::string> words;
+  for (const Verb& verb : verbs) {
+    words.emplace_back(verb_word(verb));
+    if (verb_word(verb) != verb.tool) words.emplace_back(verb.tool);
+  }
+  for (const CommandSpec& command : native_commands())
+    if (!command.hidden) words.emplace_back(command.name);
+  return words;
 }
 
 }  // namespace lxhost

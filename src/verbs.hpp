@@ -9,6 +9,8 @@
 
 namespace lxhost {
 
+struct CommandSpec;
+
 // Which containers completion offers for a verb's -n (as LXC's own bash completion does).
 enum class NameFilter { none, running, stopped, defined, frozen };
 
@@ -30,13 +32,25 @@ struct Verb {
 // Every verb, pass-through first (LXC's tools, most used first), then the LXC 1 verbs.
 std::span<const Verb> verb_table();
 
-// The verb a typed word names, or nullptr. `lxc-TOOL` always finds the tool's row; the short name
-// finds it too, except "config" (lxhost's own command; the remote tool is `lxc-config`).
+// What a word typed after `lxhost` (or `lxhost help`) names: a verb, a native command, or
+// neither. `lxc-TOOL` always names the tool's verb. A verb's short name names the verb unless a
+// native command has that name: `config` is lxhost's own command, its verb is typed `lxc-config`.
+struct WordMeaning {
+  const Verb* verb = nullptr;
+  const CommandSpec* command = nullptr;
+};
+WordMeaning resolve_word(std::string_view word);
+
+// The verb a typed word names (resolve_word's verb), or nullptr.
 const Verb* find_verb(std::string_view word);
 
-// The word `lxhost help` lists a verb under, and [verbs.WORD] in the config names it by: the row's
-// name, but "lxc-config" for lxc-config (`config` is lxhost's own command).
+// The word a verb is typed as, listed under by `lxhost help` and named by in the config's
+// [verbs.WORD]: its name, or its tool's name when a native command has the name ("lxc-config").
 std::string_view verb_word(const Verb& verb);
+
+// Every word resolve_word() gives a meaning to, hidden commands left out, for "did you mean":
+// each verb's word and tool, then the commands, in table order.
+std::vector<std::string> known_words();
 
 // The row of a remote tool ("lxc-copy"), or nullptr.
 const Verb* find_tool(std::string_view tool);

@@ -36,7 +36,7 @@ std::string verb_help(const Verb& verb) {
   } else {
     text += fmt::format("Runs `{} ARGS...` on the container host, with every argument exactly as typed.\n"
                         "`lxhost {} --help` shows the remote tool's own help.\n",
-                        verb.tool, verb.name == "config" ? "lxc-config" : verb.name);
+                        verb.tool, verb_word(verb));
   }
   text += fmt::format("Terminal: {}.\n", verb.interactive ? "yes when stdin and stdout are terminals (-T: never)"
                                                           : "no (-t forces one)");
@@ -54,16 +54,13 @@ int run_help(Context& ctx, std::span<const std::string> args) {
     fmt::print("{}", usage_text());
     return 0;
   }
-  if (const Verb* verb = find_verb(*word)) return print_verb_help(ctx, *verb);
-  if (const CommandSpec* command = find_command(*word); command != nullptr && !command->hidden) {
-    fmt::print("{}", command_help(*command));
+  const WordMeaning meaning = resolve_word(*word);
+  if (meaning.verb != nullptr) return print_verb_help(ctx, *meaning.verb);
+  if (meaning.command != nullptr && !meaning.command->hidden) {
+    fmt::print("{}", command_help(*meaning.command));
     return 0;
   }
-  std::vector<std::string> known;
-  for (const Verb& verb : verb_table()) known.emplace_back(verb.name);
-  for (const CommandSpec& command : native_commands())
-    if (!command.hidden) known.emplace_back(command.name);
-  const auto suggestion = closest(*word, known);
+  const auto suggestion = closest(*word, known_words());
   throw UsageError(fmt::format("help: unknown verb '{}'{}", *word,
                                suggestion ? fmt::format(" (did you mean '{}'?)", *suggestion) : ""));
 }

@@ -39,6 +39,10 @@ expect_rc 2 "unknown verb"
 expect_err_has "unknown verb 'atach'"
 expect_err_has "did you mean 'attach'?"
 
+run_lx help lxc-atach
+expect_rc 2 "help with an unknown tool name"
+expect_err_has "did you mean 'lxc-attach'?"
+
 run_lx --frobnicate ls
 expect_rc 2 "unknown option before the verb"
 expect_err_has "unknown option '--frobnicate'"

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "app.hpp"
 #include "cli.hpp"
 #include "command_args.hpp"
 #include "command_table.hpp"
@@ -30,11 +31,13 @@ std::string usage_error(std::string_view command, std::vector<std::string> args)
   return "";
 }
 
-std::vector<std::string> offered(std::vector<std::string> words) {
+std::vector<std::string> offered_by(const CompletionPlan& plan) {
   std::vector<std::string> values;
-  for (const Candidate& c : plan_completion(words).fixed) values.push_back(c.value);
+  for (const Candidate& c : plan.fixed) values.push_back(c.value);
   return values;
 }
+
+std::vector<std::string> offered(std::vector<std::string> words) { return offered_by(plan_completion(words)); }
 
 bool has(const std::vector<std::string>& values, std::string_view value) {
   return std::find(values.begin(), values.end(), value) != values.end();
@@ -157,10 +160,103 @@ TEST_CASE("every global option is offered by completion and shown by usage", "[c
   for (const ExitStatus& status : exit_statuses()) CHECK_THAT(usage, Catch::Contains(std::string(status.code)));
 }
 
+TEST_CASE("every row runs its own function", "[command_table]") {
+  std::set<CommandRunner> runners;
+  for (const CommandSpec& command : native_commands()) {
+    CAPTURE(command.name);
+    const CommandRunner run = command_runner(command.id);
+    CHECK(run != nullptr);
+    CHECK(runners.insert(run).second);  // no two rows share one
+    for (const CommandSpec& sub : command.subcommands) CHECK(sub.id == CommandId::none);  // the parent runs it
+  }
+  CHECK(command_runner(CommandId::none) == nullptr);
+}
+
+TEST_CASE("completion offers every option the parser accepts", "[command_table]") {
+  for (const CommandSpec& command : native_commands()) {
+    if (command.hidden) continue;
+    const auto check = [&](const CommandSpec* sub) {
+      std::vector<std::string> words = {"lxhost", std::string(command.name)};
+      if (sub != nullptr) words.emplace_back(sub->name);
+      words.emplace_back("-");
+      const std::vector<std::string> candidates = offered(words);
+      for (const std::string& name : parser_option_names(command, sub)) {
+        CAPTURE(words, name);
+        if (name == "-h") continue;  // help is offered by its long name only
+        CHECK(has(candidates, name));
+      }
+    };
+    check(nullptr);
+    for (const CommandSpec& sub : command.subcommands) check(&sub);
+  }
+}
+
+TEST_CASE("completion reads what a row's value or positional completes", "[command_table]") {
+  const auto check = [](const CompletionPlan& plan, Completes completes) {
+    CHECK(plan.hosts == (completes == Completes::hosts));
+    CHECK(plan.files == (completes == Completes::dirs    ? CompletionPlan::Files::dirs
+                         : completes == Completes::files ? CompletionPlan::Files::files
+                                                         : CompletionPlan::Files::none));
+    if (completes == Completes::verbs_and_commands) {
+      CHECK(has(offered_by(plan), "attach"));
+      CHECK(has(offered_by(plan), "lxc-config"));
+      CHECK(has(offered_by(plan), "list"));
+    }
+  };
+  for (const CommandSpec& command : native_commands()) {
+    if (command.hidden) continue;
+    const auto check_options = [&](std::span<const OptionSpec> options, const std::vector<std::string>& words) {
+      for (const OptionSpec& option : options) {
+        CAPTURE(words, option.names);
+        if (option.positional()) {
+          // Earlier positionals given as "x"; an option's value completes only after the option.
+          std::vector<std::string> line = words;
+          for (const OptionSpec& before : options) {
+            if (&before == &option) break;
+            if (before.positional()) line.emplace_back("x");
+          }
+          line.emplace_back("");
+          check(plan_completion(line), option.completes);
+        } else if (option.kind != OptionSpec::Kind::flag) {
+          for (std::string_view name : option_names(option)) {
+            std::vector<std::string> line = words;
+            line.emplace_back(name);
+            line.emplace_back("");
+            const CompletionPlan plan = plan_completion(line);
+            check(plan, option.completes);
+            if (option.completes != Completes::verbs_and_commands) CHECK(plan.fixed.empty());
+          }
+        }
+      }
+    };
+    check_options(command.options, {"lxhost", std::string(command.name)});
+    for (const CommandSpec& sub : command.subcommands)
+      check_options(sub.options, {"lxhost", std::string(command.name), std::string(sub.name)});
+  }
+  for (const GlobalOption& option : global_options()) {
+    if (option.value.empty()) continue;
+    CAPTURE(option.short_name);
+    check(plan_completion(std::vector<std::string>{"lxhost", std::string(option.short_name), ""}), option.completes);
+  }
+}
+
 TEST_CASE("doctor -H completes hosts; a value option's value gets nothing else", "[command_table]") {
   CHECK(plan_completion(std::vector<std::string>{"lxhost", "doctor", "-H", ""}).hosts);
   CHECK(plan_completion(std::vector<std::string>{"lxhost", "discover", "--timeout", ""}).fixed.empty());
   CHECK(offered({"lxhost", "mux", "stop", "-"}) == std::vector<std::string>{"--all", "--help"});
+}
+
+TEST_CASE("a positional completes only while it is still to give", "[command_table]") {
+  CHECK(plan_completion(std::vector<std::string>{"lxhost", "resolve", "-4", ""}).hosts);
+  CHECK(plan_completion(std::vector<std::string>{"lxhost", "resolve", "--timeout", "9", ""}).hosts);
+  CHECK_FALSE(plan_completion(std::vector<std::string>{"lxhost", "resolve", "web.local", ""}).hosts);
+  CHECK(offered({"lxhost", "resolve", "web.local", ""}) == std::vector<std::string>{"-4", "-6", "--timeout", "--help"});
+  CHECK(plan_completion(std::vector<std::string>{"lxhost", "install-links", "d", ""}).files ==
+        CompletionPlan::Files::none);
+  CHECK_FALSE(has(offered({"lxhost", "help", "attach", ""}), "attach"));
+  CHECK(has(offered({"lxhost", "shell-init", "--force", ""}), "zsh"));
+  CHECK_FALSE(has(offered({"lxhost", "shell-init", "zsh", ""}), "zsh"));
+  CHECK(offered({"lxhost", "proxy", "web.local", ""}) == std::vector<std::string>{"--via-host", "--help"});
 }
 
 TEST_CASE("wrap: words to a width, with an indent", "[command_table]") {

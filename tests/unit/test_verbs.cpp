@@ -7,11 +7,16 @@
 
 #include "catch.hpp"
 #include "remote_line.hpp"
+#include "command_table.hpp"
+#include "suggest.hpp"
 #include "verbs.hpp"
 
 using lxhost::CacheEffect;
 using lxhost::find_tool;
 using lxhost::find_verb;
+using lxhost::known_words;
+using lxhost::resolve_word;
+using lxhost::verb_word;
 using lxhost::NameFilter;
 using lxhost::Verb;
 using lxhost::verb_table;
@@ -215,4 +220,48 @@ TEST_CASE("the configured lxcpath goes in unless the arguments name their own", 
         "exec sudo -n lxc-attach -P /srv/lxc -n web -- ls -P");
   // clone -p DIR becomes lxc-copy -P DIR: one -P.
   CHECK(tool_line(argv{"lxc-copy", "-n", "a", "-N", "b", "-P", "/x"}, ctx) == "exec sudo -n lxc-copy -n a -N b -P /x");
+}
+
+TEST_CASE("resolve_word: a command's name wins over a verb's short name, the tool's name never", "[verbs]") {
+  CHECK(resolve_word("config").command == lxhost::find_command("config"));
+  CHECK(resolve_word("config").verb == nullptr);
+  CHECK(resolve_word("lxc-config").verb == find_verb("lxc-config"));
+  CHECK(resolve_word("lxc-config").command == nullptr);
+  CHECK(resolve_word("attach").verb == find_tool("lxc-attach"));
+  CHECK(resolve_word("list").command == lxhost::find_command("list"));
+  CHECK(resolve_word("__complete").command != nullptr);
+  CHECK(resolve_word("nosuch").verb == nullptr);
+  CHECK(resolve_word("nosuch").command == nullptr);
+  CHECK(resolve_word("lxc-list").command == nullptr);  // lxc- names only verbs
+  for (const Verb& v : verb_table()) {
+    CAPTURE(v.name);
+    // Every verb is typed by one word that names it; a shadowed short name by its tool's name.
+    CHECK(resolve_word(verb_word(v)).verb == &v);
+    CHECK((verb_word(v) == v.name) == (lxhost::find_command(v.name) == nullptr));
+  }
+  CHECK(verb_word(*find_verb("lxc-config")) == "lxc-config");
+  CHECK(verb_word(*find_verb("attach")) == "attach");
+}
+
+TEST_CASE("known_words: every verb and command by each word that names it, for did-you-mean", "[verbs]") {
+  const std::vector<std::string> words = known_words();
+  const std::set<std::string> unique(words.begin(), words.end());
+  CHECK(unique.size() == words.size());
+  for (const std::string& word : words) {
+    CAPTURE(word);
+    const auto meaning = resolve_word(word);
+    CHECK((meaning.verb != nullptr) != (meaning.command != nullptr));
+    if (meaning.command != nullptr) CHECK_FALSE(meaning.command->hidden);
+  }
+  for (const Verb& v : verb_table()) {
+    CHECK(unique.count(std::string(verb_word(v))) == 1);
+    CHECK(unique.count(std::string(v.tool)) == 1);
+  }
+  for (const lxhost::CommandSpec& command : lxhost::native_commands())
+    CHECK(unique.count(std::string(command.name)) == (command.hidden ? 0 : 1));
+  CHECK(lxhost::closest("lxc-atach", words) == "lxc-attach");
+  CHECK(lxhost::closest("atach", words) == "attach");
+  CHECK(lxhost::closest("confg", words) == "config");
+  CHECK(lxhost::closest("lxc-confg", words) == "lxc-config");
+  CHECK(lxhost::closest("lsit", words) == "list");
 }
