@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <span>
+#include <type_traits>
+#include <variant>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -29,46 +31,13 @@ std::string Origin::describe() const {
   return where;
 }
 
+// An enum's values are in the order of its key's choices.
 std::string_view to_string(HostKeyPolicy policy) {
-  return policy == HostKeyPolicy::strict ? "strict" : "accept-new";
+  return config_key("hosts.NAME", "host_key").choices[static_cast<std::size_t>(policy)];
 }
 
 std::string_view to_string(ViaHost via) {
-  switch (via) {
-    case ViaHost::never: return "never";
-    case ViaHost::always: return "always";
-    case ViaHost::automatic: return "auto";
-  }
-  return "auto";
-}
-
-HostConfig default_host_config(std::string name) {
-  HostConfig host;
-  host.name = std::move(name);
-  host.address.value = "containers.local";
-  host.port.value = 22;
-  host.sudo.value = true;
-  host.host_key.value = HostKeyPolicy::strict;
-  host.known_hosts.value = "~/.ssh/known_hosts";
-  host.connect_timeout_ms.value = 5000;
-  return host;
-}
-
-Config default_config() {
-  Config config;
-  config.default_host.value = "containers";
-  config.hosts.push_back(default_host_config("containers"));
-  config.discovery.resolve_timeout_ms.value = 1000;
-  config.discovery.browse_timeout_ms.value = 2000;
-  config.discovery.services.value = {"_ssh._tcp", "_workstation._tcp"};
-  config.completion.cache_ttl_s.value = 30;
-  config.mux.enabled.value = true;
-  config.mux.idle_timeout_s.value = 600;
-  config.ssh_config.user.value = "ubuntu";
-  config.ssh_config.preferred_authentications.value = "publickey";
-  config.ssh_config.identity_file.value = "~/.ssh/id_ed25519";
-  config.ssh_config.via_host.value = ViaHost::automatic;
-  return config;
+  return config_key("ssh_config", "via_host").choices[static_cast<std::size_t>(via)];
 }
 
 std::string_view config_template() { return embedded::config_example; }
@@ -168,7 +137,8 @@ std::vector<Entry> in_file_order(const toml::table& table) {
 // Reads one parsed document into a Config; every error names SOURCE:LINE:COL.
 class Reader {
  public:
-  explicit Reader(std::string_view source) : source_(source) {}
+  // `built_in`: the values read are the defaults (their origin is builtin), not a file's.
+  explicit Reader(std::string_view source, bool built_in = false) : source_(source), built_in_(built_in) {}
 
   Config read(const toml::table& root) const {
     Config config = default_config();
@@ -204,7 +174,9 @@ class Reader {
   std::string where(const toml::source_region& region) const {
     return fmt::format("{}:{}:{}", source_, region.begin.line, region.begin.column);
   }
-  Origin origin(const toml::node& node) const { return Origin{Origin::Kind::file, where(node.source())}; }
+  Origin origin(const toml::node& node) const {
+    return built_in_ ? Origin{} : Origin{Origin::Kind::file, where(node.source())};
+  }
 
   [[noreturn]] void fail(const toml::source_region& region, std::string_view message, std::string hint = {}) const {
     throw ConfigError(fmt::format("{}: {}", where(region), message), std::move(hint));
@@ -294,6 +266,58 @@ class Reader {
     }
     out.set(std::move(strings), origin(*node));
     return node;
+  }
+
+
+ public:
+  // One row of the key table, read into the Setting it names when `t` has its key.
+  void read_row(const toml::table& t, const ConfigKey& row, std::string_view path, const SettingHome& home) const {
+    std::visit([&](auto* target) { read_into(t, row, path, *target); }, row.setting(home));
+  }
+
+ private:
+  void read_into(const toml::table& t, const ConfigKey& row, std::string_view path, Setting<int>& out) const {
+    read_int(t, row.table, row.key, path, out);
+  }
+  void read_into(const toml::table& t, const ConfigKey& row, std::string_view path, Setting<bool>& out) const {
+    read_bool(t, row.key, path, out);
+  }
+  void read_into(const toml::table& t, const ConfigKey& row, std::string_view path, Setting<std::string>& out) const {
+    const toml::node* node = read_string(t, row.key, path, out);
+    if (node != nullptr && row.rule.accepts != nullptr && !row.rule.accepts(out.value)) {
+      fail(node->source(), fmt::format("{} {}", dotted(path, row.key), row.rule.must));
+    }
+  }
+  void read_into(const toml::table& t, const ConfigKey& row, std::string_view path,
+                 Setting<std::vector<std::string>>& out) const {
+    read_strings(t, row.key, path, out, [&](const toml::node& element, const std::string& text) {
+      if (row.rule.accepts != nullptr && !row.rule.accepts(text)) {
+        fail(element.source(), fmt::format("{} entries {}, not {}", dotted(path, row.key), row.rule.must, toml_string(text)));
+      }
+    });
+  }
+  // A string naming one of the row's choices; the enum's values are in the same order.
+  template <class Enum>
+    requires std::is_enum_v<Enum>
+  void read_into(const toml::table& t, const ConfigKey& row, std::string_view path, Setting<Enum>& out) const {
+    Setting<std::string> text;
+    const toml::node* node = read_string(t, row.key, path, text);
+    if (node == nullptr) return;
+    const auto it = std::find(row.choices.begin(), row.choices.end(), text.value);
+    if (it == row.choices.end()) {
+      std::string spelled;
+      for (std::size_t i = 0; i < row.choices.size(); ++i) {
+        const std::string_view joint = i == 0 ? "" : i + 1 == row.choices.size() ? " or " : ", ";
+        spelled += fmt::format("{}\"{}\"", joint, row.choices[i]);
+      }
+      fail(node->source(), fmt::format("{} must be {}", dotted(path, row.key), spelled));
+    }
+    out.set(static_cast<Enum>(it - row.choices.begin()), text.origin);
+  }
+  void read_into(const toml::table& t, const ConfigKey& row, std::string_view path, std::vector<SshOption>& out) const {
+    if (const toml::table* options = sub_table(t, row.key, path)) {
+      for (const Entry& e : in_file_order(*options)) out.push_back(read_ssh_option(e));
+    }
   }
 
   void read_services(const toml::table& t, Setting<std::vector<std::string>>& out) const {
@@ -442,6 +466,7 @@ class Reader {
   }
 
   std::string_view source_;
+  bool built_in_ = false;
 };
 
 // toml++ 3.3 (Debian 12's) runs into __builtin_unreachable() (undefined behaviour) when it asks
@@ -521,7 +546,35 @@ std::string one_line(std::string_view text) {
   return out;
 }
 
+// The defaults as the key table writes them, read by the file's own reader: once, then copied.
+const Config& built_in_config() {
+  static const Config config = [] {
+    Config built_in;
+    HostConfig host;
+    VerbDefaults verb;  // [verbs.VERB] has no built-in table; its row's default is read and dropped
+    const SettingHome home{&built_in, &host, &verb};
+    const Reader reader{"built-in default", true};
+    for (const ConfigKey& row : config_keys()) {
+      if (row.is_table()) continue;
+      const toml::table value = toml::parse(fmt::format("{} = {}", toml_key(row.key), row.default_value));
+      reader.read_row(value, row, "", home);
+    }
+    host.name = built_in.default_host.value;
+    built_in.hosts.push_back(std::move(host));
+    return built_in;
+  }();
+  return config;
+}
+
 }  // namespace
+
+Config default_config() { return built_in_config(); }
+
+HostConfig default_host_config(std::string name) {
+  HostConfig host = built_in_config().hosts.front();
+  host.name = std::move(name);
+  return host;
+}
 
 Config parse_config(std::string_view text, std::string_view source_name) {
   if (const std::optional<NonAscii> bad = misread_non_ascii(text)) {

@@ -80,7 +80,7 @@ TEST_CASE("config.example.toml and the key table agree on every key, default and
     REQUIRE(it != example.keys.end());
     // [verbs.VERB] args are suggestions (the old setup's -s and -d), not the default (none).
     if (key.table != "verbs.VERB") CHECK(it->second.value == key.default_value);
-    CHECK(it->second.doc == key.doc);
+    CHECK(it->second.doc == key.described());
   }
   CHECK(example.keys.size() == keys);  // and the example has no key the table lacks
 }
