@@ -45,14 +45,34 @@ bool is_service_type(std::string_view type) {
   });
 }
 
+constexpr std::string_view example_opening = R"(# lxhost configuration.
+#
+# lxhost looks for this file at `-c FILE`, else $LXHOST_CONFIG, else
+# $XDG_CONFIG_HOME/lxhost/config.toml (~/.config/lxhost/config.toml).
+# Precedence: built-in defaults < this file < environment < command-line flags.
+#
+# Every setting below is commented out and shows its built-in default, under the
+# line of the [table] it belongs to. To set one, remove the "# " before it and
+# before its [table] line (default_host, above the first table, has none). Until
+# you do, the values that ~/.ssh/config gives the host (User, Port, IdentityFile)
+# win over lxhost's defaults; a value set here overrides ~/.ssh/config. `lxhost
+# config show` prints every effective value and where it came from.
+)";
+
+// The old zsh functions' arguments, as [verbs.VERB] examples.
+constexpr std::array<ExampleTable, 2> verb_examples{{{"clone", R"(["-s"])"}, {"start", R"(["-d"])"}}};
+
 using C = Config;
 using H = HostConfig;
 
 constexpr auto keys = std::to_array<ConfigKey>({
     {"", "default_host", "string", R"("containers")", "the [hosts.*] table used when -H / $LXHOST_HOST is not given",
      of_config<&C::default_host>},
-    {"", "hosts", "table", "",
-     "one [hosts.NAME] table per container host; -H NAME picks one (none: the built-in host)"},
+    ConfigKey{"", "hosts", "table", "",
+              "one [hosts.NAME] table per container host; -H NAME picks one (none: the built-in host)"}
+        .noted("One table per container host; `-H NAME` picks one. With no [hosts] table at all,\n"
+               "lxhost uses this built-in host. `-H ADDRESS` (not a key here) uses the default\n"
+               "host's settings with that address."),
     ConfigKey{"hosts.NAME", "address", "string", R"("containers.local")", "name or IP the SSH connection goes to",
               of_host<&H::address>}
         .checked({not_empty, "must not be empty"}),
@@ -99,12 +119,17 @@ constexpr auto keys = std::to_array<ConfigKey>({
     ConfigKey{"mux", "idle_timeout_s", "integer", "600", "the shared connection closes after this long unused",
               of_config<&C::mux, &MuxConfig::idle_timeout_s>}
         .range(1, INT_MAX),
-    {"", "verbs", "table", "",
-     "default arguments per verb (any verb, LXC 1 verbs too), as the zsh functions lxhost replaces had them"},
+    ConfigKey{"", "verbs", "table", "",
+              "default arguments per verb (any verb, LXC 1 verbs too), as the zsh functions lxhost replaces had them"}
+        .noted("Arguments put before the ones you type, per verb (any verb, LXC 1 verbs too;\n"
+               "`lxhost help VERB` lists them). The zsh functions lxhost replaces always ran\n"
+               "lxc-clone with -s (a snapshot clone) and lxc-start with -d:")
+        .shown_as(verb_examples),
     {"verbs.VERB", "args", "array of strings", "[]", "arguments put before the ones you type",
      of_verb<&VerbDefaults::args>},
-    {"", "ssh_config", "table", "",
-     "what `lxhost ssh-config` writes to ~/.ssh/config.d/lxhost.conf, so `ssh NAME.local` works"},
+    ConfigKey{"", "ssh_config", "table", "",
+              "what `lxhost ssh-config` writes to ~/.ssh/config.d/lxhost.conf, so `ssh NAME.local` works"}
+        .noted("Used by `lxhost ssh-config` to write ~/.ssh/config.d/lxhost.conf, so `ssh NAME.local` works."),
     {"ssh_config", "user", "string", R"("ubuntu")", "User for the containers",
      of_config<&C::ssh_config, &SshConfigConfig::user>},
     {"ssh_config", "preferred_authentications", "string", R"("publickey")",
@@ -115,12 +140,61 @@ constexpr auto keys = std::to_array<ConfigKey>({
     ConfigKey{"ssh_config", "via_host", "string", R"("auto")", "reach containers through the host",
               of_config<&C::ssh_config, &SshConfigConfig::via_host>}
         .one_of(via_host_choices),
-    {"ssh_config", "options", "table", "",
-     "extra ssh_config options for the containers: a string, or a number or true/false where ssh takes one",
-     of_config<&C::ssh_config, &SshConfigConfig::options>},
+    ConfigKey{"ssh_config", "options", "table", "",
+              "extra ssh_config options for the containers: a string, or a number or true/false where ssh takes one",
+              of_config<&C::ssh_config, &SshConfigConfig::options>}
+        .noted("Extra ssh_config options for the containers, checked, then written as ssh spells them:\n"
+               "a number as its digits, true and false as yes and no.",
+               "(none by default; for example:)\n"
+               "  ServerAliveInterval = 30\n"
+               "  Compression = true"),
 });
 
+// Each line of `text` as a comment.
+std::string commented(std::string_view text) {
+  std::string out;
+  while (!text.empty()) {
+    const std::size_t end = std::min(text.find('\n'), text.size());
+    out += fmt::format("# {}\n", text.substr(0, end));
+    text.remove_prefix(std::min(end + 1, text.size()));
+  }
+  return out;
+}
+
+// `# key = value` with the doc after it, the docs aligned.
+std::string example_key(const ConfigKey& row, std::string_view value) {
+  return fmt::format("{:<41} # {}\n", fmt::format("# {} = {}", row.key, value), row.described());
+}
+
+std::string example_keys(std::string_view table, std::string_view value = {}) {
+  std::string out;
+  for (const ConfigKey& row : keys)
+    if (row.table == table && !row.is_table()) out += example_key(row, value.empty() ? row.default_value : value);
+  return out;
+}
+
+// A table's part of the example: its note, its commented header and keys; a table of one table
+// per name shows each of its examples (without any, the built-in host).
+std::string example_table(const ConfigKey& table) {
+  std::string out = "\n" + commented(table.note);
+  const std::string name = table.table.empty() ? std::string(table.key) : fmt::format("{}.{}", table.table, table.key);
+  const std::string header = table_header(table);
+  if (header == name) return out + fmt::format("# [{}]\n", name) + commented(table.under) + example_keys(header);
+  const Config defaults = default_config();
+  const std::array built_in{ExampleTable{defaults.default_host.value, ""}};
+  for (const ExampleTable& example : table.examples.empty() ? std::span<const ExampleTable>(built_in) : table.examples)
+    out += fmt::format("# [{}.{}]\n", name, example.name) + example_keys(header, example.value);
+  return out;
+}
+
 }  // namespace
+
+std::string render_example() {
+  std::string out = std::string(example_opening) + "\n" + example_keys("");
+  for (const ConfigKey& row : keys)
+    if (row.is_table()) out += example_table(row);
+  return out;
+}
 
 std::string ConfigKey::described() const {
   std::string out;

@@ -32,6 +32,12 @@ struct ValueRule {
   std::string_view must;
 };
 
+// One [TABLE.NAME] table config/config.example.toml shows, each key at `value` (its default when empty).
+struct ExampleTable {
+  std::string_view name;
+  std::string_view value;
+};
+
 struct ConfigKey {
   std::string_view table;          // "" (top level), "hosts.NAME", "discovery", "ssh_config.options", ...
   std::string_view key;            // "address"; a table's own row has its last part: "hosts", "options"
@@ -43,7 +49,11 @@ struct ConfigKey {
   std::span<const std::string_view> choices{};          // a string's only values, in its enum's order
   ValueRule rule{};                                     // a string's further check
   bool ssh_config_first = false;                        // ~/.ssh/config's value wins until this is set
-  std::string_view note{};                              // a table's words above its header in the example
+  // The example file's words about a table, without their "# ": above its header, and below it (a
+  // table of free names shows no keys); which [TABLE.NAME] tables it shows (none: the built-in host).
+  std::string_view note{};
+  std::string_view under{};
+  std::span<const ExampleTable> examples{};
 
   bool is_table() const { return type == "table"; }
   // The doc with the choices before it: "\"strict\" | \"accept-new\": trust an unknown host key ...".
@@ -70,9 +80,15 @@ struct ConfigKey {
     row.ssh_config_first = true;
     return row;
   }
-  constexpr ConfigKey noted(std::string_view words) const {
+  constexpr ConfigKey noted(std::string_view above, std::string_view below = {}) const {
     ConfigKey row = *this;
-    row.note = words;
+    row.note = above;
+    row.under = below;
+    return row;
+  }
+  constexpr ConfigKey shown_as(std::span<const ExampleTable> tables) const {
+    ConfigKey row = *this;
+    row.examples = tables;
     return row;
   }
 };
@@ -86,6 +102,10 @@ std::vector<std::string_view> keys_in(std::string_view table);
 // A table row's header as a file writes it: "mux", "ssh_config.options"; "hosts.NAME" and
 // "verbs.VERB" for the tables that hold one table per name.
 std::string table_header(const ConfigKey& row);
+
+// config/config.example.toml, what `config init` writes: every key commented out at its default
+// (with its doc) under its commented [table] line.
+std::string render_example();
 
 // The row of table.key; throws std::logic_error for a key that is not in the table (a bug).
 const ConfigKey& config_key(std::string_view table, std::string_view key);
