@@ -93,16 +93,6 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   return suggestion ? fmt::format(" (did you mean '{}'?)", *suggestion) : std::string{};
 }
 
-// "_name._tcp" or "_name._udp", name in letters, digits and '-' (RFC 6763 service types).
-bool is_service_type(std::string_view type) {
-  if (!type.ends_with("._tcp") && !type.ends_with("._udp")) return false;
-  const std::string_view name = type.substr(0, type.size() - 5);
-  if (name.size() < 2 || name[0] != '_') return false;
-  return std::all_of(name.begin() + 1, name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-  });
-}
-
 // Where a name of the key table is valid, for a key written where it is not: "'port' belongs in
 // [hosts.NAME]", "'mux' is the table [mux]"; "" for a name the table does not have.
 std::string homes_of(std::string_view key) {
@@ -144,28 +134,21 @@ class Reader {
     Config config = default_config();
     config.source = std::string{source_};
     reject_unknown(root, "", keys_in(""));
-
-    const toml::key* hosts_key = read_hosts(root, config);
-
-    if (const toml::table* t = sub_table(root, "discovery", "")) {
-      reject_unknown(*t, "discovery", keys_in("discovery"));
-      DiscoveryConfig& d = config.discovery;
-      read_int(*t, "discovery", "resolve_timeout_ms", "discovery", d.resolve_timeout_ms);
-      read_int(*t, "discovery", "browse_timeout_ms", "discovery", d.browse_timeout_ms);
-      read_services(*t, d.services);
+    const SettingHome home{&config};
+    const toml::key* hosts_key = nullptr;
+    // The tables first, then the keys above them: default_host names a host of [hosts].
+    for (const ConfigKey& row : config_keys()) {
+      if (!row.table.empty() || !row.is_table()) continue;
+      if (row.key == "hosts") {
+        hosts_key = read_hosts(root, config);
+      } else if (const toml::table* t = sub_table(root, row.key, ""); t != nullptr && row.key == "verbs") {
+        config.verbs = read_verbs(*t);
+      } else if (t != nullptr) {
+        read_keys(*t, row.key, row.key, home);
+      }
     }
-    if (const toml::table* t = sub_table(root, "completion", "")) {
-      reject_unknown(*t, "completion", keys_in("completion"));
-      read_int(*t, "completion", "cache_ttl_s", "completion", config.completion.cache_ttl_s);
-    }
-    if (const toml::table* t = sub_table(root, "mux", "")) {
-      reject_unknown(*t, "mux", keys_in("mux"));
-      read_bool(*t, "enabled", "mux", config.mux.enabled);
-      read_int(*t, "mux", "idle_timeout_s", "mux", config.mux.idle_timeout_s);
-    }
-    if (const toml::table* t = sub_table(root, "ssh_config", "")) read_ssh_config(*t, config.ssh_config);
-    if (const toml::table* t = sub_table(root, "verbs", "")) config.verbs = read_verbs(*t);
-
+    for (const ConfigKey& row : config_keys())
+      if (row.table.empty() && !row.is_table()) read_row(root, row, "", home);
     resolve_default_host(root, hosts_key, config);
     return config;
   }
@@ -206,14 +189,13 @@ class Reader {
     return node->as_table();
   }
 
-  // `table` names the key's row in the key table (its range); `path` is the table as the file spells it.
-  void read_int(const toml::table& t, std::string_view table, std::string_view key, std::string_view path,
-                Setting<int>& out) const {
-    const toml::node* node = t.get(key);
+  // `path` is the table as the file spells it.
+  void read_into(const toml::table& t, const ConfigKey& row, std::string_view path, Setting<int>& out) const {
+    const toml::node* node = t.get(row.key);
     if (node == nullptr) return;
-    const int min = config_key(table, key).min;
-    const int max = config_key(table, key).max;
-    const std::string name = dotted(path, key);
+    const int min = row.min;
+    const int max = row.max;
+    const std::string name = dotted(path, row.key);
     const auto* integer = node->as_integer();
     if (integer == nullptr) fail(node->source(), fmt::format("{} must be an integer, not {}", name, a_type(*node)));
     const std::int64_t value = integer->get();
@@ -223,7 +205,8 @@ class Reader {
     out.set(static_cast<int>(value), origin(*node));
   }
 
-  void read_bool(const toml::table& t, std::string_view key, std::string_view path, Setting<bool>& out) const {
+  void read_into(const toml::table& t, const ConfigKey& row, std::string_view path, Setting<bool>& out) const {
+    const std::string_view key = row.key;
     const toml::node* node = t.get(key);
     if (node == nullptr) return;
     const auto* boolean = node->as_boolean();
@@ -275,13 +258,14 @@ class Reader {
     std::visit([&](auto* target) { read_into(t, row, path, *target); }, row.setting(home));
   }
 
+  // A table of the key table's keys (`table` names its rows; `path` is the table as the file spells it).
+  void read_keys(const toml::table& t, std::string_view table, std::string_view path, const SettingHome& home) const {
+    reject_unknown(t, path, keys_in(table));
+    for (const ConfigKey& row : config_keys())
+      if (row.table == table && row.setting != nullptr) read_row(t, row, path, home);
+  }
+
  private:
-  void read_into(const toml::table& t, const ConfigKey& row, std::string_view path, Setting<int>& out) const {
-    read_int(t, row.table, row.key, path, out);
-  }
-  void read_into(const toml::table& t, const ConfigKey& row, std::string_view path, Setting<bool>& out) const {
-    read_bool(t, row.key, path, out);
-  }
   void read_into(const toml::table& t, const ConfigKey& row, std::string_view path, Setting<std::string>& out) const {
     const toml::node* node = read_string(t, row.key, path, out);
     if (node != nullptr && row.rule.accepts != nullptr && !row.rule.accepts(out.value)) {
@@ -320,15 +304,6 @@ class Reader {
     }
   }
 
-  void read_services(const toml::table& t, Setting<std::vector<std::string>>& out) const {
-    read_strings(t, "services", "discovery", out, [&](const toml::node& element, const std::string& text) {
-      if (!is_service_type(text)) {
-        fail(element.source(), fmt::format(R"(discovery.services entries must look like "_name._tcp" or "_name._udp", not {})",
-                                           toml_string(text)));
-      }
-    });
-  }
-
   // [verbs.VERB] tables, each naming a verb as `lxhost help` lists it.
   std::vector<VerbDefaults> read_verbs(const toml::table& verbs) const {
     std::vector<std::string> words;
@@ -347,9 +322,8 @@ class Reader {
       }
       const toml::table* t = e.node->as_table();
       if (t == nullptr) fail(e.node->source(), fmt::format("{} must be a table, not {}", path, a_type(*e.node)));
-      reject_unknown(*t, path, keys_in("verbs.VERB"));
       VerbDefaults defaults{word, {}};
-      read_strings(*t, "args", path, defaults.args, [](const toml::node&, const std::string&) {});
+      read_keys(*t, "verbs.VERB", path, SettingHome{nullptr, nullptr, &defaults});
       out.push_back(std::move(defaults));
     }
     return out;
@@ -376,54 +350,9 @@ class Reader {
   }
 
   HostConfig read_host(const toml::table& t, std::string_view path, std::string name) const {
-    reject_unknown(t, path, keys_in("hosts.NAME"));
     HostConfig host = default_host_config(std::move(name));
-    if (const toml::node* node = read_string(t, "address", path, host.address); node && host.address.value.empty()) {
-      fail(node->source(), fmt::format("{}.address must not be empty", path));
-    }
-    read_int(t, "hosts.NAME", "port", path, host.port);
-    read_string(t, "user", path, host.user);
-    read_string(t, "identity_file", path, host.identity_file);
-    read_bool(t, "sudo", path, host.sudo);
-    if (const toml::node* node = read_string(t, "lxcpath", path, host.lxcpath);
-        node && !host.lxcpath.value.empty() && host.lxcpath.value.front() != '/') {
-      fail(node->source(), fmt::format("{}.lxcpath must be an absolute path", path));
-    }
-    Setting<std::string> text;
-    if (const toml::node* node = read_string(t, "host_key", path, text)) {
-      if (text.value == "strict") {
-        host.host_key.set(HostKeyPolicy::strict, text.origin);
-      } else if (text.value == "accept-new") {
-        host.host_key.set(HostKeyPolicy::accept_new, text.origin);
-      } else {
-        fail(node->source(), fmt::format(R"({}.host_key must be "strict" or "accept-new")", path));
-      }
-    }
-    read_string(t, "known_hosts", path, host.known_hosts);
-    read_int(t, "hosts.NAME", "connect_timeout_ms", path, host.connect_timeout_ms);
+    read_keys(t, "hosts.NAME", path, SettingHome{nullptr, &host, nullptr});
     return host;
-  }
-
-  void read_ssh_config(const toml::table& t, SshConfigConfig& out) const {
-    reject_unknown(t, "ssh_config", keys_in("ssh_config"));
-    read_string(t, "user", "ssh_config", out.user);
-    read_string(t, "preferred_authentications", "ssh_config", out.preferred_authentications);
-    read_string(t, "identity_file", "ssh_config", out.identity_file);
-    Setting<std::string> text;
-    if (const toml::node* node = read_string(t, "via_host", "ssh_config", text)) {
-      if (text.value == "never") {
-        out.via_host.set(ViaHost::never, text.origin);
-      } else if (text.value == "always") {
-        out.via_host.set(ViaHost::always, text.origin);
-      } else if (text.value == "auto") {
-        out.via_host.set(ViaHost::automatic, text.origin);
-      } else {
-        fail(node->source(), R"(ssh_config.via_host must be "never", "always" or "auto")");
-      }
-    }
-    if (const toml::table* options = sub_table(t, "options", "ssh_config")) {
-      for (const Entry& e : in_file_order(*options)) out.options.push_back(read_ssh_option(e));
-    }
   }
 
   // ssh_config spells numbers as digits and booleans as yes/no; a TOML value of either kind is kept that way.
@@ -445,12 +374,13 @@ class Reader {
   }
 
   void resolve_default_host(const toml::table& root, const toml::key* hosts_key, Config& config) const {
-    if (const toml::node* node = read_string(root, "default_host", "", config.default_host)) {
+    if (config.default_host.user_set()) {
       const std::string& name = config.default_host.value;
       if (config.find_host(name) == nullptr) {
         const auto names = config.host_names();
-        fail(node->source(), fmt::format("default_host {} is not a configured host; configured: {}{}", toml_string(name),
-                                         quoted_list(names), did_you_mean(name, names)));
+        throw ConfigError(fmt::format("{}: default_host {} is not a configured host; configured: {}{}",
+                                      config.default_host.origin.where, toml_string(name), quoted_list(names),
+                                      did_you_mean(name, names)));
       }
       return;
     }

@@ -1,6 +1,9 @@
 #include "catch.hpp"
 
 #include <string>
+#include <type_traits>
+#include <utility>
+#include <variant>
 
 #include "config.hpp"
 #include "config_keys.hpp"
@@ -59,4 +62,32 @@ TEST_CASE("keys_in lists a table's keys; config_key finds a row", "[config_keys]
   CHECK(std::vector<std::string_view>(mux.begin(), mux.end()) == std::vector<std::string_view>{"enabled", "idle_timeout_s"});
   CHECK(config_key("hosts.NAME", "port").max == 65535);
   CHECK_THROWS_AS(config_key("mux", "nope"), std::logic_error);
+}
+
+TEST_CASE("each row's type is its Setting's; choices are an enum's", "[config_keys]") {
+  Config config;
+  HostConfig host;
+  VerbDefaults verb;
+  const SettingHome home{&config, &host, &verb};
+  for (const ConfigKey& row : config_keys()) {
+    CAPTURE(row.table, row.key);
+    if (row.setting == nullptr) {
+      CHECK(row.is_table());
+      continue;
+    }
+    const auto [type, is_enum] = std::visit(
+        []<class T>(T*) -> std::pair<std::string_view, bool> {
+          if constexpr (std::is_same_v<T, Setting<int>>) return {"integer", false};
+          if constexpr (std::is_same_v<T, Setting<bool>>) return {"boolean", false};
+          if constexpr (std::is_same_v<T, Setting<std::vector<std::string>>>) return {"array of strings", false};
+          if constexpr (std::is_same_v<T, std::vector<SshOption>>) return {"table", false};
+          if constexpr (std::is_same_v<T, Setting<std::string>>) return {"string", false};
+          return {"string", true};
+        },
+        row.setting(home));
+    CHECK(type == row.type);
+    CHECK(row.choices.empty() == !is_enum);
+  }
+  CHECK(to_string(HostKeyPolicy::accept_new) == "accept-new");
+  CHECK(to_string(ViaHost::automatic) == "auto");
 }
