@@ -11,8 +11,8 @@
 
 #include "config_keys.hpp"
 #include "errors.hpp"
-#include "host_spec.hpp"
 #include "suggest.hpp"
+#include "toml_guard.hpp"
 #include "verbs.hpp"
 
 namespace lxhost::embedded {
@@ -153,6 +153,18 @@ class Reader {
     return config;
   }
 
+  // One row of the key table, read into the Setting it names when `t` has its key.
+  void read_row(const toml::table& t, const ConfigKey& row, std::string_view path, const SettingHome& home) const {
+    std::visit([&](auto* target) { read_into(t, row, path, *target); }, row.setting(home));
+  }
+
+  // A table of the key table's keys (`table` names its rows; `path` is the table as the file spells it).
+  void read_keys(const toml::table& t, std::string_view table, std::string_view path, const SettingHome& home) const {
+    reject_unknown(t, path, keys_in(table));
+    for (const ConfigKey& row : config_keys())
+      if (row.table == table && row.setting != nullptr) read_row(t, row, path, home);
+  }
+
  private:
   std::string where(const toml::source_region& region) const {
     return fmt::format("{}:{}:{}", source_, region.begin.line, region.begin.column);
@@ -189,29 +201,26 @@ class Reader {
     return node->as_table();
   }
 
-  // `path` is the table as the file spells it.
+  // read_into: one row's value; `path` is its table as the file spells it.
   void read_into(const toml::table& t, const ConfigKey& row, std::string_view path, Setting<int>& out) const {
     const toml::node* node = t.get(row.key);
     if (node == nullptr) return;
-    const int min = row.min;
-    const int max = row.max;
     const std::string name = dotted(path, row.key);
     const auto* integer = node->as_integer();
     if (integer == nullptr) fail(node->source(), fmt::format("{} must be an integer, not {}", name, a_type(*node)));
     const std::int64_t value = integer->get();
-    if (value < min || value > max) {
-      fail(node->source(), fmt::format("{} must be between {} and {}", name, min, max));
+    if (value < row.min || value > row.max) {
+      fail(node->source(), fmt::format("{} must be between {} and {}", name, row.min, row.max));
     }
     out.set(static_cast<int>(value), origin(*node));
   }
 
   void read_into(const toml::table& t, const ConfigKey& row, std::string_view path, Setting<bool>& out) const {
-    const std::string_view key = row.key;
-    const toml::node* node = t.get(key);
+    const toml::node* node = t.get(row.key);
     if (node == nullptr) return;
     const auto* boolean = node->as_boolean();
     if (boolean == nullptr) {
-      fail(node->source(), fmt::format("{} must be a boolean, not {}", dotted(path, key), a_type(*node)));
+      fail(node->source(), fmt::format("{} must be a boolean, not {}", dotted(path, row.key), a_type(*node)));
     }
     out.set(boolean->get(), origin(*node));
   }
@@ -252,20 +261,6 @@ class Reader {
   }
 
 
- public:
-  // One row of the key table, read into the Setting it names when `t` has its key.
-  void read_row(const toml::table& t, const ConfigKey& row, std::string_view path, const SettingHome& home) const {
-    std::visit([&](auto* target) { read_into(t, row, path, *target); }, row.setting(home));
-  }
-
-  // A table of the key table's keys (`table` names its rows; `path` is the table as the file spells it).
-  void read_keys(const toml::table& t, std::string_view table, std::string_view path, const SettingHome& home) const {
-    reject_unknown(t, path, keys_in(table));
-    for (const ConfigKey& row : config_keys())
-      if (row.table == table && row.setting != nullptr) read_row(t, row, path, home);
-  }
-
- private:
   void read_into(const toml::table& t, const ConfigKey& row, std::string_view path, Setting<std::string>& out) const {
     const toml::node* node = read_string(t, row.key, path, out);
     if (node != nullptr && row.rule.accepts != nullptr && !row.rule.accepts(out.value)) {
@@ -399,77 +394,6 @@ class Reader {
   bool built_in_ = false;
 };
 
-// toml++ 3.3 (Debian 12's) runs into __builtin_unreachable() (undefined behaviour) when it asks
-// whether some non-ASCII characters are whitespace (a toml++ bug, fixed after 3.3; found by
-// fuzz/fuzz_config): wherever it looks between tokens ("café = 1"), in the token of a number, date
-// or time, which it reads up to a blank, ']', '}', ',' or '#' even through quotes (`a = 7'é'`),
-// and right after a backslash (and blanks or line breaks) in a basic string. TOML allows non-ASCII
-// only in strings and comments, so such a character is refused here, before toml++ reads the text.
-// Valid TOML is refused only after a line-ending backslash, and in a key that starts with a digit
-// or a sign and goes on with a quoted part (`1."é" = 2`).
-struct NonAscii {
-  std::size_t at;        // byte offset
-  bool after_backslash;  // in a basic string, after a backslash (and blanks or line breaks)
-};
-
-std::optional<NonAscii> misread_non_ascii(std::string_view text) {
-  const auto non_ascii = [](char c) { return static_cast<unsigned char>(c) >= 0x80; };
-  const auto at = [&](std::size_t i) { return i < text.size() ? text[i] : '\0'; };
-  const auto bare = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-  };
-  constexpr std::string_view terminators = " \t\n\v\f\r]},#";  // toml++'s is_value_terminator
-  bool number = false;  // in what toml++ may read as a number, date or time
-  std::size_t i = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;  // toml++ skips a UTF-8 BOM
-  while (i < text.size()) {
-    const char c = text[i];
-    if (number && terminators.find(c) != std::string_view::npos) number = false;
-    if (number) {
-      if (non_ascii(c)) return NonAscii{i, false};
-      ++i;
-    } else if (c == '#') {  // a comment, to the end of the line
-      i = std::min(text.find('\n', i), text.size());
-    } else if (c == '"' || c == '\'') {
-      const bool multi = at(i + 1) == c && at(i + 2) == c;
-      i += multi ? 3 : 1;
-      while (i < text.size()) {
-        const char d = text[i];
-        if (d == c && (!multi || (at(i + 1) == c && at(i + 2) == c))) {
-          ++i;
-          while (multi && at(i) == c) ++i;  // """ closes; up to two more quotes are the string's
-          break;
-        }
-        if (d == '\n' && !multi) break;  // unterminated: toml++'s error
-        if (d == '\\' && c == '"') {
-          std::size_t end = i + 1;
-          while (at(end) == ' ' || at(end) == '\t' || (multi && (at(end) == '\r' || at(end) == '\n'))) ++end;
-          if (non_ascii(at(end))) return NonAscii{end, true};
-          i = std::max(end, i + 2);
-          continue;
-        }
-        ++i;
-      }
-    } else if (non_ascii(c)) {
-      return NonAscii{i, false};
-    } else {
-      const bool token_start = i == 0 || !(bare(text[i - 1]) || text[i - 1] == '.');
-      number = token_start && ((c >= '0' && c <= '9') || c == '+' || c == '-');
-      ++i;
-    }
-  }
-  return std::nullopt;
-}
-
-// "LINE:COL" of a byte offset, columns in code points as toml++ counts them.
-std::string line_col(std::string_view text, std::size_t at) {
-  const std::string_view before = text.substr(0, at);
-  const std::size_t line_start = before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
-  const auto continuation = [](char c) { return (static_cast<unsigned char>(c) & 0xc0) == 0x80; };
-  const auto columns = std::count_if(before.begin() + static_cast<std::ptrdiff_t>(line_start), before.end(),
-                                     [&](char c) { return !continuation(c); });
-  return fmt::format("{}:{}", std::count(before.begin(), before.end(), '\n') + 1, columns + 1);
-}
-
 std::string one_line(std::string_view text) {
   std::string out{text};
   std::replace_if(out.begin(), out.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
@@ -507,13 +431,8 @@ HostConfig default_host_config(std::string name) {
 }
 
 Config parse_config(std::string_view text, std::string_view source_name) {
-  if (const std::optional<NonAscii> bad = misread_non_ascii(text)) {
-    throw ConfigError(fmt::format(
-        "{}:{}: {}", source_name, line_col(text, bad->at),
-        bad->after_backslash
-            ? "a non-ASCII character right after a backslash (and blanks or a line break), which toml++ 3.3 "
-              "misreads: write it as \\uXXXX"
-            : "invalid TOML: a non-ASCII character outside a string or comment"));
+  if (const std::optional<std::string> misread = toml_misread(text)) {
+    throw ConfigError(fmt::format("{}:{}", source_name, *misread));
   }
   toml::table root;
   try {
@@ -523,36 +442,6 @@ Config parse_config(std::string_view text, std::string_view source_name) {
                                   e.source().begin.column, one_line(e.description())));
   }
   return Reader{source_name}.read(root);
-}
-
-HostConfig select_host(const Config& config, const std::optional<Setting<std::string>>& requested) {
-  const HostConfig* default_host = config.find_host(config.default_host.value);
-  if (default_host == nullptr) {
-    // parse_config() never returns such a Config; a hand-built one might.
-    throw ConfigError(fmt::format("{}: default_host {} is not a configured host", config.default_host.origin.describe(),
-                                  toml_string(config.default_host.value)));
-  }
-  if (!requested) {
-    HostConfig host = *default_host;
-    host.selected_by = config.default_host.origin;
-    return host;
-  }
-  if (const HostConfig* named = config.find_host(requested->value)) {
-    HostConfig host = *named;
-    host.selected_by = requested->origin;
-    return host;
-  }
-  // Any other spelling ssh takes: the user and the port from the request win; a configured
-  // host's name as the address (USER@NAME:PORT) keeps that host's settings, as ssh's aliases do.
-  const HostSpec spec = parse_host_spec(requested->value, requested->origin.describe());
-  const HostConfig* named = config.find_host(spec.address);
-  HostConfig host = named != nullptr ? *named : *default_host;
-  host.name = requested->value;
-  if (named == nullptr) host.address.set(spec.address, requested->origin);
-  if (spec.user) host.user.set(*spec.user, requested->origin);
-  if (spec.port) host.port.set(*spec.port, requested->origin);
-  host.selected_by = requested->origin;
-  return host;
 }
 
 }  // namespace lxhost

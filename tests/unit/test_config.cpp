@@ -3,6 +3,7 @@
 #include "config.hpp"
 #include "config_keys.hpp"
 #include "errors.hpp"
+#include "host_spec.hpp"
 
 #include <fmt/format.h>
 
