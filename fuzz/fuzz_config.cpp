@@ -10,6 +10,7 @@
 
 #include "config.hpp"
 #include "errors.hpp"
+#include "host_spec.hpp"
 #include "sshconfig.hpp"
 
 namespace {

@@ -3,14 +3,16 @@
 #include <algorithm>
 #include <cstdint>
 #include <span>
+#include <type_traits>
+#include <variant>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include "config_keys.hpp"
 #include "errors.hpp"
-#include "host_spec.hpp"
 #include "suggest.hpp"
+#include "toml_guard.hpp"
 #include "verbs.hpp"
 
 namespace lxhost::embedded {
@@ -29,46 +31,13 @@ std::string Origin::describe() const {
   return where;
 }
 
+// An enum's values are in the order of its key's choices.
 std::string_view to_string(HostKeyPolicy policy) {
-  return policy == HostKeyPolicy::strict ? "strict" : "accept-new";
+  return config_key("hosts.NAME", "host_key").choices[static_cast<std::size_t>(policy)];
 }
 
 std::string_view to_string(ViaHost via) {
-  switch (via) {
-    case ViaHost::never: return "never";
-    case ViaHost::always: return "always";
-    case ViaHost::automatic: return "auto";
-  }
-  return "auto";
-}
-
-HostConfig default_host_config(std::string name) {
-  HostConfig host;
-  host.name = std::move(name);
-  host.address.value = "containers.local";
-  host.port.value = 22;
-  host.sudo.value = true;
-  host.host_key.value = HostKeyPolicy::strict;
-  host.known_hosts.value = "~/.ssh/known_hosts";
-  host.connect_timeout_ms.value = 5000;
-  return host;
-}
-
-Config default_config() {
-  Config config;
-  config.default_host.value = "containers";
-  config.hosts.push_back(default_host_config("containers"));
-  config.discovery.resolve_timeout_ms.value = 1000;
-  config.discovery.browse_timeout_ms.value = 2000;
-  config.discovery.services.value = {"_ssh._tcp", "_workstation._tcp"};
-  config.completion.cache_ttl_s.value = 30;
-  config.mux.enabled.value = true;
-  config.mux.idle_timeout_s.value = 600;
-  config.ssh_config.user.value = "ubuntu";
-  config.ssh_config.preferred_authentications.value = "publickey";
-  config.ssh_config.identity_file.value = "~/.ssh/id_ed25519";
-  config.ssh_config.via_host.value = ViaHost::automatic;
-  return config;
+  return config_key("ssh_config", "via_host").choices[static_cast<std::size_t>(via)];
 }
 
 std::string_view config_template() { return embedded::config_example; }
@@ -124,16 +93,6 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   return suggestion ? fmt::format(" (did you mean '{}'?)", *suggestion) : std::string{};
 }
 
-// "_name._tcp" or "_name._udp", name in letters, digits and '-' (RFC 6763 service types).
-bool is_service_type(std::string_view type) {
-  if (!type.ends_with("._tcp") && !type.ends_with("._udp")) return false;
-  const std::string_view name = type.substr(0, type.size() - 5);
-  if (name.size() < 2 || name[0] != '_') return false;
-  return std::all_of(name.begin() + 1, name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-  });
-}
-
 // Where a name of the key table is valid, for a key written where it is not: "'port' belongs in
 // [hosts.NAME]", "'mux' is the table [mux]"; "" for a name the table does not have.
 std::string homes_of(std::string_view key) {
@@ -168,43 +127,51 @@ std::vector<Entry> in_file_order(const toml::table& table) {
 // Reads one parsed document into a Config; every error names SOURCE:LINE:COL.
 class Reader {
  public:
-  explicit Reader(std::string_view source) : source_(source) {}
+  // `built_in`: the values read are the defaults (their origin is builtin), not a file's.
+  explicit Reader(std::string_view source, bool built_in = false) : source_(source), built_in_(built_in) {}
 
   Config read(const toml::table& root) const {
     Config config = default_config();
     config.source = std::string{source_};
     reject_unknown(root, "", keys_in(""));
-
-    const toml::key* hosts_key = read_hosts(root, config);
-
-    if (const toml::table* t = sub_table(root, "discovery", "")) {
-      reject_unknown(*t, "discovery", keys_in("discovery"));
-      DiscoveryConfig& d = config.discovery;
-      read_int(*t, "discovery", "resolve_timeout_ms", "discovery", d.resolve_timeout_ms);
-      read_int(*t, "discovery", "browse_timeout_ms", "discovery", d.browse_timeout_ms);
-      read_services(*t, d.services);
+    const SettingHome home{&config};
+    const toml::key* hosts_key = nullptr;
+    // The tables first, then the keys above them: default_host names a host of [hosts].
+    for (const ConfigKey& row : config_keys()) {
+      if (!row.table.empty() || !row.is_table()) continue;
+      if (row.key == "hosts") {
+        hosts_key = read_hosts(root, config);
+      } else if (const toml::table* t = sub_table(root, row.key, ""); t != nullptr && row.key == "verbs") {
+        config.verbs = read_verbs(*t);
+      } else if (t != nullptr) {
+        read_keys(*t, row.key, row.key, home);
+      }
     }
-    if (const toml::table* t = sub_table(root, "completion", "")) {
-      reject_unknown(*t, "completion", keys_in("completion"));
-      read_int(*t, "completion", "cache_ttl_s", "completion", config.completion.cache_ttl_s);
-    }
-    if (const toml::table* t = sub_table(root, "mux", "")) {
-      reject_unknown(*t, "mux", keys_in("mux"));
-      read_bool(*t, "enabled", "mux", config.mux.enabled);
-      read_int(*t, "mux", "idle_timeout_s", "mux", config.mux.idle_timeout_s);
-    }
-    if (const toml::table* t = sub_table(root, "ssh_config", "")) read_ssh_config(*t, config.ssh_config);
-    if (const toml::table* t = sub_table(root, "verbs", "")) config.verbs = read_verbs(*t);
-
+    for (const ConfigKey& row : config_keys())
+      if (row.table.empty() && !row.is_table()) read_row(root, row, "", home);
     resolve_default_host(root, hosts_key, config);
     return config;
+  }
+
+  // One row of the key table, read into the Setting it names when `t` has its key.
+  void read_row(const toml::table& t, const ConfigKey& row, std::string_view path, const SettingHome& home) const {
+    std::visit([&](auto* target) { read_into(t, row, path, *target); }, row.setting(home));
+  }
+
+  // A table of the key table's keys (`table` names its rows; `path` is the table as the file spells it).
+  void read_keys(const toml::table& t, std::string_view table, std::string_view path, const SettingHome& home) const {
+    reject_unknown(t, path, keys_in(table));
+    for (const ConfigKey& row : config_keys())
+      if (row.table == table && row.setting != nullptr) read_row(t, row, path, home);
   }
 
  private:
   std::string where(const toml::source_region& region) const {
     return fmt::format("{}:{}:{}", source_, region.begin.line, region.begin.column);
   }
-  Origin origin(const toml::node& node) const { return Origin{Origin::Kind::file, where(node.source())}; }
+  Origin origin(const toml::node& node) const {
+    return built_in_ ? Origin{} : Origin{Origin::Kind::file, where(node.source())};
+  }
 
   [[noreturn]] void fail(const toml::source_region& region, std::string_view message, std::string hint = {}) const {
     throw ConfigError(fmt::format("{}: {}", where(region), message), std::move(hint));
@@ -234,29 +201,26 @@ class Reader {
     return node->as_table();
   }
 
-  // `table` names the key's row in the key table (its range); `path` is the table as the file spells it.
-  void read_int(const toml::table& t, std::string_view table, std::string_view key, std::string_view path,
-                Setting<int>& out) const {
-    const toml::node* node = t.get(key);
+  // read_into: one row's value; `path` is its table as the file spells it.
+  void read_into(const toml::table& t, const ConfigKey& row, std::string_view path, Setting<int>& out) const {
+    const toml::node* node = t.get(row.key);
     if (node == nullptr) return;
-    const int min = config_key(table, key).min;
-    const int max = config_key(table, key).max;
-    const std::string name = dotted(path, key);
+    const std::string name = dotted(path, row.key);
     const auto* integer = node->as_integer();
     if (integer == nullptr) fail(node->source(), fmt::format("{} must be an integer, not {}", name, a_type(*node)));
     const std::int64_t value = integer->get();
-    if (value < min || value > max) {
-      fail(node->source(), fmt::format("{} must be between {} and {}", name, min, max));
+    if (value < row.min || value > row.max) {
+      fail(node->source(), fmt::format("{} must be between {} and {}", name, row.min, row.max));
     }
     out.set(static_cast<int>(value), origin(*node));
   }
 
-  void read_bool(const toml::table& t, std::string_view key, std::string_view path, Setting<bool>& out) const {
-    const toml::node* node = t.get(key);
+  void read_into(const toml::table& t, const ConfigKey& row, std::string_view path, Setting<bool>& out) const {
+    const toml::node* node = t.get(row.key);
     if (node == nullptr) return;
     const auto* boolean = node->as_boolean();
     if (boolean == nullptr) {
-      fail(node->source(), fmt::format("{} must be a boolean, not {}", dotted(path, key), a_type(*node)));
+      fail(node->source(), fmt::format("{} must be a boolean, not {}", dotted(path, row.key), a_type(*node)));
     }
     out.set(boolean->get(), origin(*node));
   }
@@ -296,13 +260,43 @@ class Reader {
     return node;
   }
 
-  void read_services(const toml::table& t, Setting<std::vector<std::string>>& out) const {
-    read_strings(t, "services", "discovery", out, [&](const toml::node& element, const std::string& text) {
-      if (!is_service_type(text)) {
-        fail(element.source(), fmt::format(R"(discovery.services entries must look like "_name._tcp" or "_name._udp", not {})",
-                                           toml_string(text)));
+
+  void read_into(const toml::table& t, const ConfigKey& row, std::string_view path, Setting<std::string>& out) const {
+    const toml::node* node = read_string(t, row.key, path, out);
+    if (node != nullptr && row.rule.accepts != nullptr && !row.rule.accepts(out.value)) {
+      fail(node->source(), fmt::format("{} {}", dotted(path, row.key), row.rule.must));
+    }
+  }
+  void read_into(const toml::table& t, const ConfigKey& row, std::string_view path,
+                 Setting<std::vector<std::string>>& out) const {
+    read_strings(t, row.key, path, out, [&](const toml::node& element, const std::string& text) {
+      if (row.rule.accepts != nullptr && !row.rule.accepts(text)) {
+        fail(element.source(), fmt::format("{} entries {}, not {}", dotted(path, row.key), row.rule.must, toml_string(text)));
       }
     });
+  }
+  // A string naming one of the row's choices; the enum's values are in the same order.
+  template <class Enum>
+    requires std::is_enum_v<Enum>
+  void read_into(const toml::table& t, const ConfigKey& row, std::string_view path, Setting<Enum>& out) const {
+    Setting<std::string> text;
+    const toml::node* node = read_string(t, row.key, path, text);
+    if (node == nullptr) return;
+    const auto it = std::find(row.choices.begin(), row.choices.end(), text.value);
+    if (it == row.choices.end()) {
+      std::string spelled;
+      for (std::size_t i = 0; i < row.choices.size(); ++i) {
+        const std::string_view joint = i == 0 ? "" : i + 1 == row.choices.size() ? " or " : ", ";
+        spelled += fmt::format("{}\"{}\"", joint, row.choices[i]);
+      }
+      fail(node->source(), fmt::format("{} must be {}", dotted(path, row.key), spelled));
+    }
+    out.set(static_cast<Enum>(it - row.choices.begin()), text.origin);
+  }
+  void read_into(const toml::table& t, const ConfigKey& row, std::string_view path, std::vector<SshOption>& out) const {
+    if (const toml::table* options = sub_table(t, row.key, path)) {
+      for (const Entry& e : in_file_order(*options)) out.push_back(read_ssh_option(e));
+    }
   }
 
   // [verbs.VERB] tables, each naming a verb as `lxhost help` lists it.
@@ -323,9 +317,8 @@ class Reader {
       }
       const toml::table* t = e.node->as_table();
       if (t == nullptr) fail(e.node->source(), fmt::format("{} must be a table, not {}", path, a_type(*e.node)));
-      reject_unknown(*t, path, keys_in("verbs.VERB"));
       VerbDefaults defaults{word, {}};
-      read_strings(*t, "args", path, defaults.args, [](const toml::node&, const std::string&) {});
+      read_keys(*t, "verbs.VERB", path, SettingHome{nullptr, nullptr, &defaults});
       out.push_back(std::move(defaults));
     }
     return out;
@@ -352,54 +345,9 @@ class Reader {
   }
 
   HostConfig read_host(const toml::table& t, std::string_view path, std::string name) const {
-    reject_unknown(t, path, keys_in("hosts.NAME"));
     HostConfig host = default_host_config(std::move(name));
-    if (const toml::node* node = read_string(t, "address", path, host.address); node && host.address.value.empty()) {
-      fail(node->source(), fmt::format("{}.address must not be empty", path));
-    }
-    read_int(t, "hosts.NAME", "port", path, host.port);
-    read_string(t, "user", path, host.user);
-    read_string(t, "identity_file", path, host.identity_file);
-    read_bool(t, "sudo", path, host.sudo);
-    if (const toml::node* node = read_string(t, "lxcpath", path, host.lxcpath);
-        node && !host.lxcpath.value.empty() && host.lxcpath.value.front() != '/') {
-      fail(node->source(), fmt::format("{}.lxcpath must be an absolute path", path));
-    }
-    Setting<std::string> text;
-    if (const toml::node* node = read_string(t, "host_key", path, text)) {
-      if (text.value == "strict") {
-        host.host_key.set(HostKeyPolicy::strict, text.origin);
-      } else if (text.value == "accept-new") {
-        host.host_key.set(HostKeyPolicy::accept_new, text.origin);
-      } else {
-        fail(node->source(), fmt::format(R"({}.host_key must be "strict" or "accept-new")", path));
-      }
-    }
-    read_string(t, "known_hosts", path, host.known_hosts);
-    read_int(t, "hosts.NAME", "connect_timeout_ms", path, host.connect_timeout_ms);
+    read_keys(t, "hosts.NAME", path, SettingHome{nullptr, &host, nullptr});
     return host;
-  }
-
-  void read_ssh_config(const toml::table& t, SshConfigConfig& out) const {
-    reject_unknown(t, "ssh_config", keys_in("ssh_config"));
-    read_string(t, "user", "ssh_config", out.user);
-    read_string(t, "preferred_authentications", "ssh_config", out.preferred_authentications);
-    read_string(t, "identity_file", "ssh_config", out.identity_file);
-    Setting<std::string> text;
-    if (const toml::node* node = read_string(t, "via_host", "ssh_config", text)) {
-      if (text.value == "never") {
-        out.via_host.set(ViaHost::never, text.origin);
-      } else if (text.value == "always") {
-        out.via_host.set(ViaHost::always, text.origin);
-      } else if (text.value == "auto") {
-        out.via_host.set(ViaHost::automatic, text.origin);
-      } else {
-        fail(node->source(), R"(ssh_config.via_host must be "never", "always" or "auto")");
-      }
-    }
-    if (const toml::table* options = sub_table(t, "options", "ssh_config")) {
-      for (const Entry& e : in_file_order(*options)) out.options.push_back(read_ssh_option(e));
-    }
   }
 
   // ssh_config spells numbers as digits and booleans as yes/no; a TOML value of either kind is kept that way.
@@ -421,12 +369,13 @@ class Reader {
   }
 
   void resolve_default_host(const toml::table& root, const toml::key* hosts_key, Config& config) const {
-    if (const toml::node* node = read_string(root, "default_host", "", config.default_host)) {
+    if (config.default_host.user_set()) {
       const std::string& name = config.default_host.value;
       if (config.find_host(name) == nullptr) {
         const auto names = config.host_names();
-        fail(node->source(), fmt::format("default_host {} is not a configured host; configured: {}{}", toml_string(name),
-                                         quoted_list(names), did_you_mean(name, names)));
+        throw ConfigError(fmt::format("{}: default_host {} is not a configured host; configured: {}{}",
+                                      config.default_host.origin.where, toml_string(name), quoted_list(names),
+                                      did_you_mean(name, names)));
       }
       return;
     }
@@ -442,78 +391,8 @@ class Reader {
   }
 
   std::string_view source_;
+  bool built_in_ = false;
 };
-
-// toml++ 3.3 (Debian 12's) runs into __builtin_unreachable() (undefined behaviour) when it asks
-// whether some non-ASCII characters are whitespace (a toml++ bug, fixed after 3.3; found by
-// fuzz/fuzz_config): wherever it looks between tokens ("café = 1"), in the token of a number, date
-// or time, which it reads up to a blank, ']', '}', ',' or '#' even through quotes (`a = 7'é'`),
-// and right after a backslash (and blanks or line breaks) in a basic string. TOML allows non-ASCII
-// only in strings and comments, so such a character is refused here, before toml++ reads the text.
-// Valid TOML is refused only after a line-ending backslash, and in a key that starts with a digit
-// or a sign and goes on with a quoted part (`1."é" = 2`).
-struct NonAscii {
-  std::size_t at;        // byte offset
-  bool after_backslash;  // in a basic string, after a backslash (and blanks or line breaks)
-};
-
-std::optional<NonAscii> misread_non_ascii(std::string_view text) {
-  const auto non_ascii = [](char c) { return static_cast<unsigned char>(c) >= 0x80; };
-  const auto at = [&](std::size_t i) { return i < text.size() ? text[i] : '\0'; };
-  const auto bare = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-  };
-  constexpr std::string_view terminators = " \t\n\v\f\r]},#";  // toml++'s is_value_terminator
-  bool number = false;  // in what toml++ may read as a number, date or time
-  std::size_t i = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;  // toml++ skips a UTF-8 BOM
-  while (i < text.size()) {
-    const char c = text[i];
-    if (number && terminators.find(c) != std::string_view::npos) number = false;
-    if (number) {
-      if (non_ascii(c)) return NonAscii{i, false};
-      ++i;
-    } else if (c == '#') {  // a comment, to the end of the line
-      i = std::min(text.find('\n', i), text.size());
-    } else if (c == '"' || c == '\'') {
-      const bool multi = at(i + 1) == c && at(i + 2) == c;
-      i += multi ? 3 : 1;
-      while (i < text.size()) {
-        const char d = text[i];
-        if (d == c && (!multi || (at(i + 1) == c && at(i + 2) == c))) {
-          ++i;
-          while (multi && at(i) == c) ++i;  // """ closes; up to two more quotes are the string's
-          break;
-        }
-        if (d == '\n' && !multi) break;  // unterminated: toml++'s error
-        if (d == '\\' && c == '"') {
-          std::size_t end = i + 1;
-          while (at(end) == ' ' || at(end) == '\t' || (multi && (at(end) == '\r' || at(end) == '\n'))) ++end;
-          if (non_ascii(at(end))) return NonAscii{end, true};
-          i = std::max(end, i + 2);
-          continue;
-        }
-        ++i;
-      }
-    } else if (non_ascii(c)) {
-      return NonAscii{i, false};
-    } else {
-      const bool token_start = i == 0 || !(bare(text[i - 1]) || text[i - 1] == '.');
-      number = token_start && ((c >= '0' && c <= '9') || c == '+' || c == '-');
-      ++i;
-    }
-  }
-  return std::nullopt;
-}
-
-// "LINE:COL" of a byte offset, columns in code points as toml++ counts them.
-std::string line_col(std::string_view text, std::size_t at) {
-  const std::string_view before = text.substr(0, at);
-  const std::size_t line_start = before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
-  const auto continuation = [](char c) { return (static_cast<unsigned char>(c) & 0xc0) == 0x80; };
-  const auto columns = std::count_if(before.begin() + static_cast<std::ptrdiff_t>(line_start), before.end(),
-                                     [&](char c) { return !continuation(c); });
-  return fmt::format("{}:{}", std::count(before.begin(), before.end(), '\n') + 1, columns + 1);
-}
 
 std::string one_line(std::string_view text) {
   std::string out{text};
@@ -521,16 +400,39 @@ std::string one_line(std::string_view text) {
   return out;
 }
 
+// The defaults as the key table writes them, read by the file's own reader: once, then copied.
+const Config& built_in_config() {
+  static const Config config = [] {
+    Config built_in;
+    HostConfig host;
+    VerbDefaults verb;  // [verbs.VERB] has no built-in table; its row's default is read and dropped
+    const SettingHome home{&built_in, &host, &verb};
+    const Reader reader{"built-in default", true};
+    for (const ConfigKey& row : config_keys()) {
+      if (row.is_table()) continue;
+      const toml::table value = toml::parse(fmt::format("{} = {}", toml_key(row.key), row.default_value));
+      reader.read_row(value, row, "", home);
+    }
+    host.name = built_in.default_host.value;
+    built_in.hosts.push_back(std::move(host));
+    return built_in;
+  }();
+  return config;
+}
+
 }  // namespace
 
+Config default_config() { return built_in_config(); }
+
+HostConfig default_host_config(std::string name) {
+  HostConfig host = built_in_config().hosts.front();
+  host.name = std::move(name);
+  return host;
+}
+
 Config parse_config(std::string_view text, std::string_view source_name) {
-  if (const std::optional<NonAscii> bad = misread_non_ascii(text)) {
-    throw ConfigError(fmt::format(
-        "{}:{}: {}", source_name, line_col(text, bad->at),
-        bad->after_backslash
-            ? "a non-ASCII character right after a backslash (and blanks or a line break), which toml++ 3.3 "
-              "misreads: write it as \\uXXXX"
-            : "invalid TOML: a non-ASCII character outside a string or comment"));
+  if (const std::optional<std::string> misread = toml_misread(text)) {
+    throw ConfigError(fmt::format("{}:{}", source_name, *misread));
   }
   toml::table root;
   try {
@@ -540,36 +442,6 @@ Config parse_config(std::string_view text, std::string_view source_name) {
                                   e.source().begin.column, one_line(e.description())));
   }
   return Reader{source_name}.read(root);
-}
-
-HostConfig select_host(const Config& config, const std::optional<Setting<std::string>>& requested) {
-  const HostConfig* default_host = config.find_host(config.default_host.value);
-  if (default_host == nullptr) {
-    // parse_config() never returns such a Config; a hand-built one might.
-    throw ConfigError(fmt::format("{}: default_host {} is not a configured host", config.default_host.origin.describe(),
-                                  toml_string(config.default_host.value)));
-  }
-  if (!requested) {
-    HostConfig host = *default_host;
-    host.selected_by = config.default_host.origin;
-    return host;
-  }
-  if (const HostConfig* named = config.find_host(requested->value)) {
-    HostConfig host = *named;
-    host.selected_by = requested->origin;
-    return host;
-  }
-  // Any other spelling ssh takes: the user and the port from the request win; a configured
-  // host's name as the address (USER@NAME:PORT) keeps that host's settings, as ssh's aliases do.
-  const HostSpec spec = parse_host_spec(requested->value, requested->origin.describe());
-  const HostConfig* named = config.find_host(spec.address);
-  HostConfig host = named != nullptr ? *named : *default_host;
-  host.name = requested->value;
-  if (named == nullptr) host.address.set(spec.address, requested->origin);
-  if (spec.user) host.user.set(*spec.user, requested->origin);
-  if (spec.port) host.port.set(*spec.port, requested->origin);
-  host.selected_by = requested->origin;
-  return host;
 }
 
 }  // namespace lxhost

@@ -28,43 +28,45 @@ struct Setting {
   void set(T v, Origin o) { value = std::move(v); origin = std::move(o); }
 };
 
+// In the order of their keys' choices in config_keys.cpp, which spell them.
 enum class HostKeyPolicy { strict, accept_new };
 enum class ViaHost { never, always, automatic };
 
 std::string_view to_string(HostKeyPolicy);
 std::string_view to_string(ViaHost);
 
-// One [hosts.NAME] table, defaults as config_keys.cpp lists them; `user`, `port` and `identity_file` are
-// only passed to libssh when user_set(), so ~/.ssh/config keeps winning until then.
+// One [hosts.NAME] table; each key's default and meaning is its row in config_keys.cpp. `user`,
+// `port` and `identity_file` are only passed to libssh when user_set(), so ~/.ssh/config keeps
+// winning until then.
 struct HostConfig {
   std::string name;                       // the key under [hosts]
-  Setting<std::string> address;           // default "containers.local"
-  Setting<int> port;                      // default 22
-  Setting<std::string> user;              // default "" (~/.ssh/config, else $USER)
-  Setting<std::string> identity_file;     // default "" (agent first, then libssh's defaults)
-  Setting<bool> sudo;                     // default true: run lxc-* as `sudo -n`
-  Setting<std::string> lxcpath;           // default "": passed as -P when set
-  Setting<HostKeyPolicy> host_key;        // default strict
-  Setting<std::string> known_hosts;       // default "~/.ssh/known_hosts"
-  Setting<int> connect_timeout_ms;        // default 5000
+  Setting<std::string> address;
+  Setting<int> port;
+  Setting<std::string> user;
+  Setting<std::string> identity_file;
+  Setting<bool> sudo;
+  Setting<std::string> lxcpath;
+  Setting<HostKeyPolicy> host_key;
+  Setting<std::string> known_hosts;
+  Setting<int> connect_timeout_ms;
   // How select_host() picked this host (default_host's origin, or the -H / $LXHOST_HOST
   // request's), for `config show`. Builtin for a host that was not selected.
   Origin selected_by;
 };
 
 struct DiscoveryConfig {
-  Setting<int> resolve_timeout_ms;                 // default 1000
-  Setting<int> browse_timeout_ms;                  // default 2000
-  Setting<std::vector<std::string>> services;      // default {"_ssh._tcp", "_workstation._tcp"}
+  Setting<int> resolve_timeout_ms;
+  Setting<int> browse_timeout_ms;
+  Setting<std::vector<std::string>> services;
 };
 
 struct CompletionConfig {
-  Setting<int> cache_ttl_s;  // default 30
+  Setting<int> cache_ttl_s;
 };
 
 struct MuxConfig {
-  Setting<bool> enabled;         // default true
-  Setting<int> idle_timeout_s;   // default 600
+  Setting<bool> enabled;
+  Setting<int> idle_timeout_s;
 };
 
 // One [ssh_config.options] entry. A TOML integer or boolean is kept as ssh spells it ("30", "yes");
@@ -77,10 +79,10 @@ struct SshOption {
 };
 
 struct SshConfigConfig {
-  Setting<std::string> user;                       // default "ubuntu"
-  Setting<std::string> preferred_authentications;  // default "publickey"
-  Setting<std::string> identity_file;              // default "~/.ssh/id_ed25519"
-  Setting<ViaHost> via_host;                       // default automatic ("auto")
+  Setting<std::string> user;
+  Setting<std::string> preferred_authentications;
+  Setting<std::string> identity_file;
+  Setting<ViaHost> via_host;
   // [ssh_config.options]: extra options in file order (sshconfig.cpp validates them when rendering).
   std::vector<SshOption> options;
 };
@@ -93,8 +95,8 @@ struct VerbDefaults {
 
 struct Config {
   std::string source;                 // the file parsed, or "" for built-in defaults
-  Setting<std::string> default_host;  // default "containers"
-  std::vector<HostConfig> hosts;      // file order; built-in: one host "containers"
+  Setting<std::string> default_host;
+  std::vector<HostConfig> hosts;      // file order; built-in: one host, named by default_host
   Origin hosts_origin;                // the file's [hosts] key position, or builtin
   DiscoveryConfig discovery;
   CompletionConfig completion;
@@ -108,10 +110,10 @@ struct Config {
   std::vector<std::string> host_names() const;
 };
 
-// The built-in defaults (the classic setup): one host "containers" at containers.local, port 22, sudo.
+// The built-in defaults: every key at its row's default in config_keys.cpp, one host named by default_host.
 Config default_config();
 
-// config/config.example.toml as compiled into the binary: what `config init` writes.
+// config/config.example.toml as compiled into the binary (render_example()'s text): what `config init` writes.
 std::string_view config_template();
 
 // Parses TOML text. `source_name` prefixes every error: "SOURCE:LINE:COL: message".
@@ -123,12 +125,6 @@ Config parse_config(std::string_view text, std::string_view source_name);
 
 // A HostConfig with every value at its default, named `name`.
 HostConfig default_host_config(std::string name);
-
-// The host a command talks to. `requested` (from -H or $LXHOST_HOST, with its origin) is a
-// [hosts.*] key, or else any form parse_host_spec() takes, used with the default host's settings
-// (or a configured host's, when its name is the address); its user and port win.
-// With no request: the default host.
-HostConfig select_host(const Config& config, const std::optional<Setting<std::string>>& requested);
 
 // TOML spellings, for `config show` and error messages: a basic string with escapes
 // ("a\"b"), and a key that stays bare when it can (lab, "my lab").

@@ -1,6 +1,10 @@
+#include <type_traits>
+#include <variant>
+
 #include <fmt/format.h>
 
 #include "config.hpp"
+#include "config_keys.hpp"
 
 namespace lxhost {
 
@@ -86,50 +90,50 @@ class ShowLines {
   std::vector<Line> lines_;
 };
 
-// user, port and identity_file are only given to libssh when set, so ~/.ssh/config decides until then.
-template <class T>
-void add_ssh_overridable(ShowLines& lines, std::string_view key, const Setting<T>& setting) {
-  if (setting.user_set()) {
-    lines.add(key, setting);
-  } else {
-    lines.add(fmt::format("{} = {}", key, value_text(setting.value)), "default (~/.ssh/config may set it)");
-  }
+// One row's line (or, for [ssh_config.options], lines) as `name = value  # origin`. A key that
+// ~/.ssh/config decides until it is set says so while it is not.
+void add_row(ShowLines& lines, const std::string& name, const ConfigKey& row, const SettingHome& home) {
+  std::visit(
+      [&]<class T>(T* target) {
+        if constexpr (std::is_same_v<T, std::vector<SshOption>>) {
+          for (const SshOption& option : *target) {
+            lines.add(fmt::format("{}.{} = {}", name, toml_key(option.name), ssh_option_text(option)),
+                      option.value.origin.describe());
+          }
+        } else if (row.ssh_config_first && !target->user_set()) {
+          lines.add(fmt::format("{} = {}", name, value_text(target->value)), "default (~/.ssh/config may set it)");
+        } else {
+          lines.add(name, *target);
+        }
+      },
+      row.setting(home));
 }
 
 }  // namespace
 
 std::string render_config_show(const Config& config, const HostConfig& selected) {
+  // The rows' accessors give pointers a reader writes through; these copies are only read.
+  Config shown = config;
+  HostConfig host = selected;
   ShowLines lines;
   lines.add(fmt::format("host = {}", toml_string(selected.name)), selected.selected_by.describe());
-  lines.add("host.address", selected.address);
-  add_ssh_overridable(lines, "host.port", selected.port);
-  add_ssh_overridable(lines, "host.user", selected.user);
-  add_ssh_overridable(lines, "host.identity_file", selected.identity_file);
-  lines.add("host.sudo", selected.sudo);
-  lines.add("host.lxcpath", selected.lxcpath);
-  lines.add("host.host_key", selected.host_key);
-  lines.add("host.known_hosts", selected.known_hosts);
-  lines.add("host.connect_timeout_ms", selected.connect_timeout_ms);
+  for (const ConfigKey& row : config_keys())
+    if (row.table == "hosts.NAME") add_row(lines, fmt::format("host.{}", row.key), row, SettingHome{nullptr, &host});
 
   lines.add(fmt::format("hosts = {}", value_text(config.host_names())), config.hosts_origin.describe());
-  lines.add("default_host", config.default_host);
-
-  lines.add("discovery.resolve_timeout_ms", config.discovery.resolve_timeout_ms);
-  lines.add("discovery.browse_timeout_ms", config.discovery.browse_timeout_ms);
-  lines.add("discovery.services", config.discovery.services);
-  lines.add("completion.cache_ttl_s", config.completion.cache_ttl_s);
-  lines.add("mux.enabled", config.mux.enabled);
-  lines.add("mux.idle_timeout_s", config.mux.idle_timeout_s);
-  lines.add("ssh_config.user", config.ssh_config.user);
-  lines.add("ssh_config.preferred_authentications", config.ssh_config.preferred_authentications);
-  lines.add("ssh_config.identity_file", config.ssh_config.identity_file);
-  lines.add("ssh_config.via_host", config.ssh_config.via_host);
-  for (const SshOption& option : config.ssh_config.options) {
-    lines.add(fmt::format("ssh_config.options.{} = {}", toml_key(option.name), ssh_option_text(option)),
-              option.value.origin.describe());
+  for (const ConfigKey& row : config_keys()) {
+    if (row.setting == nullptr || row.table == "hosts.NAME" || row.table == "verbs.VERB") continue;
+    const std::string name = row.table.empty() ? std::string(row.key) : fmt::format("{}.{}", row.table, row.key);
+    add_row(lines, name, row, SettingHome{&shown});
   }
 
-  for (const VerbDefaults& verb : config.verbs) lines.add("verbs." + toml_key(verb.verb) + ".args", verb.args);
+  for (VerbDefaults& verb : shown.verbs) {
+    for (const ConfigKey& row : config_keys()) {
+      if (row.table == "verbs.VERB") {
+        add_row(lines, fmt::format("verbs.{}.{}", toml_key(verb.verb), row.key), row, SettingHome{nullptr, nullptr, &verb});
+      }
+    }
+  }
 
   const std::string header =
       config.source.empty() ? "# config: none (built-in defaults)\n" : fmt::format("# config: {}\n", config.source);

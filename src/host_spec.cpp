@@ -106,4 +106,34 @@ std::string endpoint_text(std::string_view user, std::string_view address, int p
                      bracketed ? "]" : "", port);
 }
 
+HostConfig select_host(const Config& config, const std::optional<Setting<std::string>>& requested) {
+  const HostConfig* default_host = config.find_host(config.default_host.value);
+  if (default_host == nullptr) {
+    // parse_config() never returns such a Config; a hand-built one might.
+    throw ConfigError(fmt::format("{}: default_host {} is not a configured host", config.default_host.origin.describe(),
+                                  toml_string(config.default_host.value)));
+  }
+  if (!requested) {
+    HostConfig host = *default_host;
+    host.selected_by = config.default_host.origin;
+    return host;
+  }
+  if (const HostConfig* named = config.find_host(requested->value)) {
+    HostConfig host = *named;
+    host.selected_by = requested->origin;
+    return host;
+  }
+  // Any other spelling ssh takes: the user and the port from the request win; a configured
+  // host's name as the address (USER@NAME:PORT) keeps that host's settings, as ssh's aliases do.
+  const HostSpec spec = parse_host_spec(requested->value, requested->origin.describe());
+  const HostConfig* named = config.find_host(spec.address);
+  HostConfig host = named != nullptr ? *named : *default_host;
+  host.name = requested->value;
+  if (named == nullptr) host.address.set(spec.address, requested->origin);
+  if (spec.user) host.user.set(*spec.user, requested->origin);
+  if (spec.port) host.port.set(*spec.port, requested->origin);
+  host.selected_by = requested->origin;
+  return host;
+}
+
 }  // namespace lxhost

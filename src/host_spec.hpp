@@ -1,10 +1,13 @@
 // What -H (or $LXHOST_HOST) names when it is not a configured host, in every spelling ssh-like
-// tools take, and the spelling lxhost shows a connection's identity in. Pure.
+// tools take; the host a command talks to, selected from the config by it; and the spelling
+// lxhost shows a connection's identity in. Pure.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "config.hpp"
 
 namespace lxhost {
 
@@ -21,5 +24,11 @@ HostSpec parse_host_spec(std::string_view text, std::string_view origin);
 
 // USER@ADDRESS:PORT as a user types it: an IPv6 address bracketed, no "@" without a user.
 std::string endpoint_text(std::string_view user, std::string_view address, int port);
+
+// The host a command talks to. `requested` (from -H or $LXHOST_HOST, with its origin) is a
+// [hosts.*] key, or else any form parse_host_spec() takes, used with the default host's settings
+// (or a configured host's, when its name is the address); its user and port win.
+// With no request: the default host.
+HostConfig select_host(const Config& config, const std::optional<Setting<std::string>>& requested);
 
 }  // namespace lxhost

@@ -181,7 +181,7 @@ std::string lxhost_page() {
 }
 
 std::string key_entry(const ConfigKey& key) {
-  std::string text = prose(key.doc) + fmt::format(" (\\fI{}\\fR", key.type);
+  std::string text = prose(key.described()) + fmt::format(" (\\fI{}\\fR", key.type);
   if (key.type == "integer" && key.max == std::numeric_limits<int>::max()) text += fmt::format(", at least {}", key.min);
   else if (key.type == "integer") text += fmt::format(", {} to {}", key.min, key.max);
   text += ")";

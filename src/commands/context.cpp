@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "errors.hpp"
+#include "host_spec.hpp"
 #include "mux/client.hpp"
 #include "mux/socket.hpp"
 #include "self_path.hpp"

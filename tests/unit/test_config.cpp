@@ -1,10 +1,13 @@
 #include "catch.hpp"
 
 #include "config.hpp"
+#include "config_keys.hpp"
 #include "errors.hpp"
+#include "host_spec.hpp"
 
 #include <fmt/format.h>
 
+#include <map>
 #include <optional>
 #include <regex>
 #include <sstream>
@@ -55,6 +58,20 @@ void check_same_values(const Config& a, const Config& b) {
   CHECK(a.ssh_config.identity_file.value == b.ssh_config.identity_file.value);
   CHECK(a.ssh_config.via_host.value == b.ssh_config.via_host.value);
   CHECK(a.ssh_config.options.size() == b.ssh_config.options.size());
+}
+
+// `config show`'s lines as key -> value, the origin comments left out.
+std::map<std::string, std::string> show_values(const std::string& shown) {
+  std::map<std::string, std::string> values;
+  std::istringstream in{shown};
+  for (std::string line; std::getline(in, line);) {
+    const auto equals = line.find(" = ");
+    if (line.starts_with("#") || equals == std::string::npos) continue;
+    std::string value = line.substr(equals + 3, line.rfind("  # ") - equals - 3);
+    value.erase(value.find_last_not_of(' ') + 1);
+    values[line.substr(0, equals)] = value;
+  }
+  return values;
 }
 
 // Every Setting of the config and its hosts, for "all set" / "none set" checks.
@@ -160,34 +177,32 @@ TEST_CASE("Origin::describe and enum spellings", "[config]") {
   CHECK(to_string(ViaHost::automatic) == "auto");
 }
 
-TEST_CASE("built-in defaults: one host at containers.local, the classic setup", "[config]") {
+TEST_CASE("built-in defaults: each key at its table row's default, as `config show` shows it", "[config]") {
   const Config c = default_config();
   CHECK(c.source.empty());
-  CHECK(c.default_host.value == "containers");
-  REQUIRE(c.host_names() == std::vector<std::string>{"containers"});
-  const HostConfig& h = c.hosts.front();
-  CHECK(h.address.value == "containers.local");
-  CHECK(h.port.value == 22);
-  CHECK(h.user.value.empty());
-  CHECK(h.identity_file.value.empty());
-  CHECK(h.sudo.value);
-  CHECK(h.lxcpath.value.empty());
-  CHECK(h.host_key.value == HostKeyPolicy::strict);
-  CHECK(h.known_hosts.value == "~/.ssh/known_hosts");
-  CHECK(h.connect_timeout_ms.value == 5000);
-  CHECK(c.discovery.resolve_timeout_ms.value == 1000);
-  CHECK(c.discovery.browse_timeout_ms.value == 2000);
-  CHECK(c.discovery.services.value == std::vector<std::string>{"_ssh._tcp", "_workstation._tcp"});
-  CHECK(c.completion.cache_ttl_s.value == 30);
-  CHECK(c.mux.enabled.value);
-  CHECK(c.mux.idle_timeout_s.value == 600);
-  CHECK(c.ssh_config.user.value == "ubuntu");
-  CHECK(c.ssh_config.preferred_authentications.value == "publickey");
-  CHECK(c.ssh_config.identity_file.value == "~/.ssh/id_ed25519");
-  CHECK(c.ssh_config.via_host.value == ViaHost::automatic);
+  REQUIRE(c.host_names() == std::vector<std::string>{c.default_host.value});  // the one built-in host
   CHECK(c.ssh_config.options.empty());
+  CHECK(c.verbs.empty());
   for (bool set : user_set_flags(c)) CHECK(!set);
   CHECK(!c.hosts_origin.user_set());
+
+  // [verbs.VERB] has no built-in table: an empty one shows its row's default.
+  const Config with_verb = parse_config("[verbs.clone]\n", "cfg.toml");
+  const std::map<std::string, std::string> shown = show_values(render_config_show(c, select_host(c, std::nullopt)));
+  const std::map<std::string, std::string> verb_shown =
+      show_values(render_config_show(with_verb, select_host(with_verb, std::nullopt)));
+  for (const ConfigKey& row : config_keys()) {
+    if (row.is_table()) continue;
+    CAPTURE(row.table, row.key);
+    const std::string key(row.key);
+    if (row.table == "verbs.VERB") {
+      CHECK(verb_shown.at("verbs.clone." + key) == row.default_value);
+    } else if (row.table == "hosts.NAME") {
+      CHECK(shown.at("host." + key) == row.default_value);
+    } else {
+      CHECK(shown.at(row.table.empty() ? key : fmt::format("{}.{}", row.table, key)) == row.default_value);
+    }
+  }
 }
 
 TEST_CASE("an empty file gives the built-in defaults with its source name", "[config]") {
