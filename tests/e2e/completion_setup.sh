@@ -2,10 +2,9 @@
 # a prefix of the suite's own: the setup both need (a cache of their own, stopped containers with
 # -, _ and . in their names, a host without containers, a host that is down).
 
-# Real shells in the laptop namespace, the binary under test first on PATH, and a cache of the
-# suite's own (other suites run at the same time; each suite writes garbage into its cache).
+# Real shells run by in_laptop (lib.sh), with the cache of the suite's own it gives (each suite
+# writes garbage into its cache).
 CACHE=$T/cache
-in_laptop() { "$LAB_TOOL" exec laptop env PATH="$(dirname "$LXHOST_BIN"):$PATH" XDG_CACHE_HOME="$CACHE" XDG_RUNTIME_DIR="$T/run" "$@"; }
 mkdir -p "$CACHE/lxhost"
 # What `discover` remembered: hosts announcing SSH (offered for -H), a container announcing SSH
 # (sshd1: not a host), a workstation (web), and a host unseen for over a week (forgotten).

@@ -25,11 +25,6 @@ gone_within() {
   wait_for "$s" pids_gone "$@"
 }
 
-# master_pids: the PIDs of the suite's mux masters, as `mux status` lists them (one a line).
-master_pids() {
-  lx mux status 2>/dev/null | awk 'NR > 1 { for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) { print $i; break } }' | sort -n
-}
-
 # suite_lxhost_pids: every lxhost process of this suite, master or client: the binary under test
 # with this suite's runtime directory in its environment (`lab exec` execs all the way).
 suite_lxhost_pids() {
@@ -43,8 +38,8 @@ suite_lxhost_pids() {
 
 # only_masters_left: within 5 s, every lxhost process of the suite is a master `mux status` lists.
 only_masters_left() {
-  strays() { [ -z "$(comm -23 <(suite_lxhost_pids) <(master_pids))" ]; }
-  wait_for 5 strays || { echo "     left: $(comm -23 <(suite_lxhost_pids) <(master_pids) | tr '\n' ' ')"; return 1; }
+  strays() { [ -z "$(comm -23 <(suite_lxhost_pids) <(master_pids | sort -n))" ]; }
+  wait_for 5 strays || { echo "     left: $(comm -23 <(suite_lxhost_pids) <(master_pids | sort -n) | tr '\n' ' ')"; return 1; }
 }
 
 # remote_gone PATTERN: no process on the container host whose command line matches PATTERN (an
@@ -71,24 +66,4 @@ fault_port() {
   done
   echo "no free port for a fault" >&2
   return 1
-}
-
-# bg_start NAME ARGS...: lxhost ARGS in the background (stdin /dev/null), output in $T/NAME.out and
-# .err; bg_wait NAME then sets RC, OUT, ERR, MS as capture does. Several may run at once.
-declare -A BG_PID=() BG_T0=()
-bg_start() {
-  local name=$1
-  shift
-  BG_T0[$name]=${EPOCHREALTIME/./}
-  "${LX[@]}" "$@" </dev/null >"$T/$name.out" 2>"$T/$name.err" &
-  BG_PID[$name]=$!
-}
-bg_wait() {
-  set +e
-  wait "${BG_PID[$1]}"
-  RC=$?
-  set -e
-  MS=$(((${EPOCHREALTIME/./} - BG_T0[$1]) / 1000))
-  OUT=$(cat "$T/$1.out")
-  ERR=$(cat "$T/$1.err")
 }

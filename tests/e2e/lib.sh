@@ -47,6 +47,9 @@ trap cleanup EXIT
 mkdir -p "$T/run"
 LX=("$LAB_TOOL" exec laptop env XDG_RUNTIME_DIR="$T/run" "$LXHOST_BIN")
 lx() { "${LX[@]}" "$@"; }
+# in_laptop CMD...: CMD in the laptop namespace, the binary under test first on PATH, a cache of the
+# suite's own ($T/cache: other suites run at the same time).
+in_laptop() { "$LAB_TOOL" exec laptop env PATH="$(dirname "$LXHOST_BIN"):$PATH" XDG_CACHE_HOME="$T/cache" XDG_RUNTIME_DIR="$T/run" "$@"; }
 
 # capture CMD...: runs CMD with stdin from $STDIN_FILE (default /dev/null); sets OUT, ERR, RC, MS.
 capture() {
@@ -126,25 +129,54 @@ binary_start_ms() {
 # run_lx ARGS...: lxhost in the laptop namespace, captured.
 run_lx() { capture lx "$@"; }
 
-# start_bg ARGS...: lxhost ARGS in the background, output to $T/out and $T/err; BG is its pid
-# (lxhost's own: the lab execs all the way). wait_bg then sets RC, OUT, ERR, MS like capture.
+# start_bg [--as NAME] ARGS...: lxhost ARGS in the background (stdin /dev/null), its output in
+# $T/out and $T/err, or with --as NAME in $T/NAME.out and .err (several may run at once). BG, and
+# BG_PID[NAME], is its pid (lxhost's own: the lab execs all the way). wait_bg [NAME] then sets RC,
+# OUT, ERR, MS as capture does.
+declare -A BG_PID=() BG_T0=()
 start_bg() {
-  BG_START=${EPOCHREALTIME/./}
-  "${LX[@]}" "$@" </dev/null >"$T/out" 2>"$T/err" &
+  local name=- files=$T/
+  if [ "${1-}" = --as ]; then
+    name=$2 files=$T/$2.
+    shift 2
+  fi
+  BG_T0[$name]=${EPOCHREALTIME/./}
+  "${LX[@]}" "$@" </dev/null >"${files}out" 2>"${files}err" &
   BG=$!
+  BG_PID[$name]=$BG
 }
 wait_bg() {
+  local name=${1:--} files=$T/${1:+$1.}
   set +e
-  wait "$BG"
+  wait "${BG_PID[$name]}"
   RC=$?
   set -e
-  MS=$(((${EPOCHREALTIME/./} - BG_START) / 1000))
-  OUT=$(cat "$T/out")
-  ERR=$(cat "$T/err")
+  MS=$(((${EPOCHREALTIME/./} - BG_T0[$name]) / 1000))
+  OUT=$(cat "${files}out")
+  ERR=$(cat "${files}err")
 }
+
+# master_pids [LXHOST...]: the PIDs of the mux masters `LXHOST mux status` lists (LXHOST: lx unless
+# given), one a line, in the order listed; master_pid [LXHOST...]: the first of them.
+master_pids() {
+  "${@:-lx}" mux status 2>/dev/null |
+    awk 'NR > 1 && $NF ~ /\.sock$/ { for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) { print $i; break } }'
+}
+master_pid() { master_pids "$@" | sed -n 1p; }
 
 # A private tmux server for tests that need a real terminal (ended by cleanup).
 tm() { tmux -L "lxhost-e2e-$$" -f /dev/null "$@"; }
+# type_line PANE TEXT: types TEXT into the pane, then Enter.
+type_line() { tm send-keys -t "$1" -l -- "$2"; tm send-keys -t "$1" Enter; }
+# local_shell PANE: a session PANE (100x30) running bash in the laptop namespace, checked ready at
+# the prompt `LOCAL> `, its terminal mode (`stty -g`) saved in $T/before.
+local_shell() {
+  local pane=$1
+  tm new-session -d -s "$pane" -x 100 -y 30 "$LAB_TOOL exec laptop env XDG_RUNTIME_DIR=$T/run bash --norc --noprofile"
+  check "local shell ready" eval 'type_line "$pane" "echo READY" && pane_has "$pane" READY'
+  type_line "$pane" "stty -g > $T/before; PS1='LOCAL> '"
+  check "local prompt" prompt_is "$pane" "LOCAL>"
+}
 # pane_has PANE TEXT: wait (bounded, 10 s) until the pane shows TEXT.
 pane_has() {
   local i
@@ -197,6 +229,9 @@ check() {
 expect_rc() { if [ "$RC" = "$1" ]; then pass "${2:-exit code} = $1"; else fail "${2:-exit code}: expected $1, got $RC"; fi; }
 expect_out() { if [ "$OUT" = "$1" ]; then pass "${2:-stdout} is '$1'"; else fail "${2:-stdout}: expected '$1'"; fi; }
 contains() { case "$1" in *"$2"*) return 0 ;; esac; return 1; }
+# out_has_line TEXT: stdout has exactly this line. (grep reads a here-string: `printf | grep -q`
+# fails under pipefail when grep quits early.)
+out_has_line() { grep -qxF -- "$1" <<<"$OUT"; }
 expect_out_has() { if contains "$OUT" "$1"; then pass "stdout has '$1'"; else fail "stdout lacks '$1'"; fi; }
 expect_err_has() { if contains "$ERR" "$1"; then pass "stderr has '$1'"; else fail "stderr lacks '$1'"; fi; }
 expect_err_lines() {

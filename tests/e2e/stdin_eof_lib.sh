@@ -56,8 +56,8 @@ lab_start=${EPOCHREALTIME/./}
 echo "# $((RUNS * 15)) runs in $(((${EPOCHREALTIME/./} - lab_start) / 1000000)) s"
 
 digest() { printf '%s' "$1" | md5sum | cut -c1-12; }
-# expected SHAPE CMD: the output digest a correct run gives.
-expected() {
+# expected_digest SHAPE CMD: the output digest a correct run gives.
+expected_digest() {
   local input
   case $1 in
   null | closed) input="" ;; few) input="echo hi" ;; mb) input=$(cat "$T/mb") ;;
@@ -80,7 +80,7 @@ SLACK_MS=$((${BASE_MS:-0} + 1000))
 
 for shape in null closed few mb slow; do
   for cmd in cat sh wc; do
-    want=$(expected "$shape" "$cmd")
+    want=$(expected_digest "$shape" "$cmd")
     bound=$(($(work_ms "$shape") + SLACK_MS))
     bad=$(awk -v s="$shape" -v c="$cmd" -v d="$want" -v b="$bound" '
       $2 == s && $3 == c { n++; if ($4 != 0 || $6 != d || $5 > b) printf " rc=%s/%sms/%s", $4, $5, ($6 == d ? "ok" : "wrong") }

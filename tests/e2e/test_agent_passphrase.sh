@@ -24,9 +24,10 @@ eval "$(ssh-agent -s -a "$T/agent.sock")" >/dev/null
 trap 'kill "$SSH_AGENT_PID" 2>/dev/null || true; cleanup' EXIT
 ssh-add -q "$T/agentkey" 2>/dev/null
 
-# in_laptop ENV... -- ARGS: lxhost in the laptop namespace with our HOME. Each call logs in anew:
-# a runtime directory of its own, so no mux master of an earlier call serves it (it is stopped).
-in_laptop() {
+# run_fresh ENV... -- ARGS: lxhost in the laptop namespace with our HOME, captured. Each call logs
+# in anew: a runtime directory of its own, so no mux master of an earlier call serves it (it is
+# stopped).
+run_fresh() {
   local envs=() run
   while [ "$1" != -- ]; do envs+=("$1"); shift; done
   shift
@@ -36,18 +37,18 @@ in_laptop() {
 }
 
 before=$(accepted_pass)
-in_laptop SSH_AUTH_SOCK="$T/agent.sock" -- -c "$T/noid.toml" ls -1
+run_fresh SSH_AUTH_SOCK="$T/agent.sock" -- -c "$T/noid.toml" ls -1
 expect_rc 0 "login with the agent and a default identity file"
 check "the agent's key was used, not the identity file (agent first)" test "$(accepted_pass)" -gt "$before"
 
 # Without the agent, the default identity file works.
-in_laptop -- -c "$T/noid.toml" ls -1
+run_fresh -- -c "$T/noid.toml" ls -1
 expect_rc 0 "login with the identity file alone"
 
 # The passphrase key without a terminal: no prompt, no hang, exit 255.
 rm "$home/.ssh/id_ed25519" "$home/.ssh/id_ed25519.pub"
 lab_config "$T/pass.toml" "s|^identity_file = .*|identity_file = \"$LAB_PASSPHRASE_KEY\"|"
-in_laptop -- -c "$T/pass.toml" ls -1
+run_fresh -- -c "$T/pass.toml" ls -1
 expect_rc 255 "passphrase key without a terminal"
 expect_err_has "needs its passphrase and there is no terminal"
 expect_err_has "ssh-add"

@@ -5,9 +5,6 @@
 # Large arguments below the limit still work, through the master and without it.
 . "$(dirname "$0")/lib.sh"
 
-type_line() { tm send-keys -t shell -l -- "$1"; tm send-keys -t shell Enter; }
-master_pids() { lx mux status | awk 'NR > 1 && $NF ~ /\.sock$/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) { print $i; break } }'; }
-
 A100K=$(head -c 100000 /dev/zero | tr '\0' a)
 
 # --- nothing is sent: no master is started for it, and it is quick
@@ -27,9 +24,8 @@ check "start-ephemeral names itself" eval 'contains "$ERR" "start-ephemeral is t
 run_lx ls -1
 MASTER=$(master_pids)
 check "a master serves the suite (pid $MASTER)" test -n "$MASTER"
-tm new-session -d -s shell -x 100 -y 30 "$LAB_TOOL exec laptop env XDG_RUNTIME_DIR=$T/run bash --norc --noprofile"
-check "local shell ready" eval 'type_line "PS1=LOCAL\\>\\ " && prompt_is shell "LOCAL>"'
-type_line "$LXHOST_BIN attach -n web"
+local_shell shell
+type_line shell "$LXHOST_BIN attach -n web"
 check "an interactive session on the master" prompt_is shell "/ #"
 start_bg attach -n web -- sh -c 'sleep 2; echo survived; exit 7'
 sleep 0.5
@@ -40,10 +36,10 @@ done
 wait_bg
 expect_rc 7 "the running command ended with its own code"
 expect_out survived "... and all its output"
-type_line 'echo ALIVE-$((6*7)); exit 5'
+type_line shell 'echo ALIVE-$((6*7)); exit 5'
 check "the interactive session still answers" pane_has shell "ALIVE-42"
 check "back at the local prompt" prompt_is shell "LOCAL>"
-type_line 'echo "RC=$?"'
+type_line shell 'echo "RC=$?"'
 check "the interactive session ended with its own code (5)" pane_has shell "RC=5"
 check "the same master still serves ($MASTER)" test "$(master_pids)" = "$MASTER"
 

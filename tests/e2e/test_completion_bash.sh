@@ -176,9 +176,8 @@ mkdir -p "$T/links"
 ln -s "$LXHOST_BIN" "$T/links/lxc-attach"
 tm new-session -d -s b -x 200 -y 50 "$LAB_TOOL exec laptop env PATH=$(dirname "$LXHOST_BIN"):$PATH \
 XDG_CACHE_HOME=$CACHE XDG_RUNTIME_DIR=$T/run bash --norc --noprofile"
-type_line() { tm send-keys -t b -l -- "$1"; tm send-keys -t b Enter; }
-type_line 'source /usr/share/bash-completion/bash_completion; eval "$(lxhost shell-init bash)"'
-type_line "PS1='B> '; clear"
+type_line b 'source /usr/share/bash-completion/bash_completion; eval "$(lxhost shell-init bash)"'
+type_line b "PS1='B> '; clear"
 check "tmux: bash ready" prompt_is b "B>"
 # tab_tab TEXT EXPECTED: types TEXT, Tab Tab, waits for EXPECTED, then keeps the settled pane.
 tab_tab() {
@@ -188,7 +187,7 @@ tab_tab() {
   sleep 0.3
   PANE=$(tm capture-pane -p -t b)
   tm send-keys -t b C-u
-  type_line clear
+  type_line b clear
   prompt_is b "B>" || true
 }
 # shows_word WORD: the captured pane ($PANE) shows WORD (a here-string for grep: a pipe into
@@ -201,9 +200,9 @@ check "tmux: lxc-start <TAB><TAB> does not list web" eval '! shows_word web'
 tab_tab "lxc-start --name=$PRE-a_" "--name=$N1"
 check "tmux: lxc-start --name=$PRE-a_<TAB> gives --name=$N1" eval 'contains "$PANE" "B> lxc-start --name=$N1"'
 # A link named lxc-attach (no function): the same completion.
-type_line "unset -f lxc-attach; PATH=$T/links:\$PATH; echo \"lxc-attach is a \$(type -t lxc-attach)\""
+type_line b "unset -f lxc-attach; PATH=$T/links:\$PATH; echo \"lxc-attach is a \$(type -t lxc-attach)\""
 check "tmux: lxc-attach is now the link" pane_has b "lxc-attach is a file"
-type_line clear
+type_line b clear
 tab_tab "lxc-attach -n " "web"
 check "tmux: the link lxc-attach -n <TAB><TAB> offers web" eval 'shows_word web'
 check "tmux: ... and not base" eval '! shows_word base'
@@ -211,7 +210,7 @@ check "tmux: ... and not base" eval '! shows_word base'
 start=${EPOCHREALTIME/./}
 tm send-keys -t b -l -- "lxhost -c $T/down.toml start -n "
 tm send-keys -t b Tab Tab C-u
-type_line "echo ALIVE-\$((6 * 7))"
+type_line b "echo ALIVE-\$((6 * 7))"
 check "tmux: a host that is down leaves the shell responsive" pane_has b "ALIVE-42"
 ms=$(((${EPOCHREALTIME/./} - start) / 1000))
 check "tmux: two TABs on a down host and the next command took $ms ms (at most $NEXT_MAX)" test "$ms" -le "$NEXT_MAX"

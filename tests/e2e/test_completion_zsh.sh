@@ -37,7 +37,6 @@ XDG_CACHE_HOME=$CACHE XDG_RUNTIME_DIR=$T/run zsh -f"
   tm send-keys -t "$1" -l -- "source $2; clear"
   tm send-keys -t "$1" Enter
 }
-type_line() { tm send-keys -t "$S" -l -- "$1"; tm send-keys -t "$S" Enter; }
 S=z
 start_zsh z "$T/zshrc"
 check "zsh ready" prompt_is z "Z>"
@@ -59,7 +58,7 @@ ztab() {
     PANE=$(tm capture-pane -p -t "$S")
   done
   tm send-keys -t "$S" C-u
-  type_line clear
+  type_line "$S" clear
   prompt_is "$S" "Z>" || true
 }
 # The screen's words (what zsh listed, and the line as completed).
@@ -150,11 +149,11 @@ check "a host that is down, again: $ZMS ms (at most $TAB_MAX)" test "$ZMS" -le "
 start=${EPOCHREALTIME/./}
 tm send-keys -t z -l -- "lxhost -c $T/down.toml start -n "
 tm send-keys -t z Tab C-u
-type_line "echo ALIVE-\$((6 * 7))"
+type_line "$S" "echo ALIVE-\$((6 * 7))"
 check "a host that is down leaves the shell responsive" pane_has z "ALIVE-42"
 ms=$(((${EPOCHREALTIME/./} - start) / 1000))
 check "a TAB on a down host and the next command took $ms ms (at most $NEXT_MAX)" test "$ms" -le "$NEXT_MAX"
-type_line clear
+type_line "$S" clear
 
 # A stale cache of a host that is down: offered at once (the refresh runs detached, and fails).
 printf '# lxhost containers v1\nold-one\tSTOPPED\nold-two\tRUNNING\n' >"$CACHE/lxhost/containers-down.tsv"
@@ -188,7 +187,7 @@ EOF
 S=za
 start_zsh za "$T/zshrc-fpath"
 prompt_is za "Z>" || true
-type_line 'print -r -- "lxc-start is $(whence -w lxc-start | cut -d" " -f2), completed by ${_comps[lxc-start]}"'
+type_line "$S" 'print -r -- "lxc-start is $(whence -w lxc-start | cut -d" " -f2), completed by ${_comps[lxc-start]}"'
 check "autoloaded: the #compdef line registered _lxhost for the link lxc-start" pane_has za "lxc-start is command, completed by _lxhost"
 tm send-keys -t za -l -- "lxc-start $PRE-"
 tm send-keys -t za Tab

@@ -14,10 +14,8 @@ doctor_in() {
   capture ip netns exec "$LAB_NETNS" env -i PATH="$PATH" HOME="$1" XDG_RUNTIME_DIR="$T/run" \
     XDG_CACHE_HOME="$T/cache" "$LXHOST_BIN" "${@:2}" doctor
 }
-# line_is TEXT: stdout has exactly this line.
-# (grep reads a here-string: `printf | grep -q` fails under pipefail when grep quits early.)
-line_is() { grep -qxF -- "$1" <<<"$OUT"; }
-expect_line() { if line_is "$1"; then pass "line '$1'"; else fail "no line '$1'"; fi; }
+# expect_line TEXT: stdout has exactly this line.
+expect_line() { if out_has_line "$1"; then pass "line '$1'"; else fail "no line '$1'"; fi; }
 # expect_status STATUS CHECK: the check's line starts with STATUS (ok, FAIL, skip).
 expect_status() {
   if grep -qE "^$1 +([0-9]+ ms)? +$2: " <<<"$OUT"; then pass "$2: $1"; else fail "$2: expected $1"; fi

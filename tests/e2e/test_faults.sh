@@ -20,13 +20,13 @@ check "one master ($MASTER)" test -n "$MASTER"
 
 mark=fx$$m$RANDOM
 secs=86$$$RANDOM # a sleep of its own: sudo, lxc-attach and sleep all carry it
-bg_start writer attach -n web -- sh -c 'echo started; while echo "$0"; do sleep 0.2; done' "$mark-w"
-bg_start sleeper attach -n web -- sleep "$secs"
+start_bg --as writer attach -n web -- sh -c 'echo started; while echo "$0"; do sleep 0.2; done' "$mark-w"
+start_bg --as sleeper attach -n web -- sleep "$secs"
 check "both commands run on the host" wait_for 20 eval "grep -q started '$T/writer.out' && pgrep -fx 'sleep $secs' >/dev/null"
 capture "$LAB_TOOL" fault kill-session "$LAB_USER" "$mark-w"
 check "lab fault kill-session killed the session's sshd" contains "$OUT" "fault: killed sshd PID"
 for job in writer sleeper; do
-  bg_wait "$job"
+  wait_bg "$job"
   expect_rc 255 "mux, sshd session killed: $job"
   expect_err_has "lxhost: error: the connection to $LAB_HOST_ADDR:$LAB_SSH_PORT was lost while serving commands"
   expect_err_lines 1
@@ -50,10 +50,10 @@ MASTER=$NEW
 
 # --- the same with --no-mux: that command's own connection; the master is not disturbed.
 mark=fx$$d$RANDOM
-bg_start direct --no-mux attach -n web -- sh -c 'echo started; while echo "$0"; do sleep 0.2; done' "$mark-w"
+start_bg --as direct --no-mux attach -n web -- sh -c 'echo started; while echo "$0"; do sleep 0.2; done' "$mark-w"
 check "the direct command runs on the host" wait_for 20 grep -q started "$T/direct.out"
 capture "$LAB_TOOL" fault kill-session "$LAB_USER" "$mark-w"
-bg_wait direct
+wait_bg direct
 expect_rc 255 "--no-mux, sshd session killed"
 expect_err_has "lxhost: error: connection to $LAB_HOST_ADDR:$LAB_SSH_PORT lost while the command ran"
 expect_err_lines 1

@@ -28,42 +28,42 @@ expect_rc 0 "a command from the suite's own namespace"
 MASTER=$(master_pids)
 check "it started a master ($MASTER)" test -n "$MASTER"
 
-# bg_wait_within NAME SECONDS: bg_wait, but a command still running after SECONDS is a hang: killed
+# wait_bg_within NAME SECONDS: wait_bg, but a command still running after SECONDS is a hang: killed
 # (so the suite ends) and counted as a failure.
-bg_wait_within() {
+wait_bg_within() {
   running() { kill -0 "${BG_PID[$1]}" 2>/dev/null; }
   if ! wait_for "$2" eval "! running $1"; then
     kill -KILL "${BG_PID[$1]}" 2>/dev/null || true
-    bg_wait "$1"
+    wait_bg "$1"
     RC="hung, killed after $2 s"
     return
   fi
-  bg_wait "$1"
+  wait_bg "$1"
 }
 
 secs=87$$$RANDOM
-bg_start mux attach -n web -- sh -c 'echo started; exec sleep "$0"' "$secs"
-bg_start direct --no-mux attach -n web -- sh -c 'echo started; exec sleep "$0"' "${secs}1"
-bg_start interrupted --no-mux attach -n web -- sh -c 'echo started; exec sleep "$0"' "${secs}2"
+start_bg --as mux attach -n web -- sh -c 'echo started; exec sleep "$0"' "$secs"
+start_bg --as direct --no-mux attach -n web -- sh -c 'echo started; exec sleep "$0"' "${secs}1"
+start_bg --as interrupted --no-mux attach -n web -- sh -c 'echo started; exec sleep "$0"' "${secs}2"
 check "the three commands run on the host" wait_for 20 eval \
   "grep -q started '$T/mux.out' && grep -q started '$T/direct.out' && grep -q started '$T/interrupted.out'"
 ip link set "$VETH" down
 kill -TERM "${BG_PID[interrupted]}"
 
-bg_wait_within interrupted 25
+wait_bg_within interrupted 25
 check "--no-mux, SIGTERM on the dead link ended within 3x (3 s grace + 3 s reply bound) + start $start_ms ms ($MS ms)" \
   test "$MS" -le $((18000 + start_ms))
 expect_rc 255 "--no-mux, SIGTERM on the dead link"
 expect_err_has "lxhost: error: connection to $LAB_HOST_ADDR:$LAB_SSH_PORT lost while opening a channel"
 expect_err_lines 1
 
-bg_wait_within direct 140
+wait_bg_within direct 140
 expect_rc 255 "--no-mux, link cut mid-command"
 expect_err_has "lxhost: error: connection to $LAB_HOST_ADDR:$LAB_SSH_PORT lost while the command ran"
 expect_err_lines 1
 check "it ended within 3x the bounds ($MS ms, at most 135000)" test "$MS" -le 135000
 
-bg_wait_within mux 140
+wait_bg_within mux 140
 expect_rc 255 "mux, link cut mid-command"
 expect_err_has "lxhost: error: the connection to $LAB_HOST_ADDR:$LAB_SSH_PORT was lost"
 expect_err_lines 1

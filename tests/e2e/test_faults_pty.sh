@@ -7,12 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/faults_lib.sh"
 
-type_line() { tm send-keys -t pty -l -- "$1"; tm send-keys -t pty Enter; }
-
-tm new-session -d -s pty -x 100 -y 30 "$LAB_TOOL exec laptop env XDG_RUNTIME_DIR=$T/run bash --norc --noprofile"
-check "local shell ready" eval 'type_line "echo READY" && pane_has pty READY'
-type_line "stty -g > $T/before; PS1='LOCAL> '"
-check "local prompt" prompt_is pty "LOCAL>"
+local_shell pty
 
 n=0
 # after_failure WHAT RC TEXT: lxhost has returned to the local shell with RC, the pane shows TEXT,
@@ -20,7 +15,7 @@ n=0
 after_failure() {
   n=$((n + 1))
   check "$1: back at the local prompt" prompt_is pty "LOCAL>"
-  type_line "echo \"RC$n=\$?\"; stty -g > $T/after$n"
+  type_line pty "echo \"RC$n=\$?\"; stty -g > $T/after$n"
   check "$1: lxhost exited $2" pane_has pty "RC$n=$2"
   check "$1: the pane shows '$3'" pane_has pty "$3"
   wait_for 5 test -s "$T/after$n" || true
@@ -31,9 +26,9 @@ after_failure() {
 # prompt and runs a sleep of its own there; sets SECS.
 in_remote_shell() {
   SECS=88$$$RANDOM
-  type_line "$LXHOST_BIN $2 attach -n web"
+  type_line pty "$LXHOST_BIN $2 attach -n web"
   check "$1: container shell prompt" prompt_is pty "/ #"
-  type_line "sleep $SECS"
+  type_line pty "sleep $SECS"
   check "$1: the remote sleep runs" wait_for 10 eval "pgrep -fx 'sleep $SECS' >/dev/null"
 }
 
@@ -62,14 +57,14 @@ fault_port SSHD_PORT
 FAULTS_UP+=("sshd stop $SSHD_PORT")
 "$LAB_TOOL" fault sshd stop "$SSHD_PORT" >/dev/null
 lab_config "$T/port.toml" "s/^port = .*/port = $SSHD_PORT/"
-type_line "$LXHOST_BIN -t -c $T/port.toml attach -n web"
+type_line pty "$LXHOST_BIN -t -c $T/port.toml attach -n web"
 after_failure "connection refused" 255 "lxhost: error: cannot connect to $LAB_HOST_ADDR:$SSHD_PORT: Connection refused"
 
 fault_port SILENT_PORT
 "$LAB_TOOL" fault silent start "$SILENT_PORT" >/dev/null
 FAULTS_UP+=("silent stop $SILENT_PORT")
 lab_config "$T/silent.toml" "s/^port = .*/port = $SILENT_PORT/" "s/^connect_timeout_ms = .*/connect_timeout_ms = 1000/"
-type_line "$LXHOST_BIN -t --no-mux -c $T/silent.toml attach -n web"
+type_line pty "$LXHOST_BIN -t --no-mux -c $T/silent.toml attach -n web"
 after_failure "a port that never speaks" 255 "lxhost: error: cannot connect to $LAB_HOST_ADDR:$SILENT_PORT: Timeout connecting"
 
 check "no lxhost process of the suite left" only_masters_left

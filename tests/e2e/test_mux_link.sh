@@ -16,18 +16,18 @@ mkdir -p "$T/run"
 MX=(ip netns exec "$NS" env -i PATH="$PATH" HOME="$LAB_LAPTOP_HOME" XDG_CONFIG_HOME="$LAB_LAPTOP_HOME/.config"
   XDG_CACHE_HOME="$T/cache" XDG_RUNTIME_DIR="$T/run" "$LXHOST_BIN")
 mx() { "${MX[@]}" "$@"; }
-master_pid() { mx mux status | awk 'NR == 2 { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) { print $i; exit } }'; }
 
 capture mx ls -1
 expect_rc 0 "a command from the suite's own namespace"
 expect_out_has web
-PID=$(master_pid)
+PID=$(master_pid mx)
 check "it started a master ($PID)" test -n "$PID"
 
 # The link goes down in the middle of a command.
+# (start_bg runs lx: this one is recorded as start_bg records its own, for wait_bg.)
+BG_T0[-]=${EPOCHREALTIME/./}
 "${MX[@]}" attach -n web -- sh -c 'echo started; sleep 100' </dev/null >"$T/out" 2>"$T/err" &
-BG=$!
-BG_START=${EPOCHREALTIME/./}
+BG_PID[-]=$!
 for _ in $(seq 100); do grep -q started "$T/out" && break; sleep 0.1; done
 check "the long command started" grep -q started "$T/out"
 ip link set "$VETH" down
@@ -51,7 +51,7 @@ for _ in $(seq 50); do ip netns exec "$NS" bash -c 'exec 3<>/dev/tcp/10.203.0.1/
 capture mx ls -1
 expect_rc 0 "the next command, the link back"
 check "... without a word on stderr" test -z "$ERR"
-NEW=$(master_pid)
+NEW=$(master_pid mx)
 check "... through a new master ($NEW, not $PID)" eval '[ -n "$NEW" ] && [ "$NEW" != "$PID" ]'
 mx mux stop >/dev/null
 

@@ -4,8 +4,7 @@
 # files in the tree with the tool list filled in, and the files also work sourced from the tree.
 source "$(dirname "$0")/lib.sh"
 
-# Real shells in the laptop namespace, the binary under test first on PATH, a private cache.
-in_laptop() { "$LAB_TOOL" exec laptop env PATH="$(dirname "$LXHOST_BIN"):$PATH" XDG_CACHE_HOME="$T/cache" XDG_RUNTIME_DIR="$T/run" "$@"; }
+# Real shells in the laptop namespace (in_laptop, lib.sh).
 run_bash() { capture in_laptop bash --norc --noprofile -c "$1"; }
 run_zsh() { capture in_laptop zsh -f -c "$1"; }
 # expect_quiet WHAT: the shell succeeded and wrote nothing on stderr.
@@ -118,8 +117,8 @@ no alias
 web" "zsh: --force replaces the user's function and alias"
 
 # --- the embedded scripts are the tree's files ----------------------------------------------
-# expected FORCE FILE...: the files as the binary must print them.
-expected() {
+# expected_print FORCE FILE...: the files as the binary must print them.
+expected_print() {
   local force=$1
   shift
   cat "$@" | sed -e "s/@LXHOST_TOOLS@/$TOOL_LIST/g" -e "s/@LXHOST_FORCE@/$force/g"
@@ -133,7 +132,7 @@ for args in "shell-init bash|0|shell/lxhost.bash completions/lxhost.bash" \
   "completions zsh|0|completions/_lxhost"; do
   IFS='|' read -r cmd force files <<<"$args"
   run_lx $cmd
-  expected "$force" $(printf "$src/%s " $files) >"$T/expected"
+  expected_print "$force" $(printf "$src/%s " $files) >"$T/expected"
   check "'lxhost $cmd' prints $files with the substitutions" cmp -s "$T/out" "$T/expected"
 done
 check "the tree's files keep their placeholders" \

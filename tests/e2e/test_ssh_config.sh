@@ -121,8 +121,7 @@ check "through the host: sshd1's identification line" eval 'contains "$OUT" SSH-
 # --- a proxy killed mid-connection (ssh went away first): the master closes that channel and
 # lives on (it once freed the channel's state while libssh still had the channel: the far end's
 # close then crashed the master under ASan); the next command goes through the same master.
-master_pid() { in_home "$LXHOST_BIN" mux status | awk 'NR > 1 && $NF ~ /\.sock$/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) { print $i; exit } }'; }
-MASTER=$(master_pid)
+MASTER=$(master_pid in_home "$LXHOST_BIN")
 mkfifo "$T/proxy.in"
 # shellcheck disable=SC2016 # expanded by that sh: it becomes the proxy, so its PID is the proxy's
 in_home sh -c 'echo $$ >"$0" && exec "$@"' "$T/proxy.pid" "$LXHOST_BIN" proxy --via-host sshd1.local 22 \
@@ -138,7 +137,7 @@ sleep 1  # sshd1 closes its end of the channel meanwhile
 check "after the proxy was killed, the master ($MASTER) is still running" eval '[ -n "$MASTER" ] && kill -0 "$MASTER"'
 capture in_home "$LXHOST_BIN" ls -1
 expect_rc 0 "the next command"
-check "... went through the same master" test "$(master_pid)" = "$MASTER"
+check "... went through the same master" test "$(master_pid in_home "$LXHOST_BIN")" = "$MASTER"
 
 # --- a stopped container: ssh fails, with the proxy's reason, within the bound.
 new_name STOPPED sshstop

@@ -1,5 +1,5 @@
 // Unit tests that run a real program: argv run directly (posix_spawn, no shell on our side), its
-// stdout captured.
+// stdout captured; and stand-in tools (small sh scripts) for such a program to find on PATH.
 #pragma once
 
 #include <spawn.h>
@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -62,6 +64,13 @@ inline RunResult run_captured(const std::vector<std::string>& argv, const std::v
   }
   if (WIFEXITED(wstatus)) result.status = WEXITSTATUS(wstatus);
   return result;
+}
+
+// Writes DIR/NAME, an executable sh script with BODY: a stand-in for a tool the program runs.
+inline void write_tool(const std::filesystem::path& dir, const std::string& name, const std::string& body) {
+  const auto path = dir / name;
+  std::ofstream(path) << "#!/bin/sh\n" << body;
+  std::filesystem::permissions(path, std::filesystem::perms::owner_all);
 }
 
 }  // namespace lxhost::testing

@@ -55,16 +55,6 @@ TEST_CASE("the mark ends the held part wherever the writes split it", "[held_std
   CHECK(held.held() == before + mark);
 }
 
-namespace {
-
-void write_tool(const std::filesystem::path& dir, const std::string& name, const std::string& body) {
-  const auto path = dir / name;
-  std::ofstream(path) << "#!/bin/sh\n" << body;
-  std::filesystem::permissions(path, std::filesystem::perms::owner_all);
-}
-
-}  // namespace
-
 TEST_CASE("the start-ephemeral script, run by sh: the copy's words, the mark, CMD, its exit code, the stop",
           "[remote_line]") {
   char dir_template[] = "/tmp/lxhost-unit-XXXXXX";
@@ -72,9 +62,9 @@ TEST_CASE("the start-ephemeral script, run by sh: the copy's words, the mark, CM
   const std::filesystem::path dir(dir_template);
   // Stand-ins: lxc-copy says something on stderr and fails when asked to; lxc-attach runs what
   // follows `--`; lxc-stop leaves a trace.
-  write_tool(dir, "lxc-copy", "echo \"copy: $*\" >&2\n[ -z \"$FAIL_COPY\" ] || exit 7\n");
-  write_tool(dir, "lxc-attach", "while [ \"$1\" != -- ]; do shift; done\nshift\nexec \"$@\"\n");
-  write_tool(dir, "lxc-stop", "echo \"stop: $*\" >>\"$STOP_LOG\"\n");
+  testing::write_tool(dir, "lxc-copy", "echo \"copy: $*\" >&2\n[ -z \"$FAIL_COPY\" ] || exit 7\n");
+  testing::write_tool(dir, "lxc-attach", "while [ \"$1\" != -- ]; do shift; done\nshift\nexec \"$@\"\n");
+  testing::write_tool(dir, "lxc-stop", "echo \"stop: $*\" >>\"$STOP_LOG\"\n");
   const RemoteContext ctx{false, ""};
   const EphemeralRun run{{"lxc-copy", "-n", "base", "-N", "e1", "-e"}, "e1", {"sh", "-c", "echo out; echo err >&2; exit 3"}};
   const std::string mark = "lxhost: copied 0123456789abcdef";

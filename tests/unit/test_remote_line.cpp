@@ -1,23 +1,224 @@
-// The remote line's size limit. (How lines are built is tested with the verbs: test_verbs.cpp,
-// test_legacy_verbs.cpp.)
+// The lines lxhost sends for the host's login shell (remote_line.hpp). Each shell line is run by a
+// real /bin/sh with stand-in tools first on PATH that log the argv they get: what runs on the host
+// gets exactly the user's words, with `sudo -n` and `-P LXCPATH` where they belong.
 #include "catch.hpp"
 
+#include <stdlib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "errors.hpp"
 #include "remote_line.hpp"
+#include "run_captured.hpp"
 
 using namespace lxhost;
+
+namespace {
+
+using Words = std::vector<std::string>;
+
+// Each stand-in appends `NAME ARGC` and then `[ARG]` per argument to $LOG (the count and the
+// brackets show empty words and words with newlines as they are).
+constexpr const char* kLogArgv =
+    "printf '%s %s\\n' \"${0##*/}\" \"$#\" >>\"$LOG\"\n"
+    "for a in \"$@\"; do printf '[%s]\\n' \"$a\" >>\"$LOG\"; done\n";
+
+// A temporary directory of stand-in tools, first on PATH, removed at the end. `sudo` logs itself
+// and runs the rest without its `-n` (any other first word fails it: lxhost always asks for -n).
+class StandIns {
+ public:
+  StandIns() {
+    std::string dir_template = "/tmp/lxhost-unit-XXXXXX";
+    REQUIRE(::mkdtemp(dir_template.data()) != nullptr);
+    dir_ = dir_template;
+    testing::write_tool(dir_, "sudo", "[ \"$1\" = -n ] || exit 99\nshift\necho 'sudo -n' >>\"$LOG\"\nexec \"$@\"\n");
+  }
+  StandIns(const StandIns&) = delete;
+  StandIns& operator=(const StandIns&) = delete;
+  ~StandIns() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  // A tool that logs its argv and exits 0.
+  void logging(const std::string& name) const { testing::write_tool(dir_, name, kLogArgv); }
+  // A tool that logs its argv, then does BODY.
+  void logging(const std::string& name, const std::string& body) const {
+    testing::write_tool(dir_, name, std::string(kLogArgv) + body);
+  }
+  const std::filesystem::path& dir() const { return dir_; }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  // Runs LINE by /bin/sh -c (stdout captured), the stand-ins first on PATH.
+  testing::RunResult sh(const std::string& line) const { return testing::run_captured({"/bin/sh", "-c", line}, env()); }
+  std::vector<std::string> env() const {
+    return {"PATH=" + dir_.string() + ":/usr/bin:/bin", "LOG=" + path("log"), "DIR=" + dir_.string()};
+  }
+
+  // What the stand-ins logged since the last call.
+  std::string received() const {
+    std::ifstream in(path("log"));
+    std::stringstream text;
+    text << in.rdbuf();
+    in.close();
+    std::filesystem::remove(path("log"));
+    return text.str();
+  }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+// What a stand-in logs when run with ARGV.
+std::string logged(const Words& argv) {
+  std::string text = fmt::format("{} {}\n", argv.at(0), argv.size() - 1);
+  for (size_t i = 1; i < argv.size(); ++i) text += "[" + argv[i] + "]\n";
+  return text;
+}
+std::string logged_sudo(const Words& argv) { return "sudo -n\n" + logged(argv); }
+
+// Words a shell would split, expand, glob or take as something else unless quoted.
+const Words& awkward() {
+  static const Words words = {
+      "it's", "two words", "line\nbreak", "",      "-n",  "--",     "-P",        "$HOME", "`id`", "$(id)",
+      "a\\b", "*",         "semi;colon",  "=echo", "~",   "\"dq\"", "tab\there", "'",     "''",   "a&&b",
+      "x|y",  "<in",       "#hash",       "!bang", "ünï", " lead",  "trail ",    "{a,b}", "\\",   "%s",
+  };
+  return words;
+}
+
+Words concat(Words head, const Words& tail) {
+  head.insert(head.end(), tail.begin(), tail.end());
+  return head;
+}
+
+}  // namespace
+
+TEST_CASE("command_line: [sudo -n] TOOL [-P LXCPATH] ARGS, every word quoted", "[remote_line]") {
+  const Words argv{"lxc-ls", "-f", "--filter", "^web"};
+  CHECK(command_line(argv, RemoteContext{false, ""}) == "lxc-ls -f --filter '^web'");
+  CHECK(command_line(argv, RemoteContext{true, ""}) == "sudo -n lxc-ls -f --filter '^web'");
+  CHECK(command_line(argv, RemoteContext{false, "/var/lib/lxc"}) == "lxc-ls -P /var/lib/lxc -f --filter '^web'");
+  CHECK(command_line(argv, RemoteContext{true, "/srv/my lxc"}) == "sudo -n lxc-ls -P '/srv/my lxc' -f --filter '^web'");
+  CHECK(command_line(Words{}, RemoteContext{true, "/var/lib/lxc"}).empty());
+  CHECK(command_line(Words{"lxc-attach", ""}, RemoteContext{false, ""}) == "lxc-attach ''");
+}
+
+TEST_CASE("command_line, run by sh as one command of a longer line: each tool gets its words", "[remote_line]") {
+  StandIns tools;
+  tools.logging("lxc-ls");
+  tools.logging("lxc-info");
+  const Words ls{"lxc-ls", "-f"};
+  const Words info = concat({"lxc-info", "-n", "web"}, awkward());
+  struct Case {
+    RemoteContext ctx;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {{false, ""}, logged(ls) + logged(info)},
+      {{true, ""}, logged_sudo(ls) + logged_sudo(info)},
+      {{false, "/srv/my lxc"},
+       logged({"lxc-ls", "-P", "/srv/my lxc", "-f"}) + logged(concat({"lxc-info", "-P", "/srv/my lxc", "-n", "web"}, awkward()))},
+      {{true, "/var/lib/lxc"},
+       logged_sudo({"lxc-ls", "-P", "/var/lib/lxc", "-f"}) +
+           logged_sudo(concat({"lxc-info", "-P", "/var/lib/lxc", "-n", "web"}, awkward()))},
+  };
+  for (const Case& c : cases) {
+    INFO("sudo " << c.ctx.sudo << ", lxcpath '" << c.ctx.lxcpath << "'");
+    const auto ran = tools.sh(command_line(ls, c.ctx) + " && " + command_line(info, c.ctx) + "; echo \"rc $?\"");
+    CHECK(ran.out == "rc 0\n");
+    CHECK(tools.received() == c.expected);
+  }
+}
+
+TEST_CASE("-P LXCPATH goes right after the tools that take it, and only those", "[remote_line]") {
+  StandIns tools;
+  const RemoteContext ctx{true, "/srv/lxc"};
+  for (const char* tool : {"lxc-ls", "lxc-start", "lxc-stop", "lxc-attach", "lxc-copy", "lxc-destroy", "lxc-wait",
+                           "lxc-info", "lxc-create", "lxc-console", "lxc-snapshot", "lxc-top", "lxc-autostart"}) {
+    INFO(tool);
+    tools.logging(tool);
+    tools.sh(tool_line(Words{tool, "-n", "web", "-P", "/typed"}, ctx));
+    CHECK(tools.received() == logged_sudo({tool, "-P", "/srv/lxc", "-n", "web", "-P", "/typed"}));
+  }
+  // lxc-config and lxc-update-config have no -P; LXC 1's lxc-clone used -P for the new path;
+  // a tool lxhost does not know is left as it is.
+  for (const char* tool : {"lxc-config", "lxc-update-config", "lxc-clone", "lxc-start-ephemeral", "mytool"}) {
+    INFO(tool);
+    tools.logging(tool);
+    tools.sh(tool_line(Words{tool, "-l"}, ctx));
+    CHECK(tools.received() == logged_sudo({tool, "-l"}));
+  }
+}
+
+TEST_CASE("tool_line: exec makes the tool the process the shell was", "[remote_line]") {
+  StandIns tools;
+  testing::write_tool(tools.dir(), "lxc-top", "echo $$\n");
+  CHECK(tool_line(Words{"lxc-top"}, RemoteContext{false, ""}) == "exec lxc-top");
+  CHECK(tool_line(Words{"lxc-top", "-d", "2"}, RemoteContext{true, "/var/lib/lxc"}) ==
+        "exec sudo -n lxc-top -P /var/lib/lxc -d 2");
+  for (const RemoteContext& ctx : {RemoteContext{false, ""}, RemoteContext{true, ""}}) {
+    INFO("sudo " << ctx.sudo);
+    const auto ran = tools.sh("echo $$; " + tool_line(Words{"lxc-top"}, ctx) + "; echo not reached");
+    const auto newline = ran.out.find('\n');
+    REQUIRE(newline != std::string::npos);
+    CHECK(ran.out == ran.out.substr(0, newline + 1) + ran.out.substr(0, newline + 1));  // the same pid twice
+  }
+}
+
+TEST_CASE("tool_line, run by sh: the tool gets every awkward word as it was typed", "[remote_line]") {
+  StandIns tools;
+  tools.logging("lxc-attach", "exit 42\n");
+  const Words argv = concat({"lxc-attach", "-n", "web", "--", "printf", "%s\\n"}, awkward());
+  const Words args(argv.begin() + 1, argv.end());
+  CHECK(tools.sh(tool_line(argv, RemoteContext{false, ""})).status == 42);
+  CHECK(tools.received() == logged(argv));
+  CHECK(tools.sh(tool_line(argv, RemoteContext{true, ""})).status == 42);
+  CHECK(tools.received() == logged_sudo(argv));
+  CHECK(tools.sh(tool_line(argv, RemoteContext{false, "/var/lib/lxc"})).status == 42);
+  CHECK(tools.received() == logged(concat({"lxc-attach", "-P", "/var/lib/lxc"}, args)));
+  CHECK(tools.sh(tool_line(argv, RemoteContext{true, "/it's here"})).status == 42);
+  CHECK(tools.received() == logged_sudo(concat({"lxc-attach", "-P", "/it's here"}, args)));
+  // Each word alone, as the only argument: none is taken for an option of sh or lost.
+  for (const std::string& word : awkward()) {
+    INFO("word [" << word << "]");
+    tools.sh(tool_line(Words{"lxc-attach", word}, RemoteContext{true, ""}));
+    CHECK(tools.received() == logged_sudo({"lxc-attach", word}));
+  }
+}
+
+TEST_CASE("require_line_fits: a line over kMaxRemoteLine is refused with its sizes", "[remote_line]") {
+  const Words args{"-n", "web", std::string(100, 'a')};
+  CHECK_NOTHROW(require_line_fits(std::string(kMaxRemoteLine, 'x'), "lxc-attach", args));
+  CHECK_NOTHROW(require_line_fits("", "lxc-attach", Words{}));
+  try {
+    require_line_fits(std::string(kMaxRemoteLine + 1, 'x'), "lxc-info", args);
+    FAIL("no error for a line one byte too long");
+  } catch (const UsageError& e) {
+    CHECK(e.code() == exit_code::usage);
+    CHECK(std::string(e.what()) ==
+          "the command line for lxc-info is too long for the host: 131072 bytes as its shell gets it (105 bytes of "
+          "arguments, then quoting and the command around them), over the 131071 bytes a Linux host takes in one "
+          "command string");
+    CHECK(e.hint() == "pass large data on stdin instead (e.g. `lxhost attach -n NAME -- sh -s < script.sh`)");
+  }
+}
 
 TEST_CASE("a line too long for the host's shell is refused before it is sent", "[remote_line]") {
   const RemoteContext ctx{true, "/var/lib/lxc"};
   // The line with an empty last argument, `''`; a word of plain letters is not quoted.
-  const std::string prefix = tool_line(std::vector<std::string>{"lxc-attach", "-n", "web", "--", "printf", ""}, ctx);
+  const std::string prefix = tool_line(Words{"lxc-attach", "-n", "web", "--", "printf", ""}, ctx);
   const std::size_t room = kMaxRemoteLine - (prefix.size() - 2);
-  std::vector<std::string> argv{"lxc-attach", "-n", "web", "--", "printf", std::string(room, 'a')};
+  Words argv{"lxc-attach", "-n", "web", "--", "printf", std::string(room, 'a')};
   CHECK(tool_line(argv, ctx).size() == kMaxRemoteLine);  // the longest line a Linux host runs
   argv.back() += 'a';
   try {
@@ -32,8 +233,234 @@ TEST_CASE("a line too long for the host's shell is refused before it is sent", "
                       kMaxRemoteLine + 1, 2 + 3 + 2 + 6 + room + 1));
   }
   // Quoting counts: a quote becomes four bytes.
-  CHECK_THROWS_AS(tool_line(std::vector<std::string>{"lxc-attach", "--", std::string(40000, '\'')}, ctx), UsageError);
+  CHECK_THROWS_AS(tool_line(Words{"lxc-attach", "--", std::string(40000, '\'')}, ctx), UsageError);
   EphemeralRun run{{"lxc-copy", "-n", "base", "-N", "e1", "-e"}, "e1", {"true", std::string(kMaxRemoteLine, 'x')}};
   CHECK_THROWS_WITH(ephemeral_script(run, "0123456789abcdef", ctx),
                     Catch::Matchers::StartsWith("the command line for start-ephemeral is too long"));
+}
+
+TEST_CASE("tag_attach: -v LXHOST_TOKEN=TOKEN right after lxc-attach, other argv unchanged", "[remote_line]") {
+  const std::string token = "0123456789abcdef";
+  CHECK(tag_attach(Words{"lxc-attach", "-n", "web", "--", "ls"}, token) ==
+        Words{"lxc-attach", "-v", "LXHOST_TOKEN=0123456789abcdef", "-n", "web", "--", "ls"});
+  CHECK(tag_attach(Words{"lxc-attach"}, token) == Words{"lxc-attach", "-v", "LXHOST_TOKEN=0123456789abcdef"});
+  CHECK(tag_attach(Words{"lxc-info", "-n", "web"}, token) == Words{"lxc-info", "-n", "web"});
+  CHECK(tag_attach(Words{"lxc-ls", "lxc-attach"}, token) == Words{"lxc-ls", "lxc-attach"});
+  CHECK(tag_attach(Words{}, token).empty());
+
+  StandIns tools;
+  tools.logging("lxc-attach");
+  const Words argv = concat({"lxc-attach", "-n", "web", "--"}, awkward());
+  tools.sh(tool_line(tag_attach(argv, token), RemoteContext{true, "/var/lib/lxc"}));
+  CHECK(tools.received() ==
+        logged_sudo(concat({"lxc-attach", "-P", "/var/lib/lxc", "-v", "LXHOST_TOKEN=0123456789abcdef", "-n", "web", "--"},
+                           awkward())));
+}
+
+TEST_CASE("attach_target: the container an lxc-attach argv names", "[remote_line]") {
+  using Name = std::optional<std::string>;
+  CHECK(attach_target(Words{"lxc-attach", "-n", "web"}) == Name("web"));
+  CHECK(attach_target(Words{"lxc-attach", "--name=web"}) == Name("web"));
+  CHECK(attach_target(Words{"lxc-attach", "-nweb"}) == Name("web"));
+  CHECK(attach_target(Words{"lxc-attach", "--name", "web"}) == Name("web"));
+  CHECK(attach_target(Words{"lxc-attach", "--name="}) == Name(""));
+  CHECK(attach_target(Words{"lxc-attach", "-e", "-n", "my web", "--clear-env"}) == Name("my web"));
+  // The last one wins, whichever way it is written.
+  CHECK(attach_target(Words{"lxc-attach", "-n", "a", "--name=b", "-nc", "--name", "d"}) == Name("d"));
+  CHECK(attach_target(Words{"lxc-attach", "--name", "d", "-n", "a"}) == Name("a"));
+  // No name: none, a trailing -n without its value, or argv[0] alone.
+  CHECK(attach_target(Words{"lxc-attach"}) == std::nullopt);
+  CHECK(attach_target(Words{"lxc-attach", "-e", "--", "ls"}) == std::nullopt);
+  CHECK(attach_target(Words{"lxc-attach", "-n"}) == std::nullopt);
+  CHECK(attach_target(Words{"lxc-attach", "--name"}) == std::nullopt);
+  CHECK(attach_target(Words{"-nweb"}) == std::nullopt);
+  CHECK(attach_target(Words{}) == std::nullopt);
+  // After `--` the words are the command's.
+  CHECK(attach_target(Words{"lxc-attach", "--", "-n", "web"}) == std::nullopt);
+  CHECK(attach_target(Words{"lxc-attach", "-n", "web", "--", "grep", "-n", "x", "--name=y", "-nz"}) == Name("web"));
+  CHECK(attach_target(Words{"lxc-attach", "--", "--name=web"}) == std::nullopt);
+}
+
+TEST_CASE("signal_tagged_line: lxc-attach to the container runs sh with the token and the signal", "[remote_line]") {
+  StandIns tools;
+  tools.logging("lxc-attach");
+  const std::string token = "0123456789abcdef";
+  for (const RemoteContext& ctx : {RemoteContext{false, ""}, RemoteContext{true, "/var/lib/lxc"}}) {
+    INFO("sudo " << ctx.sudo << ", lxcpath '" << ctx.lxcpath << "'");
+    const std::string line = signal_tagged_line("my web", token, "INT", ctx);
+    CHECK(line.starts_with("exec "));
+    CHECK(tools.sh(line).status == 0);
+    // The script (after -c) is checked by running it, below.
+    const std::string got = tools.received();
+    const std::string head = (ctx.sudo ? std::string("sudo -n\n") : "") + "lxc-attach " +
+                             (ctx.lxcpath.empty() ? "9" : "11") + "\n" +
+                             (ctx.lxcpath.empty() ? "" : "[-P]\n[" + ctx.lxcpath + "]\n") +
+                             "[-n]\n[my web]\n[--]\n[/bin/sh]\n[-c]\n[";
+    CHECK(got.starts_with(head));
+    CHECK(got.ends_with("]\n[sh]\n[0123456789abcdef]\n[INT]\n"));
+  }
+}
+
+TEST_CASE("signal_tagged_line, run by sh: only processes whose environment holds the token get the signal",
+          "[remote_line]") {
+  // lxc-attach's stand-in runs the command after `--` here, so the script scans this machine's
+  // /proc: the token is one no other process has.
+  StandIns tools;
+  tools.logging("lxc-attach", "while [ \"$1\" != -- ]; do shift; done\nshift\nexec \"$@\"\n");
+  const std::string token = fmt::format("unit-{}-{}", ::getpid(),
+                                        std::chrono::steady_clock::now().time_since_epoch().count());
+  const std::string line = signal_tagged_line("web", token, "TERM", RemoteContext{true, "/var/lib/lxc"});
+  // (The scan's stderr is not kept: a process that ends meanwhile is one that cannot be read.)
+  // Three sleeps: one tagged, one whose token only starts with ours, one with our token in another
+  // variable. Each is waited for until it has exec'd (its environ is sleep's). Not INT: a
+  // background job of a non-interactive sh ignores it.
+  const std::string script = fmt::format(
+      "T='{0}'\n"
+      "LXHOST_TOKEN=$T sleep 30 >/dev/null 2>&1 & a=$!\n"
+      "LXHOST_TOKEN=${{T}}x sleep 30 >/dev/null 2>&1 & b=$!\n"
+      "OTHER=LXHOST_TOKEN=$T sleep 30 >/dev/null 2>&1 & c=$!\n"
+      "for p in $a $b $c; do n=0\n"
+      "  until tr '\\000' '\\n' <\"/proc/$p/environ\" | grep -qE '^(LXHOST_TOKEN|OTHER)='; do\n"
+      "    n=$((n + 1)); [ $n -lt 500 ] || exit 9; sleep 0.01\n"
+      "  done\n"
+      "done\n"
+      "( {1} ) 2>/dev/null; echo \"line $?\"\n"
+      "{{ wait $a; }} 2>/dev/null; echo \"tagged $?\"\n"
+      "kill -0 $b && echo 'prefix alive'\n"
+      "kill -0 $c && echo 'other alive'\n"
+      "kill $b $c; {{ wait $b $c; }} 2>/dev/null\n",
+      token, line);
+  const auto ran = tools.sh(script);
+  CHECK(ran.status == 143);  // `wait $b $c`: the two killed at the end
+  CHECK(ran.out == "line 0\ntagged 143\nprefix alive\nother alive\n");
+}
+
+namespace {
+
+// Stand-ins for start-ephemeral's tools that log their argv: lxc-copy (fails with $FAIL_COPY),
+// lxc-attach (writes its pid, sets what -v sets, then becomes the command after `--`), lxc-stop
+// (kills that pid if it still holds the token: the container's end ends the attach).
+void ephemeral_tools(const StandIns& tools) {
+  tools.logging("lxc-copy", "[ -z \"$FAIL_COPY\" ] || exit \"$FAIL_COPY\"\n");
+  tools.logging("lxc-attach",
+                "echo $$ >\"$DIR/attached\"\n"
+                "while [ \"$1\" != -- ]; do [ \"$1\" != -v ] || export \"$2\"; shift; done\n"
+                "shift\nexec \"$@\"\n");
+  tools.logging("lxc-stop",
+                "p=$(cat \"$DIR/attached\" 2>/dev/null)\n"
+                "if [ -n \"$p\" ] && tr '\\000' '\\n' <\"/proc/$p/environ\" 2>/dev/null | grep -q '^LXHOST_TOKEN='; then\n"
+                "  kill \"$p\"\n"
+                "fi\n"
+                "exit 0\n");
+  tools.logging("show-args");
+}
+
+// The log at PATH once it has COUNT entries of lxc-stop (waited for up to 10 s).
+std::string log_after_stops(const std::string& path, size_t count) {
+  std::string got;
+  for (int i = 0; i < 200; ++i) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    got = text.str();
+    size_t stops = 0;
+    for (size_t at = got.find("lxc-stop "); at != std::string::npos; at = got.find("lxc-stop ", at + 1)) ++stops;
+    if (stops >= count) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return got;
+}
+
+}  // namespace
+
+TEST_CASE("ephemeral_script, run by sh: copy, attach CMD with its words and the token, stop", "[remote_line]") {
+  StandIns tools;
+  ephemeral_tools(tools);
+  const std::string token = "0123456789abcdef";
+  const EphemeralRun run{{"lxc-copy", "-n", "base", "-N", "e 1", "-e"}, "e 1", concat({"show-args"}, awkward())};
+  struct Case {
+    RemoteContext ctx;
+    Words copy, attach, stop;
+  };
+  const std::vector<Case> cases = {
+      {{false, ""},
+       {"lxc-copy", "-n", "base", "-N", "e 1", "-e", "-o", "/dev/null"},
+       {"lxc-attach", "-n", "e 1", "-v", "LXHOST_TOKEN=" + token, "--", "show-args"},
+       {"lxc-stop", "-n", "e 1", "-k"}},
+      {{true, "/srv/it's lxc"},
+       {"lxc-copy", "-P", "/srv/it's lxc", "-n", "base", "-N", "e 1", "-e", "-o", "/dev/null"},
+       {"lxc-attach", "-P", "/srv/it's lxc", "-n", "e 1", "-v", "LXHOST_TOKEN=" + token, "--", "show-args"},
+       {"lxc-stop", "-P", "/srv/it's lxc", "-n", "e 1", "-k"}},
+  };
+  for (const Case& c : cases) {
+    INFO("sudo " << c.ctx.sudo << ", lxcpath '" << c.ctx.lxcpath << "'");
+    const std::string script = ephemeral_script(run, token, c.ctx);
+    const auto ran = tools.sh(script);
+    CHECK(ran.status == 0);
+    CHECK(ran.out.empty());
+    const auto by = [&](const Words& argv) { return c.ctx.sudo ? logged_sudo(argv) : logged(argv); };
+    CHECK(tools.received() == by(c.copy) + by(concat(c.attach, awkward())) + logged(concat({"show-args"}, awkward())) +
+                                  by(c.stop));
+    std::filesystem::remove(tools.path("attached"));
+  }
+
+  // A failed copy: its exit code, no attach, no stop.
+  auto env = tools.env();
+  env.emplace_back("FAIL_COPY=5");
+  const auto failed = testing::run_captured({"/bin/sh", "-c", ephemeral_script(run, token, RemoteContext{false, ""})}, env);
+  CHECK(failed.status == 5);
+  CHECK(tools.received() == logged({"lxc-copy", "-n", "base", "-N", "e 1", "-e", "-o", "/dev/null"}));
+}
+
+TEST_CASE("ephemeral_script, run by sh: CMD gets the script's stdin, and its exit code is the script's",
+          "[remote_line]") {
+  StandIns tools;
+  ephemeral_tools(tools);
+  std::ofstream(tools.path("stdin")) << "hello\nworld\n";
+  const EphemeralRun run{{"lxc-copy", "-n", "base", "-N", "e1", "-e"}, "e1", {"sh", "-c", "tr a-z A-Z; exit 4"}};
+  const std::string script = ephemeral_script(run, "0123456789abcdef", RemoteContext{true, ""});
+  const auto ran = tools.sh("{\n" + script + "\n} <\"$DIR/stdin\"");
+  CHECK(ran.status == 4);
+  CHECK(ran.out == "HELLO\nWORLD\n");
+  CHECK(tools.received().ends_with(logged_sudo({"lxc-stop", "-n", "e1", "-k"})));
+}
+
+TEST_CASE("ephemeral_script, run by sh: INT, TERM or HUP stops the copy, and so does its parent's end",
+          "[remote_line]") {
+  StandIns tools;
+  ephemeral_tools(tools);
+  const Words copy{"lxc-copy", "-n", "base", "-N", "e1", "-e", "-o", "/dev/null"};
+  const Words stop{"lxc-stop", "-n", "e1", "-k"};
+  const auto attach = [](const Words& command) {
+    return concat({"lxc-attach", "-n", "e1", "-v", "LXHOST_TOKEN=0123456789abcdef", "--"}, command);
+  };
+  // Each case has a directory of its own ($DIR for the stand-ins: its log, the attached pid).
+  const auto write_script = [&](const std::string& name, const Words& command) {
+    std::filesystem::create_directory(tools.dir() / name);
+    const EphemeralRun run{{"lxc-copy", "-n", "base", "-N", "e1", "-e"}, "e1", command};
+    std::ofstream(tools.path(name + "/script")) << ephemeral_script(run, "0123456789abcdef", RemoteContext{false, ""});
+  };
+  // `gone`: the session goes away while CMD runs (the script's parent, the sh below, ends): the
+  // watchdog stops the copy, which ends CMD; the script then stops it again and ends.
+  const Words sleeping{"sleep", "30"};
+  write_script("gone", sleeping);
+  // INT, TERM, HUP: CMD signals the script (its parent) and waits to be stopped. The watchdog left
+  // behind stops the copy once more when the sh below ends. All watchdogs poll once a second: the
+  // cases run in one sh, so that they wait for that second together.
+  const auto signalling = [](const std::string& signal) {
+    return Words{"sh", "-c", "kill -s " + signal + " $PPID; exec sleep 30"};
+  };
+  for (const char* signal : {"INT", "TERM", "HUP"}) write_script(signal, signalling(signal));
+  const auto ran = tools.sh(
+      "D=$DIR\n"
+      "DIR=$D/gone LOG=$D/gone/log /bin/sh \"$D/gone/script\" >/dev/null 2>&1 &\n"
+      "n=0; until [ -s \"$D/gone/attached\" ]; do n=$((n + 1)); [ $n -lt 500 ] || exit 9; sleep 0.01; done\n"
+      "for s in INT TERM HUP; do DIR=$D/$s LOG=$D/$s/log /bin/sh \"$D/$s/script\"; echo \"$s $?\"; done\n");
+  CHECK(ran.out == "INT 130\nTERM 143\nHUP 129\n");
+  for (const char* signal : {"INT", "TERM", "HUP"}) {
+    INFO(signal);
+    CHECK(log_after_stops(tools.path(std::string(signal) + "/log"), 2) ==
+          logged(copy) + logged(attach(signalling(signal))) + logged(stop) + logged(stop));
+  }
+  CHECK(log_after_stops(tools.path("gone/log"), 2) == logged(copy) + logged(attach(sleeping)) + logged(stop) + logged(stop));
 }
