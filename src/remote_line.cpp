@@ -88,11 +88,12 @@ std::optional<std::string> attach_target(std::span<const std::string> argv) {
 
 std::string signal_tagged_line(const std::string& container, const std::string& token, const std::string& signal,
                                const RemoteContext& ctx) {
-  // Runs inside the container: busybox and coreutils both have tr, grep -qxF and kill -s.
+  // Runs inside the container: busybox and coreutils both have tr, grep -qxF and kill -s. stderr
+  // is silenced before the environ of a process that is gone (or not ours) is opened.
   static constexpr const char* kScript =
       "t=\"LXHOST_TOKEN=$1\"; for d in /proc/[0-9]*; do "
       "[ \"$d\" = /proc/$$ ] && continue; "
-      "if tr '\\000' '\\n' < \"$d/environ\" 2>/dev/null | grep -qxF \"$t\"; then kill -s \"$2\" \"${d#/proc/}\" "
+      "if tr '\\000' '\\n' 2>/dev/null <\"$d/environ\" | grep -qxF \"$t\"; then kill -s \"$2\" \"${d#/proc/}\" "
       "2>/dev/null; fi; done; exit 0";
   const std::vector<std::string> argv = {"lxc-attach", "-n", container, "--", "/bin/sh", "-c", kScript, "sh", token,
                                          signal};

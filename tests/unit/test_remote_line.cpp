@@ -147,8 +147,11 @@ TEST_CASE("-P LXCPATH goes right after the tools that take it, and only those", 
                            "lxc-info", "lxc-create", "lxc-console", "lxc-snapshot", "lxc-top", "lxc-autostart"}) {
     INFO(tool);
     tools.logging(tool);
+    tools.sh(tool_line(Words{tool, "-n", "web"}, ctx));
+    CHECK(tools.received() == logged_sudo({tool, "-P", "/srv/lxc", "-n", "web"}));
+    // A typed -P wins: LXC's tools refuse a second one.
     tools.sh(tool_line(Words{tool, "-n", "web", "-P", "/typed"}, ctx));
-    CHECK(tools.received() == logged_sudo({tool, "-P", "/srv/lxc", "-n", "web", "-P", "/typed"}));
+    CHECK(tools.received() == logged_sudo({tool, "-n", "web", "-P", "/typed"}));
   }
   // lxc-config and lxc-update-config have no -P; LXC 1's lxc-clone used -P for the new path;
   // a tool lxhost does not know is left as it is.
