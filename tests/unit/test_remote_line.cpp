@@ -140,7 +140,7 @@ TEST_CASE("command_line, run by sh as one command of a longer line: each tool ge
   }
 }
 
-TEST_CASE("-P LXCPATH goes right after the tools that take it, and only those", "[remote_line]") {
+TEST_CASE("tool_line puts -P LXCPATH right after the tools that take it, and only those", "[remote_line]") {
   StandIns tools;
   const RemoteContext ctx{true, "/srv/lxc"};
   for (const char* tool : {"lxc-ls", "lxc-start", "lxc-stop", "lxc-attach", "lxc-copy", "lxc-destroy", "lxc-wait",
