@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "cache.hpp"
-#include "state_files.hpp"
+#include "core/cache.hpp"
+#include "core/state_files.hpp"
 
 namespace {
 

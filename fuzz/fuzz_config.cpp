@@ -8,10 +8,10 @@
 #include <string>
 #include <string_view>
 
-#include "config.hpp"
-#include "errors.hpp"
-#include "host_spec.hpp"
-#include "sshconfig.hpp"
+#include "core/config.hpp"
+#include "core/errors.hpp"
+#include "core/host_spec.hpp"
+#include "core/sshconfig.hpp"
 
 namespace {
 

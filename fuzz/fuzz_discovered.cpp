@@ -11,7 +11,7 @@
 #include <tuple>
 #include <vector>
 
-#include "discovered_hosts.hpp"
+#include "core/discovered_hosts.hpp"
 
 namespace {
 

@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "cache.hpp"
-#include "errors.hpp"
-#include "lxc_output.hpp"
+#include "core/cache.hpp"
+#include "core/errors.hpp"
+#include "core/lxc_output.hpp"
 
 namespace {
 

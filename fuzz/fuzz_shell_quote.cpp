@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "shell_quote.hpp"
+#include "core/shell_quote.hpp"
 
 namespace {
 

@@ -17,9 +17,9 @@
 
 #include <fuzzer/FuzzedDataProvider.h>
 
-#include "config.hpp"
-#include "errors.hpp"
-#include "sshconfig.hpp"
+#include "core/config.hpp"
+#include "core/errors.hpp"
+#include "core/sshconfig.hpp"
 
 namespace {
 

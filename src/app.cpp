@@ -10,12 +10,12 @@
 
 #include <fmt/format.h>
 
-#include "cli.hpp"
-#include "command_table.hpp"
 #include "commands/commands.hpp"
-#include "errors.hpp"
-#include "suggest.hpp"
-#include "verbs.hpp"
+#include "core/cli.hpp"
+#include "core/command_table.hpp"
+#include "core/errors.hpp"
+#include "core/suggest.hpp"
+#include "core/verbs.hpp"
 
 namespace lxhost {
 namespace {

@@ -5,7 +5,7 @@
 #include <span>
 #include <string>
 
-#include "command_table.hpp"
+#include "core/command_table.hpp"
 
 namespace lxhost {
 

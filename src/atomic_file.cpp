@@ -12,7 +12,7 @@
 #include <sstream>
 #include <vector>
 
-#include "errors.hpp"
+#include "core/errors.hpp"
 
 namespace lxhost {
 namespace {

@@ -12,7 +12,7 @@
 
 #include <fmt/format.h>
 
-#include "errors.hpp"
+#include "core/errors.hpp"
 
 namespace lxhost {
 

@@ -2,7 +2,7 @@
 
 #include <system_error>
 
-#include "errors.hpp"
+#include "core/errors.hpp"
 #include "self_path.hpp"
 
 namespace lxhost {

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "errors.hpp"
+#include "core/errors.hpp"
 #include "self_path.hpp"
 
 namespace lxhost {

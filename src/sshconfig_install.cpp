@@ -14,8 +14,8 @@
 #include <fmt/format.h>
 
 #include "atomic_file.hpp"
-#include "errors.hpp"
-#include "sshconfig.hpp"
+#include "core/errors.hpp"
+#include "core/sshconfig.hpp"
 
 namespace fs = std::filesystem;
 

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "paths.hpp"
+#include "core/paths.hpp"
 
 namespace lxhost {
 

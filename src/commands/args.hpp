@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "command_args.hpp"
+#include "core/command_args.hpp"
 
 namespace lxhost {
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "commands/context.hpp"
-#include "verbs.hpp"
+#include "core/verbs.hpp"
 
 namespace lxhost {
 

@@ -10,13 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "atomic_file.hpp"
 #include "commands/commands.hpp"
 #include "commands/container_cache.hpp"
-#include "completion.hpp"
-#include "discovered_hosts.hpp"
-#include "atomic_file.hpp"
-#include "errors.hpp"
-#include "state_files.hpp"
+#include "core/completion.hpp"
+#include "core/discovered_hosts.hpp"
+#include "core/errors.hpp"
+#include "core/state_files.hpp"
 
 namespace lxhost {
 namespace {

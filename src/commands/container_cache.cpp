@@ -12,11 +12,11 @@
 
 #include "atomic_file.hpp"
 #include "commands/remote_run.hpp"
-#include "errors.hpp"
+#include "core/errors.hpp"
+#include "core/state_files.hpp"
 #include "file_lock.hpp"
 #include "self_path.hpp"
 #include "spawn.hpp"
-#include "state_files.hpp"
 
 namespace lxhost {
 namespace {

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "cache.hpp"
 #include "commands/context.hpp"
+#include "core/cache.hpp"
 
 namespace lxhost {
 

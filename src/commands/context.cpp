@@ -8,12 +8,14 @@
 
 #include <fmt/format.h>
 
-#include "errors.hpp"
-#include "host_spec.hpp"
+#include "core/errors.hpp"
+#include "core/host_spec.hpp"
+#include "core/state_files.hpp"
+#include "discovery/make.hpp"
 #include "mux/client.hpp"
 #include "mux/socket.hpp"
 #include "self_path.hpp"
-#include "state_files.hpp"
+#include "transport/libssh_transport.hpp"
 #include "transport/tcp_connect.hpp"
 
 namespace lxhost {

@@ -5,13 +5,13 @@
 #include <memory>
 #include <optional>
 
-#include "cli.hpp"
-#include "config.hpp"
-#include "discovery/discovery.hpp"
-#include "log.hpp"
-#include "paths.hpp"
-#include "remote_line.hpp"
-#include "transport/transport.hpp"
+#include "core/cli.hpp"
+#include "core/config.hpp"
+#include "core/discovery.hpp"
+#include "core/log.hpp"
+#include "core/paths.hpp"
+#include "core/remote_line.hpp"
+#include "core/transport.hpp"
 
 namespace lxhost {
 

@@ -13,10 +13,10 @@
 #include "atomic_file.hpp"
 #include "commands/args.hpp"
 #include "commands/commands.hpp"
-#include "commands/table.hpp"
-#include "discovered_hosts.hpp"
-#include "discovery/discovery.hpp"
-#include "state_files.hpp"
+#include "core/discovered_hosts.hpp"
+#include "core/discovery.hpp"
+#include "core/state_files.hpp"
+#include "core/text_table.hpp"
 
 namespace lxhost {
 namespace {

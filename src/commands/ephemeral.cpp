@@ -8,13 +8,14 @@
 #include <sstream>
 
 #include "atomic_file.hpp"
-#include "errors.hpp"
-#include "held_stderr.hpp"
 #include "commands/commands.hpp"
 #include "commands/container_cache.hpp"
 #include "commands/remote_run.hpp"
-#include "legacy_verbs.hpp"
-#include "state_files.hpp"
+#include "core/errors.hpp"
+#include "core/held_stderr.hpp"
+#include "core/legacy_verbs.hpp"
+#include "core/state_files.hpp"
+#include "transport/local_output.hpp"
 
 namespace lxhost {
 namespace {

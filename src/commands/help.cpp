@@ -2,13 +2,13 @@
 
 #include <vector>
 
-#include "command_args.hpp"
 #include "commands/args.hpp"
 #include "commands/commands.hpp"
 #include "commands/remote_run.hpp"
-#include "errors.hpp"
-#include "manual.hpp"
-#include "suggest.hpp"
+#include "core/command_args.hpp"
+#include "core/errors.hpp"
+#include "core/manual.hpp"
+#include "core/suggest.hpp"
 
 namespace lxhost {
 namespace {

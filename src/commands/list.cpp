@@ -9,9 +9,9 @@
 #include "commands/args.hpp"
 #include "commands/commands.hpp"
 #include "commands/remote_run.hpp"
-#include "commands/table.hpp"
-#include "discovery/discovery.hpp"
-#include "lxc_output.hpp"
+#include "core/discovery.hpp"
+#include "core/lxc_output.hpp"
+#include "core/text_table.hpp"
 
 namespace lxhost {
 namespace {

@@ -10,13 +10,13 @@
 
 #include "commands/args.hpp"
 #include "commands/commands.hpp"
-#include "commands/table.hpp"
+#include "core/host_spec.hpp"
+#include "core/mux/protocol.hpp"
+#include "core/state_files.hpp"
+#include "core/text_table.hpp"
 #include "file_lock.hpp"
-#include "host_spec.hpp"
 #include "mux/master.hpp"
-#include "mux/protocol.hpp"
 #include "mux/socket.hpp"
-#include "state_files.hpp"
 
 namespace lxhost {
 namespace {

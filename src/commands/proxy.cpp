@@ -11,8 +11,8 @@
 #include "commands/args.hpp"
 #include "commands/commands.hpp"
 #include "commands/remote_run.hpp"
-#include "discovery/discovery.hpp"
-#include "lxc_output.hpp"
+#include "core/discovery.hpp"
+#include "core/lxc_output.hpp"
 #include "transport/tcp_connect.hpp"
 
 namespace lxhost {

@@ -4,8 +4,9 @@
 
 #include <random>
 
-#include "errors.hpp"
-#include "shell_quote.hpp"
+#include "core/errors.hpp"
+#include "core/shell_quote.hpp"
+#include "transport/local_output.hpp"
 
 namespace lxhost {
 namespace {

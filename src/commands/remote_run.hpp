@@ -8,8 +8,8 @@
 #include <string_view>
 
 #include "commands/context.hpp"
-#include "verbs.hpp"
-#include "sudo_refusal.hpp"
+#include "core/sudo_refusal.hpp"
+#include "core/verbs.hpp"
 
 namespace lxhost {
 

@@ -8,7 +8,7 @@
 
 #include "commands/args.hpp"
 #include "commands/commands.hpp"
-#include "discovery/discovery.hpp"
+#include "core/discovery.hpp"
 
 namespace lxhost {
 namespace {

@@ -4,8 +4,8 @@
 
 #include "commands/args.hpp"
 #include "commands/commands.hpp"
+#include "core/sshconfig.hpp"
 #include "self_path.hpp"
-#include "sshconfig.hpp"
 #include "sshconfig_install.hpp"
 
 namespace lxhost {

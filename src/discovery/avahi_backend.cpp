@@ -14,9 +14,9 @@
 #include <tuple>
 #include <vector>
 
+#include "core/discovery.hpp"
 #include "discovery/avahi_session.hpp"
 #include "discovery/backend_util.hpp"
-#include "discovery/discovery.hpp"
 
 namespace lxhost {
 

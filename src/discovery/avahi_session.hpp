@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "core/discovery.hpp"
 #include "discovery/backend_util.hpp"
-#include "discovery/discovery.hpp"
 
 namespace lxhost::mdns {
 

@@ -11,7 +11,8 @@
 #include <fmt/format.h>
 
 #include "call_within.hpp"
-#include "discovery/discovery.hpp"
+#include "core/discovery.hpp"
+#include "discovery/make.hpp"
 
 namespace lxhost {
 namespace {

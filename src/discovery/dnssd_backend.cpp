@@ -17,8 +17,8 @@
 
 #include <fmt/format.h>
 
+#include "core/discovery.hpp"
 #include "discovery/backend_util.hpp"
-#include "discovery/discovery.hpp"
 #include "discovery/dnssd_platform.hpp"
 #include "discovery/dnssd_requests.hpp"
 

@@ -11,8 +11,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/discovery.hpp"
 #include "discovery/backend_util.hpp"
-#include "discovery/discovery.hpp"
 
 namespace lxhost::mdns {
 

@@ -5,7 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "discovery/discovery.hpp"
+#include "core/discovery.hpp"
+#include "discovery/make.hpp"
 
 namespace lxhost {
 

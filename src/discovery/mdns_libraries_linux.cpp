@@ -17,7 +17,7 @@
 
 #include <fmt/format.h>
 
-#include "discovery/discovery.hpp"
+#include "core/discovery.hpp"
 
 namespace lxhost::mdns {
 namespace {

@@ -15,18 +15,19 @@
 
 #include <fmt/format.h>
 
-#include "discovery/discovery.hpp"
-#include "errors.hpp"
+#include "core/discovery.hpp"
+#include "core/errors.hpp"
+#include "core/mux/protocol.hpp"
+#include "core/remote_line.hpp"
+#include "core/signals.hpp"
+#include "core/state_files.hpp"
 #include "fd_util.hpp"
 #include "file_lock.hpp"
 #include "mux/master.hpp"
-#include "mux/protocol.hpp"
 #include "mux/socket.hpp"
-#include "remote_line.hpp"
-#include "signals.hpp"
 #include "spawn.hpp"
-#include "state_files.hpp"
 #include "terminal.hpp"
+#include "transport/local_output.hpp"
 
 namespace lxhost::mux {
 namespace {

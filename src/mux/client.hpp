@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
-#include "log.hpp"
-#include "paths.hpp"
-#include "transport/transport.hpp"
+#include "core/config.hpp"
+#include "core/log.hpp"
+#include "core/paths.hpp"
+#include "core/transport.hpp"
 
 namespace lxhost::mux {
 

@@ -22,12 +22,12 @@
 
 #include <fmt/format.h>
 
-#include "errors.hpp"
+#include "core/errors.hpp"
+#include "core/mux/protocol.hpp"
+#include "core/mux/served_client.hpp"
+#include "core/signals.hpp"
 #include "fd_util.hpp"
-#include "mux/protocol.hpp"
-#include "mux/served_client.hpp"
 #include "mux/socket.hpp"
-#include "signals.hpp"
 #include "transport/libssh_channel.hpp"
 #include "transport/libssh_handles.hpp"
 #include "transport/libssh_session.hpp"

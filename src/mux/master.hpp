@@ -4,11 +4,11 @@
 #include <cstdint>
 #include <string>
 
-#include "config.hpp"
-#include "errors.hpp"
-#include "log.hpp"
-#include "paths.hpp"
-#include "transport/transport.hpp"
+#include "core/config.hpp"
+#include "core/errors.hpp"
+#include "core/log.hpp"
+#include "core/paths.hpp"
+#include "core/transport.hpp"
 
 namespace lxhost::mux {
 

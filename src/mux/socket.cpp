@@ -12,9 +12,10 @@
 
 #include <fmt/format.h>
 
-#include "errors.hpp"
+#include "core/errors.hpp"
+#include "core/transport.hpp"
 #include "fd_util.hpp"
-#include "transport/transport.hpp"
+#include "transport/local_output.hpp"
 
 namespace lxhost::mux {
 namespace {

@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
-#include "config.hpp"
-#include "mux/protocol.hpp"
-#include "paths.hpp"
+#include "core/config.hpp"
+#include "core/mux/protocol.hpp"
+#include "core/paths.hpp"
 
 namespace lxhost::mux {
 

@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "errors.hpp"
+#include "core/errors.hpp"
 
 namespace lxhost {
 namespace {

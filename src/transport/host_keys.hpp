@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "config.hpp"
-#include "log.hpp"
+#include "core/config.hpp"
+#include "core/log.hpp"
 
 namespace lxhost {
 

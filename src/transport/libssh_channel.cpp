@@ -11,8 +11,8 @@
 
 #include <fmt/format.h>
 
-#include "errors.hpp"
-#include "signals.hpp"
+#include "core/errors.hpp"
+#include "core/signals.hpp"
 
 namespace lxhost {
 

@@ -8,9 +8,9 @@
 #include <optional>
 #include <string>
 
+#include "core/transport.hpp"
 #include "transport/libssh_handles.hpp"
 #include "transport/libssh_session.hpp"
-#include "transport/transport.hpp"
 
 namespace lxhost {
 

@@ -16,9 +16,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "discovery/discovery.hpp"
-#include "errors.hpp"
-#include "host_spec.hpp"
+#include "core/discovery.hpp"
+#include "core/errors.hpp"
+#include "core/host_spec.hpp"
 #include "terminal.hpp"
 #include "transport/host_keys.hpp"
 #include "transport/tcp_connect.hpp"

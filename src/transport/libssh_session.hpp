@@ -9,11 +9,11 @@
 #include <memory>
 #include <string>
 
-#include "config.hpp"
-#include "log.hpp"
-#include "paths.hpp"
+#include "core/config.hpp"
+#include "core/log.hpp"
+#include "core/paths.hpp"
+#include "core/transport.hpp"
 #include "transport/libssh_handles.hpp"
-#include "transport/transport.hpp"
 
 namespace lxhost {
 

@@ -19,14 +19,16 @@
 
 #include <fmt/format.h>
 
-#include "errors.hpp"
-#include "remote_line.hpp"
-#include "signals.hpp"
+#include "core/errors.hpp"
+#include "core/remote_line.hpp"
+#include "core/signals.hpp"
+#include "core/transport.hpp"
 #include "terminal.hpp"
 #include "transport/libssh_channel.hpp"
 #include "transport/libssh_handles.hpp"
 #include "transport/libssh_session.hpp"
-#include "transport/transport.hpp"
+#include "transport/libssh_transport.hpp"
+#include "transport/local_output.hpp"
 
 namespace lxhost {
 namespace {

@@ -6,8 +6,9 @@
 #include <cerrno>
 #include <chrono>
 
-#include "signals.hpp"
-#include "transport/transport.hpp"
+#include "core/signals.hpp"
+#include "core/transport.hpp"
+#include "transport/local_output.hpp"
 
 namespace lxhost {
 

@@ -17,7 +17,7 @@
 #include <fmt/format.h>
 
 #include "call_within.hpp"
-#include "errors.hpp"
+#include "core/errors.hpp"
 #include "fd_util.hpp"
 
 namespace lxhost {

@@ -1,7 +1,7 @@
 #include <chrono>
 
-#include "cache.hpp"
 #include "catch.hpp"
+#include "core/cache.hpp"
 
 using namespace lxhost;
 using namespace std::chrono_literals;

@@ -2,8 +2,8 @@
 #include <vector>
 
 #include "catch.hpp"
-#include "cli.hpp"
-#include "errors.hpp"
+#include "core/cli.hpp"
+#include "core/errors.hpp"
 
 using namespace lxhost;
 

@@ -5,12 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "app.hpp"
-#include "cli.hpp"
-#include "command_args.hpp"
-#include "command_table.hpp"
-#include "completion.hpp"
-#include "errors.hpp"
+#include "core/cli.hpp"
+#include "core/command_args.hpp"
+#include "core/command_table.hpp"
+#include "core/completion.hpp"
+#include "core/errors.hpp"
 
 using namespace lxhost;
 
@@ -158,18 +157,6 @@ TEST_CASE("every global option is offered by completion and shown by usage", "[c
     CHECK_THAT(usage, Catch::Contains(std::string(option.help)));
   }
   for (const ExitStatus& status : exit_statuses()) CHECK_THAT(usage, Catch::Contains(std::string(status.code)));
-}
-
-TEST_CASE("every row runs its own function", "[command_table]") {
-  std::set<CommandRunner> runners;
-  for (const CommandSpec& command : native_commands()) {
-    CAPTURE(command.name);
-    const CommandRunner run = command_runner(command.id);
-    CHECK(run != nullptr);
-    CHECK(runners.insert(run).second);  // no two rows share one
-    for (const CommandSpec& sub : command.subcommands) CHECK(sub.id == CommandId::none);  // the parent runs it
-  }
-  CHECK(command_runner(CommandId::none) == nullptr);
 }
 
 TEST_CASE("completion offers every option the parser accepts", "[command_table]") {

@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "catch.hpp"
-#include "completion.hpp"
+#include "core/completion.hpp"
 
 using namespace lxhost;
 

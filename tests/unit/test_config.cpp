@@ -1,9 +1,9 @@
 #include "catch.hpp"
 
-#include "config.hpp"
-#include "config_keys.hpp"
-#include "errors.hpp"
-#include "host_spec.hpp"
+#include "core/config.hpp"
+#include "core/config_keys.hpp"
+#include "core/errors.hpp"
+#include "core/host_spec.hpp"
 
 #include <fmt/format.h>
 

@@ -5,9 +5,9 @@
 #include <utility>
 #include <variant>
 
-#include "config.hpp"
-#include "config_keys.hpp"
-#include "errors.hpp"
+#include "core/config.hpp"
+#include "core/config_keys.hpp"
+#include "core/errors.hpp"
 
 using namespace lxhost;
 

@@ -1,6 +1,6 @@
 #include "catch.hpp"
 
-#include "discovered_hosts.hpp"
+#include "core/discovered_hosts.hpp"
 
 using namespace lxhost;
 

@@ -1,7 +1,7 @@
 #include "catch.hpp"
 
-#include "commands/table.hpp"
-#include "display_width.hpp"
+#include "core/display_width.hpp"
+#include "core/text_table.hpp"
 
 using namespace lxhost;
 

@@ -2,7 +2,7 @@
 #include <vector>
 
 #include "catch.hpp"
-#include "doctor_report.hpp"
+#include "core/doctor_report.hpp"
 #include "run_captured.hpp"
 
 using namespace lxhost::doctor;

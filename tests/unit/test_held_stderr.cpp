@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "held_stderr.hpp"
-#include "remote_line.hpp"
+#include "core/held_stderr.hpp"
+#include "core/remote_line.hpp"
 #include "run_captured.hpp"
 
 using namespace lxhost;

@@ -1,8 +1,8 @@
 #include "catch.hpp"
 
-#include "config.hpp"
-#include "errors.hpp"
-#include "host_spec.hpp"
+#include "core/config.hpp"
+#include "core/errors.hpp"
+#include "core/host_spec.hpp"
 
 using namespace lxhost;
 

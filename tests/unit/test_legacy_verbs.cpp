@@ -2,9 +2,9 @@
 #include <vector>
 
 #include "catch.hpp"
-#include "errors.hpp"
-#include "legacy_verbs.hpp"
-#include "verbs.hpp"
+#include "core/errors.hpp"
+#include "core/legacy_verbs.hpp"
+#include "core/verbs.hpp"
 
 using lxhost::LxcGeneration;
 using lxhost::Translation;

@@ -2,8 +2,8 @@
 #include <vector>
 
 #include "catch.hpp"
-#include "errors.hpp"
-#include "lxc_output.hpp"
+#include "core/errors.hpp"
+#include "core/lxc_output.hpp"
 
 using lxhost::ContainerRow;
 using lxhost::Failure;

@@ -2,11 +2,11 @@
 
 #include <string>
 
-#include "command_table.hpp"
-#include "config.hpp"
-#include "config_keys.hpp"
-#include "manual.hpp"
-#include "verbs.hpp"
+#include "core/command_table.hpp"
+#include "core/config.hpp"
+#include "core/config_keys.hpp"
+#include "core/manual.hpp"
+#include "core/verbs.hpp"
 
 using namespace lxhost;
 

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
-#include "mux/protocol.hpp"
+#include "core/config.hpp"
+#include "core/mux/protocol.hpp"
 
 using namespace lxhost;
 using namespace lxhost::mux;

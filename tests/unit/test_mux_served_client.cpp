@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "mux/served_client.hpp"
+#include "core/mux/served_client.hpp"
 
 using namespace lxhost::mux;
 

@@ -1,6 +1,6 @@
 #include "catch.hpp"
 
-#include "paths.hpp"
+#include "core/paths.hpp"
 
 #include <cstdlib>
 

@@ -16,8 +16,8 @@
 
 #include <fmt/format.h>
 
-#include "errors.hpp"
-#include "remote_line.hpp"
+#include "core/errors.hpp"
+#include "core/remote_line.hpp"
 #include "run_captured.hpp"
 
 using namespace lxhost;

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "core/shell_quote.hpp"
 #include "run_captured.hpp"
-#include "shell_quote.hpp"
 
 namespace {
 

@@ -1,8 +1,8 @@
 #include "catch.hpp"
 
-#include "config.hpp"
-#include "errors.hpp"
-#include "sshconfig.hpp"
+#include "core/config.hpp"
+#include "core/errors.hpp"
+#include "core/sshconfig.hpp"
 #include "user_ssh_configs.hpp"
 
 #include <fmt/format.h>

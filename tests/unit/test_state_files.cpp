@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "config.hpp"
-#include "state_files.hpp"
+#include "core/config.hpp"
+#include "core/state_files.hpp"
 
 using namespace lxhost;
 

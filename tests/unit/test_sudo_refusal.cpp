@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "catch.hpp"
-#include "sudo_refusal.hpp"
+#include "core/sudo_refusal.hpp"
 
 using lxhost::SudoRefusal;
 using lxhost::SudoRefusalFilter;

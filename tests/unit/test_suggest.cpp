@@ -1,6 +1,6 @@
 #include "catch.hpp"
 
-#include "suggest.hpp"
+#include "core/suggest.hpp"
 
 using lxhost::closest;
 using lxhost::edit_distance;

@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "catch.hpp"
-#include "remote_line.hpp"
-#include "command_table.hpp"
-#include "suggest.hpp"
-#include "verbs.hpp"
+#include "core/command_table.hpp"
+#include "core/remote_line.hpp"
+#include "core/suggest.hpp"
+#include "core/verbs.hpp"
 
 using lxhost::CacheEffect;
 using lxhost::find_tool;

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sshconfig.hpp"
+#include "core/sshconfig.hpp"
 
 namespace lxhost::testing {
 

@@ -1,0 +1,153 @@
+// The mux wire protocol between an lxhost client and its host's master, over a Unix socket.
+// A frame is one type byte, a 4-byte big-endian payload length, and the payload. The first frame
+// each way is `hello` (and `stop` may be sent instead of anything else); their layout never
+// changes, so a client and a master of different versions always understand that much: the
+// client then replaces the master. Pure: no I/O here.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/errors.hpp"
+
+namespace lxhost::mux {
+
+constexpr std::uint32_t kProtocolVersion = 2;
+constexpr std::size_t kMaxPayload = std::size_t{16} * 1024 * 1024;
+
+enum class Type : char {
+  hello = 'H',    // client: u32 version. master: u32 version, u32 pid.      (fixed forever)
+  stop = 'Q',     // client: end the master (it answers `stopped`).          (fixed forever)
+  stopped = 'q',  // master: it is ending.
+  status = 'S',   // client: what are you? master: a StatusReply.
+  run = 'R',      // client: a RunRequest; the master answers with out/err frames, then `exit`.
+  forward = 'F',  // client: a ForwardRequest (a direct-tcpip channel): out frames, out_eof, `exit`.
+  in = 'I',       // client: stdin bytes.
+  in_eof = 'i',   // client: stdin ended.
+  winch = 'W',    // client: u16 cols, u16 rows (the terminal was resized).
+  signal = 'K',   // client: a SignalRequest (lxhost was interrupted).
+  out = 'O',      // master: the command's stdout bytes.
+  err = 'E',      // master: the command's stderr bytes.
+  out_eof = 'o',  // master: the far end of a forward sent EOF.
+  exit = 'X',     // master: an ExitReport; the last frame of a run.
+};
+
+// A peer that does not speak this protocol. Exit 255, as a lost connection.
+struct ProtocolError : ConnectError {
+  explicit ProtocolError(const std::string& message) : ConnectError(message) {}
+};
+
+struct Frame {
+  Type type;
+  std::string payload;
+};
+
+std::string encode(Type type, std::string_view payload = {});
+
+// Cuts a byte stream into frames. Throws ProtocolError for an unknown type or a payload over
+// kMaxPayload (a peer that speaks something else).
+class Decoder {
+ public:
+  void feed(std::string_view bytes) { buffer_.append(bytes); }
+  std::optional<Frame> next();
+  bool empty() const { return buffer_.empty(); }
+
+ private:
+  std::string buffer_;
+  std::size_t start_ = 0;
+};
+
+// Payload fields: integers big-endian, strings as a u32 length and the bytes.
+class Writer {
+ public:
+  Writer& u16(std::uint16_t v);
+  Writer& u32(std::uint32_t v);
+  Writer& str(std::string_view s);
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view payload) : in_(payload) {}
+  std::uint16_t u16();
+  std::uint32_t u32();
+  std::string str();
+  void end() const;  // throws when bytes are left over
+
+ private:
+  std::string_view take(std::size_t n);
+  std::string_view in_;
+};
+
+struct Hello {
+  std::uint32_t version = kProtocolVersion;
+  std::uint32_t pid = 0;  // master only
+};
+std::string encode_hello_request(std::uint32_t version);
+std::string encode_hello_reply(const Hello& hello);
+Hello decode_hello(const Frame& frame, bool reply);
+
+struct RunRequest {
+  std::string line;
+  bool pty = false;
+  std::string term;
+  std::uint16_t cols = 80, rows = 24;
+};
+std::string encode(const RunRequest& run);
+RunRequest decode_run(const Frame& frame);
+
+struct ForwardRequest {
+  std::string address;  // as the container host reaches it
+  std::uint32_t port = 22;
+};
+std::string encode(const ForwardRequest& forward);
+ForwardRequest decode_forward(const Frame& frame);
+
+struct WindowChange {
+  std::uint16_t cols = 80, rows = 24;
+};
+std::string encode(const WindowChange& size);
+WindowChange decode_winch(const Frame& frame);
+
+struct SignalRequest {
+  std::string name;       // as SSH names it: "INT"
+  std::string side_line;  // a line to run on a second channel, or empty (see RemoteCommand)
+};
+std::string encode(const SignalRequest& signal);
+SignalRequest decode_signal(const Frame& frame);
+
+// How a run ended, or why a master could not start: an error crosses the mux typed (lxhost's exit
+// code, message, hint), so the client fails as it would have without the mux.
+struct ExitReport {
+  enum class Kind : std::uint16_t { status = 0, signal = 1, error = 2 };
+  Kind kind = Kind::status;
+  std::uint32_t status = 0;  // Kind::status: the command's; Kind::error: lxhost's exit code
+  std::string text;          // Kind::signal: its name ("TERM"); Kind::error: the message
+  std::string hint;          // Kind::error: the hint line, if any
+};
+std::string encode(const ExitReport& report);
+ExitReport decode_exit(const Frame& frame);
+ExitReport signal_report(std::string name);
+ExitReport error_report(const Error& error);
+// The error a Kind::error report stands for, of the type its code means (ConnectError for 255,
+// Failure for 1, UsageError for 2, else Error).
+[[noreturn]] void throw_reported(const ExitReport& report);
+
+struct StatusReply {
+  std::uint32_t version = kProtocolVersion;
+  std::uint32_t pid = 0;
+  std::string host;  // "NAME (USER@ADDRESS:PORT)"
+  std::uint32_t uptime_s = 0;
+  std::uint32_t channels = 0;  // open SSH channels
+  std::uint32_t clients = 0;   // connected lxhost invocations
+  std::uint32_t queued = 0;    // commands waiting for a channel (MaxSessions)
+};
+std::string encode(const StatusReply& status);
+StatusReply decode_status(const Frame& frame);
+
+}  // namespace lxhost::mux

@@ -1,0 +1,136 @@
+#include "core/remote_line.hpp"
+
+#include <fmt/format.h>
+
+#include "core/errors.hpp"
+#include "core/shell_quote.hpp"
+#include "core/verbs.hpp"
+
+namespace lxhost {
+namespace {
+
+// The arguments name an lxcpath of their own (-P X, -PX, --lxcpath X, --lxcpath=X before `--`):
+// LXC's tools refuse a second one ("This command only accepts 1 -P,--lxcpath arguments").
+bool names_lxcpath(std::span<const std::string> args) {
+  for (const std::string& arg : args) {
+    if (arg == "--") return false;
+    if (arg.starts_with("-P") || arg == "--lxcpath" || arg.starts_with("--lxcpath=")) return true;
+  }
+  return false;
+}
+
+// `[sudo -n] TOOL [-P LXCPATH] ARGS...` as a list of words (not quoted yet). The configured
+// lxcpath goes in unless the arguments name one.
+std::vector<std::string> tool_words(std::span<const std::string> argv, const RemoteContext& ctx) {
+  std::vector<std::string> words;
+  if (argv.empty()) return words;
+  words.reserve(argv.size() + 4);
+  if (ctx.sudo) {
+    words.emplace_back("sudo");
+    words.emplace_back("-n");
+  }
+  words.push_back(argv[0]);
+  const Verb* verb = find_tool(argv[0]);
+  if (!ctx.lxcpath.empty() && verb && verb->takes_lxcpath && !names_lxcpath(argv.subspan(1))) {
+    words.emplace_back("-P");
+    words.push_back(ctx.lxcpath);
+  }
+  words.insert(words.end(), argv.begin() + 1, argv.end());
+  return words;
+}
+
+}  // namespace
+
+void require_line_fits(std::string_view line, std::string_view what, std::span<const std::string> args) {
+  if (line.size() <= kMaxRemoteLine) return;
+  std::size_t bytes = 0;
+  for (const std::string& arg : args) bytes += arg.size();
+  throw UsageError(fmt::format("the command line for {} is too long for the host: {} bytes as its shell gets it "
+                               "({} bytes of arguments, then quoting and the command around them), over the {} "
+                               "bytes a Linux host takes in one command string",
+                               what, line.size(), bytes, kMaxRemoteLine),
+                   "pass large data on stdin instead (e.g. `lxhost attach -n NAME -- sh -s < script.sh`)");
+}
+
+std::string command_line(std::span<const std::string> argv, const RemoteContext& ctx) {
+  const std::vector<std::string> words = tool_words(argv, ctx);
+  return quote_words(words);
+}
+
+std::string tool_line(std::span<const std::string> argv, const RemoteContext& ctx) {
+  std::string line = "exec " + command_line(argv, ctx);
+  if (!argv.empty()) require_line_fits(line, argv[0], argv.subspan(1));
+  return line;
+}
+
+std::vector<std::string> tag_attach(std::span<const std::string> argv, const std::string& token) {
+  std::vector<std::string> tagged(argv.begin(), argv.end());
+  if (tagged.empty() || tagged[0] != "lxc-attach") return tagged;
+  tagged.insert(tagged.begin() + 1, {"-v", "LXHOST_TOKEN=" + token});
+  return tagged;
+}
+
+std::optional<std::string> attach_target(std::span<const std::string> argv) {
+  std::optional<std::string> name;
+  for (size_t i = 1; i < argv.size(); ++i) {
+    const std::string& arg = argv[i];
+    if (arg == "--") break;
+    if ((arg == "-n" || arg == "--name") && i + 1 < argv.size()) {
+      name = argv[++i];
+    } else if (arg.starts_with("--name=")) {
+      name = arg.substr(7);
+    } else if (arg.starts_with("-n") && arg.size() > 2) {
+      name = arg.substr(2);
+    }
+  }
+  return name;
+}
+
+std::string signal_tagged_line(const std::string& container, const std::string& token, const std::string& signal,
+                               const RemoteContext& ctx) {
+  // Runs inside the container: busybox and coreutils both have tr, grep -qxF and kill -s. stderr
+  // is silenced before the environ of a process that is gone (or not ours) is opened.
+  static constexpr const char* kScript =
+      "t=\"LXHOST_TOKEN=$1\"; for d in /proc/[0-9]*; do "
+      "[ \"$d\" = /proc/$$ ] && continue; "
+      "if tr '\\000' '\\n' 2>/dev/null <\"$d/environ\" | grep -qxF \"$t\"; then kill -s \"$2\" \"${d#/proc/}\" "
+      "2>/dev/null; fi; done; exit 0";
+  const std::vector<std::string> argv = {"lxc-attach", "-n", container, "--", "/bin/sh", "-c", kScript, "sh", token,
+                                         signal};
+  return tool_line(argv, ctx);
+}
+
+std::string ephemeral_script(const EphemeralRun& run, const std::string& token, const RemoteContext& ctx,
+                             std::string_view copied_mark) {
+  const std::vector<std::string> stop_argv = {"lxc-stop", "-n", run.name, "-k"};
+  std::vector<std::string> attach_argv = {"lxc-attach", "-n", run.name, "-v", "LXHOST_TOKEN=" + token, "--"};
+  attach_argv.insert(attach_argv.end(), run.command.begin(), run.command.end());
+  const std::string stop = command_line(stop_argv, ctx) + " >/dev/null 2>&1";
+  // The watchdog stops the copy when the SSH session goes away ($PPID is the sshd session process,
+  // which exits when the connection is lost); traps stop it on INT/TERM/HUP (a `signal` request;
+  // a mux master sends HUP when the client of a running command goes away).
+  // lxc-copy's "Created ..." line is not CMD's output; `-o /dev/null` makes it print its errors.
+  // `exec 3<&0` keeps stdin for the background attach (POSIX gives background jobs /dev/null).
+  std::string script = fmt::format(
+      "stop() {{ {stop}; }}\n"
+      "{copy} -o /dev/null >/dev/null || exit $?\n"
+      "{mark}"
+      "trap 'stop; exit 130' INT; trap 'stop; exit 143' TERM; trap 'stop; exit 129' HUP\n"
+      "( while kill -0 $PPID 2>/dev/null; do sleep 1; done; stop ) </dev/null >/dev/null 2>&1 &\n"
+      "w=$!\n"
+      "exec 3<&0\n"
+      "{attach} <&3 3<&- &\n"
+      "a=$!\n"
+      "wait $a; rc=$?\n"
+      "trap - INT TERM HUP\n"
+      "kill $w 2>/dev/null\n"
+      "stop\n"
+      "exit $rc\n",
+      fmt::arg("stop", stop), fmt::arg("copy", command_line(run.copy_argv, ctx)),
+      fmt::arg("attach", command_line(attach_argv, ctx)),
+      fmt::arg("mark", copied_mark.empty() ? "" : fmt::format("printf '%s\\n' {} >&2\n", quote_word(copied_mark))));
+  require_line_fits(script, "start-ephemeral", run.command);
+  return script;
+}
+
+}  // namespace lxhost

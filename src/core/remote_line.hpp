@@ -1,0 +1,64 @@
+// The command lines the remote POSIX login shell runs. Pure: built from argv and host settings.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/legacy_verbs.hpp"
+
+namespace lxhost {
+
+struct RemoteContext {
+  bool sudo = true;     // prefix `sudo -n`
+  std::string lxcpath;  // when not empty, `-P LXCPATH` right after tools that take it (unless the arguments name one)
+};
+
+// The longest line a Linux host runs: sshd hands it to the login shell as one argument
+// (`$SHELL -c LINE`), and the kernel refuses an argument of MAX_ARG_STRLEN (131072) bytes or
+// more, its terminating NUL counted. A longer line fails there ("Argument list too long"), and
+// one over an SSH packet's size (256 KiB for OpenSSH) breaks the connection every command of a
+// mux master shares; lxhost refuses it before sending anything. Every other packet lxhost sends
+// is far smaller: the terminal type is bounded (terminal.hpp), stdin goes in window-sized pieces.
+constexpr std::size_t kMaxRemoteLine = 131072 - 1;
+
+// Throws UsageError (exit 2) when `line` is longer than kMaxRemoteLine, giving its size, the
+// size of the user's `args` in it (before the tool's prefix and quoting) and the limit. `what`
+// names the line ("lxc-attach").
+void require_line_fits(std::string_view line, std::string_view what, std::span<const std::string> args);
+
+// `[sudo -n] TOOL [-P LXCPATH] ARGS...`, every word quoted: one command of a longer sh line.
+std::string command_line(std::span<const std::string> argv, const RemoteContext& ctx);
+
+// `exec [sudo -n] TOOL [-P LXCPATH] ARGS...`, every word quoted. `exec` makes the tool (or sudo,
+// which relays signals to it) the process that a `signal` channel request reaches. Throws
+// UsageError when it is too long for the host (require_line_fits).
+std::string tool_line(std::span<const std::string> argv, const RemoteContext& ctx);
+
+// The argv of a non-PTY `lxc-attach` tagged so that Ctrl-C can find the attached process:
+// `-v LXHOST_TOKEN=TOKEN` inserted right after argv[0]. Other argv are returned unchanged.
+std::vector<std::string> tag_attach(std::span<const std::string> argv, const std::string& token);
+
+// The container an lxc-attach argv names (-n NAME, -nNAME, --name NAME, --name=NAME; the last wins,
+// options after `--` are the command's), or nullopt.
+std::optional<std::string> attach_target(std::span<const std::string> argv);
+
+// A line that sends SIGNAL (e.g. "INT") to every process in CONTAINER whose environment holds
+// LXHOST_TOKEN=TOKEN, through lxc-attach (sudoers allows only lxc-*): lxc-attach without a
+// terminal does not forward signals to the attached process.
+std::string signal_tagged_line(const std::string& container, const std::string& token,
+                               const std::string& signal, const RemoteContext& ctx);
+
+// The one remote sh script for `start-ephemeral -- CMD`: copy (ephemeral, daemonized), attach CMD
+// (stdin passed on, tagged with TOKEN), stop the copy, exit with CMD's code. An INT/TERM/HUP to
+// the script, or the SSH session going away (its parent sshd process exits), still stops the copy.
+// Once the copy exists, `copied_mark` (when not empty) is written on stderr, on a line of its own:
+// what comes before it is lxc-copy's, what follows is CMD's. Throws UsageError when the script is
+// too long for the host (require_line_fits).
+std::string ephemeral_script(const EphemeralRun& run, const std::string& token, const RemoteContext& ctx,
+                             std::string_view copied_mark = "");
+
+}  // namespace lxhost
