@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "commands/commands.hpp"
+#include "commands/services.hpp"
 #include "core/cli.hpp"
 #include "core/command_table.hpp"
 #include "core/errors.hpp"
@@ -87,7 +88,7 @@ int run(int argc, char** argv) {
     Environment env = Environment::from_process();
     Invocation invocation = parse_command_line(args, env);
     Paths paths = paths_from_env(env, static_cast<unsigned>(::getuid()));
-    Context ctx(std::move(invocation), std::move(env), std::move(paths));
+    Context ctx(std::move(invocation), std::move(env), std::move(paths), real_services());
     return dispatch(ctx);
   } catch (const Error& e) {
     print_error(e);

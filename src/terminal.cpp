@@ -48,14 +48,6 @@ WindowSize terminal_size() {
   return window_size(STDIN_FILENO).value_or(WindowSize{});
 }
 
-std::string terminal_type() {
-  const char* term = std::getenv("TERM");
-  const std::string_view type = term ? term : "";
-  const bool printable = std::all_of(type.begin(), type.end(), [](char c) { return c > ' ' && c < 0x7f; });
-  if (type.empty() || type.size() > 255 || !printable) return "xterm";
-  return std::string(type);
-}
-
 RawMode::RawMode(int fd) : fd_(fd) {
   if (::tcgetattr(fd_, &saved_) != 0) return;
   termios raw = saved_;

@@ -21,9 +21,6 @@ struct WindowSize {
 std::optional<WindowSize> window_size(int fd);
 // The size of the terminal on stdout, else on stdin, else 80x24: what a remote PTY is given.
 WindowSize terminal_size();
-// $TERM for a remote PTY; "xterm" when it is unset, empty, over 255 bytes or not printable ASCII
-// (no terminal type is; a huge one would not fit in the SSH packet that requests the PTY).
-std::string terminal_type();
 
 // Puts `fd` in raw mode; the destructor restores the saved mode (also on exceptions).
 class RawMode {

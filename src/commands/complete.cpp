@@ -68,7 +68,7 @@ Context context_for(const Context& ctx, const CompletionPlan& plan) {
   if (plan.host) invocation.options.host = Setting<std::string>{*plan.host, {Origin::Kind::flag, "-H"}};
   if (plan.config_file) invocation.options.config_file = Setting<std::string>{*plan.config_file, {Origin::Kind::flag, "-c"}};
   invocation.options.verbosity = -1;
-  return Context(std::move(invocation), ctx.env(), ctx.paths());
+  return Context(std::move(invocation), ctx.env(), ctx.paths(), ctx.services());
 }
 
 int complete_words(Context& ctx, std::span<const std::string> words) {

@@ -11,12 +11,8 @@
 #include "core/errors.hpp"
 #include "core/host_spec.hpp"
 #include "core/state_files.hpp"
-#include "discovery/make.hpp"
 #include "mux/client.hpp"
 #include "mux/socket.hpp"
-#include "self_path.hpp"
-#include "transport/libssh_transport.hpp"
-#include "transport/tcp_connect.hpp"
 
 namespace lxhost {
 namespace {
@@ -37,10 +33,11 @@ std::optional<std::string> read_config_file(const std::string& path, bool requir
 
 }  // namespace
 
-Context::Context(Invocation invocation, Environment env, Paths paths)
+Context::Context(Invocation invocation, Environment env, Paths paths, Services services)
     : invocation_(std::move(invocation)),
       env_(std::move(env)),
       paths_(std::move(paths)),
+      services_(std::move(services)),
       log_(invocation_.options.verbosity) {}
 
 std::string Context::config_path() const {
@@ -72,21 +69,6 @@ RemoteContext Context::remote_context() {
   return RemoteContext{selected.sudo.value, selected.lxcpath.value};
 }
 
-std::unique_ptr<Transport> Context::direct_transport() {
-  return make_libssh_transport(host(), paths_, log_, [this](std::string_view name) { return resolve_local(name); });
-}
-
-std::vector<std::string> Context::master_argv() const {
-  std::vector<std::string> argv = {self_executable().string()};
-  if (config_path_required()) argv.insert(argv.end(), {"-c", config_path()});
-  // What it says until it is ready reaches our stderr: as verbose as we are.
-  if (invocation_.options.verbosity < 0) argv.emplace_back("-q");
-  if (invocation_.options.verbosity > 0) argv.emplace_back("-v");
-  if (invocation_.options.host) argv.insert(argv.end(), {"-H", invocation_.options.host->value});
-  argv.emplace_back("__mux-master");
-  return argv;
-}
-
 std::uint32_t Context::mux_protocol() const {
   const auto value = env_.get_nonempty("LXHOST_MUX_PROTOCOL");  // tests only: another version
   return mux::protocol_version(value ? value->c_str() : nullptr);
@@ -97,31 +79,12 @@ std::string Context::mux_socket_path() {
 }
 
 Transport& Context::transport() {
-  if (!transport_) {
-    if (config().mux.enabled.value) {
-      mux::ClientSetup setup{host(), paths_, log_, config().source, master_argv(), mux_protocol(),
-                             [this] { return direct_transport(); }};
-      // mDNS (a hung daemon is given up on after 1.5x its bound), then the system resolver.
-      if (is_local_name(host().address.value))
-        setup.resolve_bound = 3 * std::chrono::milliseconds(config().discovery.resolve_timeout_ms.value);
-      transport_ = mux::make_mux_transport(std::move(setup));
-    } else {
-      transport_ = direct_transport();
-    }
-  }
+  if (!transport_) transport_ = services_.transport(*this);
   return *transport_;
 }
 
 Discovery& Context::discovery() {
-  if (!discovery_) {
-#ifdef __APPLE__
-    constexpr std::string_view platform_default = "dnssd";
-#else
-    constexpr std::string_view platform_default = "avahi";
-#endif
-    const auto chosen = env_.get_nonempty("LXHOST_MDNS_BACKEND");
-    discovery_ = make_discovery(chosen ? std::string_view(*chosen) : platform_default, log_);
-  }
+  if (!discovery_) discovery_ = services_.discovery(*this);
   return *discovery_;
 }
 
@@ -131,7 +94,7 @@ LocalAddresses Context::resolve_local(std::string_view name) {
     return {discovery().resolve(name, IpFamily::any, bound), "mDNS found no address in time"};
   } catch (const MdnsUnavailable& e) {
     log_.warn("{}; asking the system resolver for {}", e.what(), name);
-    auto found = system_addresses_within(std::string(name), bound);
+    auto found = services_.system_addresses(std::string(name), bound);
     if (!found)
       return {{}, fmt::format("mDNS is not available and the system resolver gave no answer within {} ms (resolve_timeout_ms)", bound.count())};
     return {std::move(*found), "mDNS is not available and the system resolver found no address"};

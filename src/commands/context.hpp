@@ -1,9 +1,15 @@
 // What every command gets: the parsed invocation, the environment, paths, log, and lazily the
-// config, the selected host and a transport (so `help` works even with a broken config).
+// config, the selected host, a transport and mDNS (so `help` works even with a broken config).
+// What reaches the outside world comes from the Services it was given: app.cpp gives the real
+// ones (commands/services.hpp), the tests in tests/io give fakes.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "core/cli.hpp"
 #include "core/config.hpp"
@@ -15,9 +21,23 @@
 
 namespace lxhost {
 
+class Context;
+
+// How a Context makes what touches the network, each on first use.
+struct Services {
+  // The transport for ctx.host(): through its mux master, or a connection of this process's own.
+  std::function<std::unique_ptr<Transport>(Context& ctx)> transport;
+  // The mDNS backend.
+  std::function<std::unique_ptr<Discovery>(Context& ctx)> discovery;
+  // A name's addresses from the system resolver within `bound`; nullopt when it gave no answer in
+  // time. Asked for a `.local` name only when there is no mDNS daemon to ask.
+  std::function<std::optional<std::vector<std::string>>(const std::string& name, std::chrono::milliseconds bound)>
+      system_addresses;
+};
+
 class Context {
  public:
-  Context(Invocation invocation, Environment env, Paths paths);
+  Context(Invocation invocation, Environment env, Paths paths, Services services);
 
   const Invocation& invocation() const { return invocation_; }
   const Environment& env() const { return env_; }
@@ -32,15 +52,13 @@ class Context {
   const Config& config();
   const HostConfig& host();
   RemoteContext remote_context();
-  // Through the host's mux master unless [mux] enabled is false (--no-mux, LXHOST_MUX=0).
+  const Services& services() const { return services_; }
+  // Made by services().transport on first use.
   Transport& transport();
-  // A libssh connection of this invocation's own.
-  std::unique_ptr<Transport> direct_transport();
-  // How a client starts the master for this host; where that master listens.
-  std::vector<std::string> master_argv() const;
+  // Where this host's mux master listens; the protocol version a client speaks.
   std::string mux_socket_path();
   std::uint32_t mux_protocol() const;
-  // The mDNS backend: $LXHOST_MDNS_BACKEND (avahi | dnssd), else the platform's default.
+  // Made by services().discovery on first use.
   Discovery& discovery();
   // Addresses of a `.local` name by mDNS, IPv4 first, within discovery.resolve_timeout_ms.
   LocalAddresses resolve_local(std::string_view name);
@@ -49,6 +67,7 @@ class Context {
   Invocation invocation_;
   Environment env_;
   Paths paths_;
+  Services services_;
   Log log_;
   std::optional<Config> config_;
   std::optional<HostConfig> host_;

@@ -82,8 +82,8 @@ Outcome Doctor::check_host_key() {
 
 Outcome Doctor::check_auth() {
   const std::string who = fmt::format("{}@{}", user_, ssh_->display());
-  const char* agent = std::getenv("SSH_AUTH_SOCK");
-  const std::string agent_text = agent && *agent ? "agent at $SSH_AUTH_SOCK" : "no agent ($SSH_AUTH_SOCK unset)";
+  const std::string agent_text =
+      ctx_.env().get_nonempty("SSH_AUTH_SOCK") ? "agent at $SSH_AUTH_SOCK" : "no agent ($SSH_AUTH_SOCK unset)";
   OfferedKeys keys;
   auto tried = [&] {
     std::vector<std::string> all = {agent_text};

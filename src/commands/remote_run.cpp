@@ -59,7 +59,9 @@ int run_remote(Context& ctx, const RemoteCommand& command, std::string_view tool
   return run_remote(ctx, command, tool, local);
 }
 
-int run_remote(Context& ctx, const RemoteCommand& command, std::string_view tool, OutputSink& local) {
+int run_remote(Context& ctx, const RemoteCommand& typed, std::string_view tool, OutputSink& local) {
+  RemoteCommand command = typed;
+  if (command.pty) command.term = terminal_type(ctx.env().get("TERM"));
   if (!ctx.host().sudo.value) return ctx.transport().run(command, local);
   SudoAwareOutput output(local, command.pty);
   const int code = ctx.transport().run(command, output);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/errors.hpp"
 #include "core/shell_quote.hpp"
 #include "core/verbs.hpp"
@@ -131,6 +133,13 @@ std::string ephemeral_script(const EphemeralRun& run, const std::string& token, 
       fmt::arg("mark", copied_mark.empty() ? "" : fmt::format("printf '%s\\n' {} >&2\n", quote_word(copied_mark))));
   require_line_fits(script, "start-ephemeral", run.command);
   return script;
+}
+
+std::string terminal_type(std::optional<std::string_view> term) {
+  const std::string_view type = term.value_or("");
+  const bool printable = std::all_of(type.begin(), type.end(), [](char c) { return c > ' ' && c < 0x7f; });
+  if (type.empty() || type.size() > 255 || !printable) return "xterm";
+  return std::string(type);
 }
 
 }  // namespace lxhost

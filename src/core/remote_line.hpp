@@ -22,7 +22,7 @@ struct RemoteContext {
 // more, its terminating NUL counted. A longer line fails there ("Argument list too long"), and
 // one over an SSH packet's size (256 KiB for OpenSSH) breaks the connection every command of a
 // mux master shares; lxhost refuses it before sending anything. Every other packet lxhost sends
-// is far smaller: the terminal type is bounded (terminal.hpp), stdin goes in window-sized pieces.
+// is far smaller: the terminal type is bounded (terminal_type()), stdin goes in window-sized pieces.
 constexpr std::size_t kMaxRemoteLine = 131072 - 1;
 
 // Throws UsageError (exit 2) when `line` is longer than kMaxRemoteLine, giving its size, the
@@ -60,5 +60,10 @@ std::string signal_tagged_line(const std::string& container, const std::string& 
 // too long for the host (require_line_fits).
 std::string ephemeral_script(const EphemeralRun& run, const std::string& token, const RemoteContext& ctx,
                              std::string_view copied_mark = "");
+
+// The terminal type a remote PTY is asked for: $TERM's value; "xterm" when it is unset, empty,
+// over 255 bytes or not printable ASCII (no terminal type is; a huge one would not fit in the SSH
+// packet that requests the PTY).
+std::string terminal_type(std::optional<std::string_view> term);
 
 }  // namespace lxhost

@@ -18,6 +18,7 @@ namespace lxhost {
 struct RemoteCommand {
   std::string line;          // what the remote POSIX login shell runs
   bool pty = false;          // request a terminal (raw mode and window size when stdin is one)
+  std::string term = "xterm";  // the PTY's terminal type (terminal_type() of the local $TERM)
   // Without a PTY: the line to run on a second channel when lxhost is interrupted by a signal
   // (named as SSH names it, "INT"), after the signal request: lxc-attach does not forward
   // signals to the process it attached. Empty function: nothing more than the signal request.

@@ -260,7 +260,7 @@ int MuxTransport::relay_command(int fd, const RemoteCommand& command, OutputSink
   run.line = command.line;
   run.pty = command.pty;
   if (command.pty) {
-    run.term = terminal_type();
+    run.term = command.term;
     const WindowSize size = terminal_size();
     run.cols = clamp16(size.cols);
     run.rows = clamp16(size.rows);

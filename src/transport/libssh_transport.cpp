@@ -138,7 +138,8 @@ class LibsshTransport : public Transport {
     if (!session_) session_ = SshSession::open(host_, paths_, log_, resolve_local_);
     return *session_;
   }
-  ChannelPtr open_exec(const std::string& line, ChannelState& state, bool pty);
+  // `term`: the PTY's terminal type, or nullptr for no PTY.
+  ChannelPtr open_exec(const std::string& line, ChannelState& state, const std::string* term);
 
   HostConfig host_;
   Paths paths_;
@@ -147,10 +148,10 @@ class LibsshTransport : public Transport {
   std::unique_ptr<SshSession> session_;
 };
 
-ChannelPtr LibsshTransport::open_exec(const std::string& line, ChannelState& state, bool pty) {
-  if (!pty) return open_exec_channel(session(), line, state, nullptr);
+ChannelPtr LibsshTransport::open_exec(const std::string& line, ChannelState& state, const std::string* term) {
+  if (term == nullptr) return open_exec_channel(session(), line, state, nullptr);
   const WindowSize size = terminal_size();
-  const PtyRequest request{terminal_type(), size.cols, size.rows};
+  const PtyRequest request{*term, size.cols, size.rows};
   return open_exec_channel(session(), line, state, &request);
 }
 
@@ -165,7 +166,7 @@ int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
   ChannelState state;
   state.sink = &sink;
   const auto started = Clock::now();
-  ChannelPtr channel = open_exec(command.line, state, command.pty);
+  ChannelPtr channel = open_exec(command.line, state, command.pty ? &command.term : nullptr);
   const ChannelRelease release(channel, state);
   log_.debug("command started in {} ms", elapsed_ms(started));
 
@@ -212,7 +213,7 @@ int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
         const std::string& name = *passed_on;
         ssh_channel_request_send_signal(channel.get(), name.c_str());
         if (!command.pty && command.on_interrupt) {
-          side_channel = open_exec(command.on_interrupt(name), side_state, false);
+          side_channel = open_exec(command.on_interrupt(name), side_state, nullptr);
           ssh_channel_send_eof(side_channel.get());
         }
       }
@@ -234,7 +235,7 @@ Captured LibsshTransport::capture(const std::string& line) {
   StringSink sink;
   ChannelState state;
   state.sink = &sink;
-  ChannelPtr channel = open_exec(line, state, false);
+  ChannelPtr channel = open_exec(line, state, nullptr);
   const ChannelRelease release(channel, state);
   ssh_channel_send_eof(channel.get());
   EventPtr event(ssh_event_new());

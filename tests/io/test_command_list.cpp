@@ -1,0 +1,101 @@
+// `list` in-process: lxc-ls's rows from a fake host, each row's mDNS name from a fake daemon.
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "catch.hpp"
+#include "commands/commands.hpp"
+#include "core/errors.hpp"
+#include "fakes.hpp"
+
+using namespace lxhost;
+using lxhost::testing::CapturedFd;
+using lxhost::testing::Fakes;
+
+namespace {
+
+// Captured from LXC 5.0.2's `lxc-ls -f -F NAME,STATE,IPV4,IPV6` (two IPv4 addresses on web).
+constexpr std::string_view kRows =
+    "NAME STATE   IPV4                   IPV6         \n"
+    "app  RUNNING 10.0.3.7               -            \n"
+    "db   STOPPED -                      -            \n"
+    "web  RUNNING 10.0.3.5, 10.0.3.6     fd42::5      \n";
+
+nlohmann::json list_json(Fakes& fakes) {
+  Context ctx = fakes.context();
+  CapturedFd out(1);
+  const std::vector<std::string> args = {"--json"};
+  CHECK(run_list(ctx, args) == 0);
+  return nlohmann::json::parse(out.take());
+}
+
+}  // namespace
+
+TEST_CASE("list names each row by the first of its addresses that an mDNS name answers for", "[commands]") {
+  Fakes fakes;
+  fakes.host.answer("lxc-ls", 0, std::string(kRows));
+  fakes.mdns.names = {{"10.0.3.6", "web.local"}, {"fd42::5", "web-v6.local"}, {"10.0.3.8", "nobody.local"}};
+  const nlohmann::json rows = list_json(fakes);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0]["name"] == "app");
+  CHECK(rows[0]["mdns"].is_null());
+  CHECK(rows[1]["name"] == "db");
+  CHECK(rows[1]["mdns"].is_null());
+  CHECK(rows[2]["name"] == "web");
+  CHECK(rows[2]["mdns"] == "web.local");  // its second IPv4 address answers; IPv4 before IPv6
+  CHECK(rows[2]["ipv4"] == nlohmann::json({"10.0.3.5", "10.0.3.6"}));
+  CHECK(rows[2]["host"] == "containers");  // the default config's host
+  // One reverse lookup for every address, in the rows' order.
+  REQUIRE(fakes.mdns.reversed.size() == 1);
+  CHECK(fakes.mdns.reversed[0] == std::vector<std::string>{"10.0.3.7", "10.0.3.5", "10.0.3.6", "fd42::5"});
+  CHECK(fakes.host.asked("lxc-ls -f -F NAME,STATE,IPV4,IPV6") == 1);
+}
+
+TEST_CASE("list with no address to ask about never asks mDNS", "[commands]") {
+  Fakes fakes;
+  fakes.host.answer("lxc-ls", 0, "NAME STATE   IPV4 IPV6 \ndb   STOPPED -    -    \n");
+  fakes.mdns.unavailable = true;  // asking would warn
+  CapturedFd err(2);
+  const nlohmann::json rows = list_json(fakes);
+  CHECK(err.take().empty());
+  REQUIRE(rows.size() == 1);
+  CHECK(fakes.mdns.reversed.empty());
+}
+
+TEST_CASE("list without an mDNS daemon prints every row with no names", "[commands]") {
+  Fakes fakes;
+  fakes.host.answer("lxc-ls", 0, std::string(kRows));
+  fakes.mdns.unavailable = true;
+  const nlohmann::json rows = list_json(fakes);
+  REQUIRE(rows.size() == 3);
+  for (const auto& row : rows) CHECK(row["mdns"].is_null());
+}
+
+TEST_CASE("list: the table has a column per field, '-' for none", "[commands]") {
+  Fakes fakes;
+  fakes.host.answer("lxc-ls", 0, std::string(kRows));
+  fakes.mdns.names = {{"10.0.3.7", "app.local"}};
+  Context ctx = fakes.context();
+  CapturedFd out(1);
+  CHECK(run_list(ctx, std::vector<std::string>{}) == 0);
+  CHECK(out.take() ==
+        "NAME  STATE    IPV4               IPV6     MDNS\n"
+        "app   RUNNING  10.0.3.7           -        app.local\n"
+        "db    STOPPED  -                  -        -\n"
+        "web   RUNNING  10.0.3.5,10.0.3.6  fd42::5  -\n");
+}
+
+TEST_CASE("list: lxc-ls failing on the host is the command's failure, in lxc-ls's words", "[commands]") {
+  Fakes fakes;
+  fakes.host.answer("lxc-ls", 1, "", "lxc-ls: Permission denied\n");
+  Context ctx = fakes.context();
+  try {
+    run_list(ctx, std::vector<std::string>{});
+    FAIL("list succeeded");
+  } catch (const Error& e) {
+    CHECK(e.code() == exit_code::failure);
+    CHECK_THAT(e.what(), Catch::Contains("lxc-ls") && Catch::Contains("Permission denied"));
+  }
+  CHECK(fakes.mdns.reversed.empty());
+}
