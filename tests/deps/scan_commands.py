@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """deps.commands: every external command the project's scripts run is in the lab's preflight table.
 
-Scans tests/lab/lab, tests/e2e/*.sh and the other helper files there (*.py too: subprocess and
-os.system calls), the *.sh of tests/deps, tests/docs and tests/package (each with tests/checks.sh), and the scripts (files
+Scans tests/lab/lab with every file of tests/lab/lib/ (the parts it sources), tests/e2e/*.sh and
+the other helper files there (*.py too: subprocess and os.system calls), the *.sh of tests/deps, tests/docs and tests/package (each with tests/checks.sh), and the scripts (files
 starting with #!) in bench/ and scripts/ for words in
 command position, and fails, one FAIL line per use, when such a word is an external command that
 `tests/lab/lab check --list` does not name (that table is what `lab check` and `lab up` look up;
@@ -31,7 +31,8 @@ files assign to them. Code for zsh, text typed at a prompt, and code after `sour
 scan does not read are held only to names that resolve (their own functions are not known here).
 
 Before the files, the scanner reads SELF_TEST, whose commands are known, and fails if it does
-not find exactly those.
+not find exactly those; it fails too when tests/lab/lab sources a file that is not in
+tests/lab/lib/ (one it would not read).
 
     tests/deps/scan_commands.py [--list] [EXTRA_FILE...]
     DEPS_SCAN_EXTRA=FILE[:FILE...] tests/deps/scan_commands.py
@@ -47,6 +48,7 @@ import sys
 
 ROOT = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 LAB = os.path.join(ROOT, "tests", "lab", "lab")
+LAB_LIB = os.path.join(ROOT, "tests", "lab", "lib")  # every file there is sourced by LAB
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 # Words the scanner finds in command position that are no external command of the project's.
@@ -893,7 +895,8 @@ class Scanner:
 
 def files_to_scan():
     groups = []  # (scope files, files to report)
-    groups.append([LAB])
+    # The lab with its parts: read together, as it sources them (whatever their names).
+    groups.append([LAB] + sorted(p for p in glob.glob(os.path.join(LAB_LIB, "*")) if os.path.isfile(p)))
     e2e = sorted(p for p in glob.glob(os.path.join(ROOT, "tests", "e2e", "**", "*"), recursive=True)
                  if os.path.isfile(p) and (p.endswith(".sh") or p.endswith(".py")))
     groups.append(e2e)
@@ -907,6 +910,25 @@ def files_to_scan():
                 if f.read(2) == b"#!":  # a script; not a data file such as scripts/debian-packages
                     groups.append([p])
     return groups
+
+
+def lab_parts_read():
+    """Every file the lab sources is one the scan reads with it (in tests/lab/lib/): a part sourced
+    from elsewhere would go unscanned, its commands unchecked."""
+    with open(LAB, encoding="utf-8", errors="surrogateescape") as f:
+        text = f.read()
+    sourced = re.findall(r"^[ \t]*(?:source|\.)[ \t]+(\S+)", text, re.M)
+    ok = True
+    for arg in sourced:
+        m = re.fullmatch(r'"?\$LAB_LIB/([^/"]+)"?', arg)
+        if not m or not os.path.isfile(os.path.join(LAB_LIB, m.group(1))):
+            print("FAIL deps.commands: tests/lab/lab sources %s, which is not a file of tests/lab/lib/ "
+                  "(the files the scan reads with it)" % arg)
+            ok = False
+    if not sourced:
+        print("FAIL deps.commands: tests/lab/lab sources no file of tests/lab/lib/: the scanner is out of date")
+        ok = False
+    return ok
 
 
 def is_python(path, text):
@@ -1014,7 +1036,7 @@ def main(argv):
             seen.add((name, path))
             print("%s %s:%d%s" % (name, rel(path), line, "" if resolved else " (not on PATH)"))
         return 0
-    if not self_test():
+    if not self_test() or not lab_parts_read():
         return 1
     t = table()
     problems = []
