@@ -24,7 +24,7 @@ RemoteRun run_bounded(SshSession& ssh, const std::string& line, milliseconds bou
   run.finished = state.closed && (state.exit_status || state.exit_signal);
   if (run.finished) {
     try {
-      run.exit_code = exit_code_of(state, ssh.display());
+      run.exit_code = mux::exit_code_of(channel_end(state, ssh.display()), ssh.display());
     } catch (const ConnectError&) {
       run.exit_code = 128;  // a signal without a number here: still a death by signal
     }

@@ -245,13 +245,15 @@ bool MuxTransport::start_master(const std::string& path) {
       setup_.log.debug("mux: the master's report: {}", e.what());
     }
   }
+  // Trouble of its own (exit 1: a socket it could not make) is not the host's: connect without it.
+  if (code == exit_code::failure)
+    throw Failure(fmt::format("the master could not start: {}",
+                              report && report->kind == ExitReport::Kind::error ? report->text : "it said nothing"));
   if (!report || report->kind != ExitReport::Kind::error) {
     throw Error(code == 0 ? exit_code::connect : code,
                 fmt::format("the mux master for {} ended with exit code {}", setup_.host.name, code),
                 "run with --no-mux to see what a direct connection says");
   }
-  // Trouble of its own (exit 1: a socket it could not make) is not the host's: connect without it.
-  if (report->status == exit_code::failure) throw Failure(fmt::format("the master could not start: {}", report->text));
   throw_reported(*report);
 }
 
@@ -316,17 +318,7 @@ int MuxTransport::relay(int fd, std::string opening, const RemoteCommand& comman
           case Type::exit: {
             const ExitReport report = decode_exit(*frame);
             if (const auto signo = interruption.signal()) return 128 + *signo;
-            switch (report.kind) {
-              case ExitReport::Kind::status:
-                return static_cast<int>(report.status);
-              case ExitReport::Kind::signal:
-                if (auto number = signal_number(report.text)) return 128 + *number;
-                throw ConnectError(fmt::format("the command on {} died of an unknown signal '{}'", setup_.host.name,
-                                               printable(report.text)));
-              case ExitReport::Kind::error:
-                throw_reported(report);
-            }
-            break;
+            return exit_code_of(report, setup_.host.name);
           }
           default:
             throw ProtocolError(fmt::format("mux: unexpected frame '{}' from the master", static_cast<char>(frame->type)));

@@ -318,17 +318,8 @@ void Master::finish_if_done(Client& c) {
     c.eof_reported = true;
   }
   if (!c.channel || !c.state.closed || (c.side && !c.side_state.closed)) return;
-  ExitReport report;
-  if (c.served.forward()) {
-    // A connection ends without a status: closed is its success.
-  } else if (c.state.exit_status) {
-    report.status = static_cast<std::uint32_t>(*c.state.exit_status);
-  } else if (c.state.exit_signal) {
-    report = signal_report(*c.state.exit_signal);
-  } else {
-    report = error_report(ConnectError(fmt::format("the channel to {} closed without an exit status", ssh_.display())));
-  }
-  c.out += encode(report);
+  // A connection ends without a status: closed is its success.
+  c.out += encode(c.served.forward() ? ExitReport{} : channel_end(c.state, ssh_.display()));
   c.served.closed();
   release_channel(c.side, c.side_state);
   release_channel(c.channel, c.state);

@@ -155,13 +155,8 @@ ChannelPtr open_forward_channel(SshSession& ssh, ChannelState& state, const std:
   return channel;
 }
 
-int exit_code_of(const ChannelState& state, const std::string& display) {
-  if (state.exit_status) return *state.exit_status;
-  if (state.exit_signal) {
-    if (auto number = signal_number(*state.exit_signal)) return 128 + *number;
-    throw ConnectError(fmt::format("the command on {} died of an unknown signal '{}'", display, *state.exit_signal));
-  }
-  throw ConnectError(fmt::format("the channel to {} closed without an exit status", display));
+mux::ExitReport channel_end(const ChannelState& state, std::string_view display) {
+  return mux::channel_end(state.exit_status, state.exit_signal, display);
 }
 
 }  // namespace lxhost

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "core/mux/protocol.hpp"
 #include "core/transport.hpp"
 #include "transport/libssh_handles.hpp"
 #include "transport/libssh_session.hpp"
@@ -75,8 +76,8 @@ bool wait_on_session(SshSession& ssh, ssh_event event, int timeout_ms);
 // The same, throwing ConnectError ("the connection to HOST was lost DURING") when it is gone.
 void poll_session(SshSession& ssh, ssh_event event, int timeout_ms, const char* during);
 
-// Exit code of a finished channel: its exit status, 128+N for signal N. Throws ConnectError for
-// an unknown signal or a channel that closed without a status.
-int exit_code_of(const ChannelState& state, const std::string& display);
+// How the closed exec channel ended (core/mux/protocol.hpp): the direct transport exits with
+// mux::exit_code_of() of it (the direct transport, doctor); the master sends it to its client.
+mux::ExitReport channel_end(const ChannelState& state, std::string_view display);
 
 }  // namespace lxhost

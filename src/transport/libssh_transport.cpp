@@ -225,7 +225,7 @@ int LibsshTransport::run(const RemoteCommand& command, OutputSink& sink) {
 
   if (const auto signo = interruption.signal()) return 128 + *signo;
   if (state.local_output_gone) return 128 + SIGPIPE;
-  return exit_code_of(state, ssh.display());
+  return mux::exit_code_of(channel_end(state, ssh.display()), ssh.display());
 }
 
 Captured LibsshTransport::capture(const std::string& line) {
@@ -241,7 +241,7 @@ Captured LibsshTransport::capture(const std::string& line) {
   EventPtr event(ssh_event_new());
   if (!event || ssh_event_add_session(event.get(), s) != SSH_OK) ssh.lost("while waiting");
   while (!state.closed) poll_session(ssh, event.get(), -1, "while the command ran");
-  return Captured{exit_code_of(state, ssh.display()), std::move(sink.out_), std::move(sink.err_)};
+  return Captured{mux::exit_code_of(channel_end(state, ssh.display()), ssh.display()), std::move(sink.out_), std::move(sink.err_)};
 }
 
 int LibsshTransport::forward(const std::string& address, int port) {

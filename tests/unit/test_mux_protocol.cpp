@@ -159,3 +159,32 @@ TEST_CASE("an error crosses the mux as what it was: exit code, message, hint, ty
     CHECK(e.code() == 7);
   }
 }
+
+TEST_CASE("a run's end is one exit code with or without the mux: status, 128+N, or the error", "[mux]") {
+  CHECK(exit_code_of(channel_end(0, std::nullopt, "h"), "h") == 0);
+  CHECK(exit_code_of(channel_end(7, std::string("TERM"), "h"), "h") == 7);  // a status wins
+  CHECK(exit_code_of(channel_end(std::nullopt, std::string("TERM"), "h"), "h") == 143);
+  CHECK(exit_code_of(channel_end(std::nullopt, std::string("KILL"), "h"), "h") == 137);
+  // What crossed the mux ends the same way as what did not.
+  const ExitReport crossed = decode_exit(frames_of(encode(channel_end(std::nullopt, std::string("INT"), "h")), 2).at(0));
+  CHECK(exit_code_of(crossed, "h") == 130);
+  try {
+    exit_code_of(channel_end(std::nullopt, std::string("NOSUCH"), "h"), "h");
+    FAIL("an unknown signal gave an exit code");
+  } catch (const ConnectError& e) {
+    CHECK(std::string(e.what()) == "the command on h died of an unknown signal 'NOSUCH'");
+  }
+  try {
+    exit_code_of(channel_end(std::nullopt, std::nullopt, "user@h:22"), "h");
+    FAIL("a channel with no status gave an exit code");
+  } catch (const ConnectError& e) {
+    CHECK(std::string(e.what()) == "the channel to user@h:22 closed without an exit status");
+  }
+  try {
+    exit_code_of(error_report(UsageError("bad", "a hint")), "h");
+    FAIL("an error report gave an exit code");
+  } catch (const UsageError& e) {
+    CHECK(e.code() == exit_code::usage);
+    CHECK(e.hint() == "a hint");
+  }
+}

@@ -1,4 +1,6 @@
 #include "core/mux/protocol.hpp"
+#include "core/discovery.hpp"
+#include "core/signals.hpp"
 
 #include <fmt/format.h>
 
@@ -221,6 +223,32 @@ void throw_reported(const ExitReport& report) {
     default:
       throw Error(static_cast<int>(report.status), report.text, report.hint);
   }
+}
+
+ExitReport channel_end(std::optional<int> exit_status, const std::optional<std::string>& exit_signal,
+                       std::string_view display) {
+  ExitReport report;
+  if (exit_status) {
+    report.status = static_cast<std::uint32_t>(*exit_status);
+  } else if (exit_signal) {
+    report = signal_report(*exit_signal);
+  } else {
+    report = error_report(ConnectError(fmt::format("the channel to {} closed without an exit status", display)));
+  }
+  return report;
+}
+
+int exit_code_of(const ExitReport& report, std::string_view display) {
+  switch (report.kind) {
+    case ExitReport::Kind::status:
+      return static_cast<int>(report.status);
+    case ExitReport::Kind::signal:
+      if (auto number = signal_number(report.text)) return 128 + *number;
+      throw ConnectError(fmt::format("the command on {} died of an unknown signal '{}'", display, printable(report.text)));
+    case ExitReport::Kind::error:
+      break;
+  }
+  throw_reported(report);
 }
 
 std::string encode(const StatusReply& status) {

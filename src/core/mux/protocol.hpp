@@ -137,6 +137,14 @@ ExitReport error_report(const Error& error);
 // The error a Kind::error report stands for, of the type its code means (ConnectError for 255,
 // Failure for 1, UsageError for 2, else Error).
 [[noreturn]] void throw_reported(const ExitReport& report);
+// How a closed exec channel ended, as SSH said it: its exit status, else the signal it died of,
+// else an error (the channel to DISPLAY closed without either).
+ExitReport channel_end(std::optional<int> exit_status, const std::optional<std::string>& exit_signal,
+                       std::string_view display);
+// What lxhost exits with for a run that ended so: the status; 128+N for signal N; else the
+// report's error is thrown (a signal SSH names but this system does not: ConnectError).
+// The direct transport and the mux client both end here, so a run exits alike either way.
+int exit_code_of(const ExitReport& report, std::string_view display);
 
 struct StatusReply {
   std::uint32_t version = kProtocolVersion;
