@@ -257,18 +257,7 @@ Port 22
 HostKey /etc/ssh/ssh_host_ed25519_key
 PidFile /run/sshd.pid
 AllowUsers $CT_USER
-PubkeyAuthentication yes
-AuthorizedKeysFile .ssh/authorized_keys
-StrictModes yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-PermitRootLogin no
-MaxStartups 200:30:400
-LogLevel VERBOSE
-PrintMotd no
-PrintLastLog no
-Subsystem sftp internal-sftp
+$SSHD_LOGIN_POLICY
 "
   ((CHANGED == 0)) || c=1
   # The user's files: sshd reads them at each login (StrictModes: owned by the user, not writable

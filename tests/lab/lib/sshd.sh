@@ -3,6 +3,21 @@
 # up's OpenSSH self-check from the laptop.
 # shellcheck shell=bash
 
+# Who may log in and how, the same for the lab's sshd and each container's: keys only, no PAM,
+# room for many connections at once (the suites open them in parallel), verbose logs.
+SSHD_LOGIN_POLICY="PubkeyAuthentication yes
+AuthorizedKeysFile .ssh/authorized_keys
+StrictModes yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+PermitRootLogin no
+MaxStartups 200:30:400
+LogLevel VERBOSE
+PrintMotd no
+PrintLastLog no
+Subsystem sftp internal-sftp"
+
 # sshd_running: sets SSHD_PID to the lab sshd's PID from its pid file, confirmed by its cmdline.
 sshd_running() {
   SSHD_PID=""
@@ -160,18 +175,7 @@ ListenAddress 127.0.0.1:$PORT
 HostKey $SSHD_HOST_KEY
 PidFile $SSHD_PIDFILE
 AllowUsers ${USERS[*]}
-PubkeyAuthentication yes
-AuthorizedKeysFile .ssh/authorized_keys
-StrictModes yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-PermitRootLogin no
-MaxStartups 200:30:400
-LogLevel VERBOSE
-PrintMotd no
-PrintLastLog no
-Subsystem sftp internal-sftp
+$SSHD_LOGIN_POLICY
 EOF
   if sshd_running; then
     ((CHANGED == 0)) && sshd_listening "$SSHD_PID" && return 0
