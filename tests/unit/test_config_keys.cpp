@@ -7,20 +7,12 @@
 
 #include "core/config.hpp"
 #include "core/config_keys.hpp"
-#include "core/errors.hpp"
+#include "config_checks.hpp"
 
 using namespace lxhost;
+using lxhost::testing::error_of;
 
 namespace {
-
-std::string error_of(const std::string& text) {
-  try {
-    parse_config(text, "cfg.toml");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // A file setting table.key = value (a [hosts.lab] for hosts.NAME).
 std::string file_with(const ConfigKey& key, std::string_view value) {

@@ -1,76 +1,27 @@
+// render_ssh_config: the snippet `ssh-config --install` writes, a Host block per configured host
+// and the `Host *.local` block with [ssh_config], its options and the ProxyCommand.
 #include "catch.hpp"
 
 #include "core/config.hpp"
 #include "core/errors.hpp"
 #include "core/sshconfig.hpp"
-#include "user_ssh_configs.hpp"
+#include "sshconfig_snippet.hpp"
 
-#include <fmt/format.h>
-
-#include <random>
+#include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 using namespace lxhost;
+using namespace lxhost::testing;
 
 namespace {
-
-const SshConfigRender kHow{"/usr/bin/lxhost", ""};
-
-std::string render(std::string_view toml, const SshConfigRender& how = kHow) {
-  return render_ssh_config(parse_config(toml, "cfg.toml"), how);
-}
-
-// The ConfigError message render_ssh_config throws for the file, or "<rendered>" when it renders.
-std::string refusal(std::string_view toml) {
-  const Config config = parse_config(toml, "cfg.toml");  // outside the try: the file itself is valid
-  try {
-    render_ssh_config(config, kHow);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "<rendered>";
-}
-
-// `key = value` on line 2 of `[table]`, so the value sits at cfg.toml:2:(key + 4).
-std::string one_value(std::string_view table, std::string_view key, std::string_view value) {
-  return fmt::format("[{}]\n{} = {}\n", table, key, toml_string(value));
-}
-std::string where_one_value(std::string_view key) { return fmt::format("cfg.toml:2:{}", key.size() + 4); }
-
-// Checks that the file is refused with a message holding every part.
-void check_refused(std::string_view toml, const std::vector<std::string>& parts) {
-  const std::string message = refusal(toml);
-  INFO("message: " << message);
-  for (const std::string& part : parts) {
-    INFO("expected in it: " << part);
-    CHECK(message.find(part) != std::string::npos);
-  }
-}
-
-// The lines of the `Host *.local...` block (its Host line first).
-std::vector<std::string> local_block(const std::string& text) {
-  const std::size_t at = text.find("\nHost *.local");
-  REQUIRE(at != std::string::npos);
-  std::vector<std::string> lines;
-  std::size_t start = at + 1;
-  while (start < text.size()) {
-    const std::size_t end = text.find('\n', start);
-    REQUIRE(end != std::string::npos);  // every line ends in LF
-    lines.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
-}
 
 const std::string kHeader =
     "# Written by `lxhost ssh-config --install` from cfg.toml; changes here are overwritten.\n"
     "# `lxhost ssh-config` shows what it would write; README's ssh section says what each line is for.\n";
 
 }  // namespace
-
-// ---------------------------------------------------------------------------------------------
-// The snippet
 
 TEST_CASE("two hosts: a block each, then *.local with [ssh_config] and ProxyCommand", "[sshconfig]") {
   const std::string text = render(R"(default_host = "lab"
@@ -256,115 +207,6 @@ TEST_CASE("ProxyCommand: via_host, -c FILE, and paths quoted for the shell with 
   }
 }
 
-TEST_CASE("refused: values that could inject or change ssh_config, naming FILE:LINE:COL", "[sshconfig]") {
-  struct Place {
-    std::string table;
-    std::string key;
-  };
-  const std::vector<Place> places = {
-      {"ssh_config", "user"},
-      {"ssh_config", "preferred_authentications"},
-      {"ssh_config", "identity_file"},
-      {"ssh_config.options", "ServerAliveInterval"},
-      {"ssh_config.options", "ControlPath"},
-      {"ssh_config.options", "LocalForward"},
-      {"hosts.h", "user"},
-      {"hosts.h", "identity_file"},
-      {"hosts.h", "known_hosts"},
-  };
-  const std::vector<std::pair<std::string, std::string>> bad = {
-      {"a\nProxyCommand evil", "control character"},
-      {"a\rb", "control character"},
-      {"a\tb", "control character"},
-      {"a\x01" "b", "control character"},
-      {"a\x1b[2Jb", "control character"},
-      {"a\x7f" "b", "control character"},
-      {"a\"b", "quote or a backslash"},
-      {"\"quoted\"", "quote or a backslash"},
-      {"it's", "quote or a backslash"},  // an unpaired ' makes ssh refuse the whole file
-      {"a\\b", "quote or a backslash"},
-      {"=a", "starts with '='"},
-      {"#a", "starts with '#'"},
-      {"a%", "'%'"},
-      {"a%%%", "'%'"},
-      {"a%z", "'%z'"},
-  };
-  for (const Place& place : places) {
-    // [hosts.h] needs an address; it goes on line 3, after the value under test.
-    const std::string tail = place.table == "hosts.h" ? "address = \"h.example\"\n" : "";
-    for (const auto& [value, reason] : bad) {
-      INFO(place.table << "." << place.key << " = " << toml_string(value));
-      check_refused(one_value(place.table, place.key, value) + tail, {where_one_value(place.key) + ": ", reason});
-    }
-  }
-}
-
-TEST_CASE("refused: words of several-word options that ssh would read otherwise", "[sshconfig]") {
-  // ssh ends the line at a word that starts with '#', and takes a first '=' as the separator
-  // (found by fuzz/fuzz_sshconfig: `SendEnv LANG #LC_*` sent only LANG).
-  check_refused(one_value("ssh_config.options", "SendEnv", "LANG #LC_*"),
-                {"cfg.toml:2:11: ", "SendEnv value 'LANG #LC_*' has a word that starts with '#'"});
-  check_refused(one_value("ssh_config.options", "LocalForward", "8080  #x"), {"cfg.toml:2:16: ", "starts with '#'"});
-  check_refused(one_value("ssh_config.options", "IPQoS", "  #af21"), {"cfg.toml:2:9: ", "starts with '#'"});
-  check_refused(one_value("ssh_config.options", "SetEnv", " =A=b"), {"cfg.toml:2:10: ", "starts with '='"});
-  // Inside a word, or in a one-word value (double-quoted when it holds a blank), they stay.
-  const std::string text = render(
-      "[ssh_config.options]\nSendEnv = \"A#1 B=2\"\nSetEnv = \"X=#\"\nControlPath = \"~/a #b\"\n");
-  CHECK(text.find("\n    SendEnv A#1 B=2\n    SetEnv X=#\n    ControlPath \"~/a #b\"\n") != std::string::npos);
-}
-
-TEST_CASE("refused: empty values of [ssh_config] and its options", "[sshconfig]") {
-  for (const std::string key : {"user", "preferred_authentications", "identity_file"}) {
-    for (const std::string value : {"", "   "}) {
-      check_refused(one_value("ssh_config", key, value), {where_one_value(key) + ": ", "is empty"});
-    }
-  }
-  for (const std::string value : {"", " "}) {
-    check_refused(one_value("ssh_config.options", "SendEnv", value), {"cfg.toml:2:11: SendEnv is empty"});
-  }
-}
-
-TEST_CASE("% tokens: only where ssh expands them, %% everywhere", "[sshconfig]") {
-  check_refused(one_value("ssh_config", "user", "a%h"),
-                {"cfg.toml:2:8: User value 'a%h' holds '%h', which ssh would expand"});
-  check_refused(one_value("hosts.h", "user", "u%r") + "address = \"h.example\"\n", {"cfg.toml:2:8: ", "'%r'"});
-  check_refused(one_value("ssh_config.options", "ServerAliveInterval", "3%d"), {"cfg.toml:2:23: ", "'%d'"});
-  check_refused(one_value("ssh_config", "identity_file", "~/.ssh/id%"), {"cfg.toml:2:17: ", "holds '%'"});
-  check_refused(one_value("ssh_config", "identity_file", "~/.ssh/id_%x"), {"cfg.toml:2:17: ", "holds '%x'"});
-  // %% is a literal % for ssh in any option; the tokens of ssh_config(5) in the options that take them.
-  CHECK(render(one_value("ssh_config", "user", "a%%b")).find("\n    User a%%b\n") != std::string::npos);
-  CHECK(render(one_value("ssh_config", "preferred_authentications", "%%")).find("\n    PreferredAuthentications %%\n") !=
-        std::string::npos);
-  CHECK(render(one_value("ssh_config", "identity_file", "~/.ssh/id_%h")).find("\n    IdentityFile ~/.ssh/id_%h\n") !=
-        std::string::npos);
-  CHECK(render(one_value("ssh_config", "identity_file", "~/%d/%u/%%/%C/%r/%%%h")).find("IdentityFile ~/%d/%u/%%/%C/%r/%%%h\n") !=
-        std::string::npos);
-  CHECK(render(one_value("ssh_config.options", "ControlPath", "/tmp/cm-%C")).find("    ControlPath /tmp/cm-%C\n") !=
-        std::string::npos);
-  CHECK(render(one_value("ssh_config.options", "ServerAliveInterval", "30%%")).find("ServerAliveInterval 30%%\n") !=
-        std::string::npos);
-}
-
-TEST_CASE("refused: unknown, structural and command options, with did-you-mean", "[sshconfig]") {
-  check_refused(one_value("ssh_config.options", "ServerAliveIntervall", "30"),
-                {"cfg.toml:2:24: ssh_config.options: 'ServerAliveIntervall' is not an option lxhost writes",
-                 "(did you mean 'ServerAliveInterval'?)"});
-  CHECK(refusal(one_value("ssh_config.options", "Frobnicate", "yes")).find("did you mean") == std::string::npos);
-  for (const std::string key : {"Host", "Match", "Include", "ProxyCommand", "ProxyJump", "LocalCommand",
-                                "PermitLocalCommand", "KnownHostsCommand", "RemoteCommand", "HostName", "User",
-                                "IdentityFile", "PreferredAuthentications"}) {
-    INFO(key);
-    const std::string message = refusal(one_value("ssh_config.options", key, "x"));
-    CHECK_THAT(message, Catch::StartsWith(where_one_value(key) + ": ssh_config.options: '" + key +
-                                          "' is left out on purpose: "));
-    CHECK(message.find("did you mean") == std::string::npos);
-  }
-  // Any spelling is the option ssh reads, and named as OpenSSH spells it.
-  CHECK_THAT(refusal(one_value("ssh_config.options", "localcommand", "x")),
-             Catch::Contains("'LocalCommand' is left out on purpose: it runs a command on this machine"));
-  CHECK_THAT(refusal(one_value("ssh_config.options", "proxycommand", "x")), Catch::Contains("lxhost writes it"));
-}
-
 TEST_CASE("extra options: integers and booleans where ssh takes a number or yes/no, as ssh spells them", "[sshconfig]") {
   const std::string text = render(R"([ssh_config.options]
 ServerAliveInterval = 30
@@ -384,29 +226,6 @@ Port = 2222
   check_refused("[ssh_config.options]\nServerAliveInterval = true\n",
                 {"cfg.toml:2:23: ssh_config.options: ServerAliveInterval takes no yes or no"});
   check_refused("[ssh_config.options]\nLocalCommand = true\n", {"'LocalCommand' is left out on purpose"});
-}
-
-TEST_CASE("refused: host keys that are not DNS names, addresses that are neither names nor IPs", "[sshconfig]") {
-  for (const std::string key : {"a b", "-x", "x-", "x_y", "a..b", "caf\xC3\xA9"}) {
-    INFO(key);
-    check_refused(fmt::format("[hosts.{}]\naddress = \"h.example\"\n", toml_string(key)),
-                  {"host name '" + key + "' (a [hosts.*] key) is not a valid DNS name"});
-  }
-  for (const std::string address : {"not a host", "a_b.example", "-x.example", "x..y", "host:22", "a/b", "*.local",
-                                    "!x.local", "10.0.0.1 evil"}) {
-    INFO(address);
-    check_refused("[hosts.h]\naddress = " + toml_string(address) + "\n",
-                  {"cfg.toml:2:11: hosts.h.address '" + address + "' is not a host name or an IP address"});
-  }
-}
-
-TEST_CASE("refusals of values not from a file carry no position; from the environment, its name", "[sshconfig]") {
-  Config config = default_config();
-  config.ssh_config.user.value = std::string("a\0b", 3);
-  REQUIRE_THROWS_WITH(render_ssh_config(config, kHow), "User holds a control character (a line break?)");
-  config.ssh_config.user = {"ok", {}};
-  config.hosts.front().identity_file.set("id\"x", Origin{Origin::Kind::env, "LXHOST_X"});
-  REQUIRE_THROWS_WITH(render_ssh_config(config, kHow), "LXHOST_X: IdentityFile value 'id\"x' holds a quote or a backslash");
 }
 
 TEST_CASE("the config file's path goes into a comment: no line breaks in it", "[sshconfig]") {
@@ -436,140 +255,4 @@ SetEnv = "A=1 B=2"
   }
   CHECK(text.find("    User \"x y\"\n") != std::string::npos);
   CHECK(text.find("    SetEnv A=1 B=2\n") != std::string::npos);
-}
-
-// ---------------------------------------------------------------------------------------------
-// DNS names
-
-TEST_CASE("is_dns_name", "[sshconfig]") {
-  const std::string l63(63, 'a');
-  const std::string l64(64, 'a');
-  CHECK(is_dns_name("containers"));
-  CHECK(is_dns_name("containers.local"));
-  CHECK(is_dns_name("a-b.c-d.example"));
-  CHECK(is_dns_name("x1.2y.3"));
-  CHECK(is_dns_name("A.B"));
-  CHECK(is_dns_name("containers.local."));  // the root's trailing dot
-  CHECK(is_dns_name(l63));
-  CHECK(is_dns_name(l63 + ".x"));
-  CHECK_FALSE(is_dns_name(l64));
-  CHECK_FALSE(is_dns_name("x." + l64));
-  // 253 bytes in all (without the trailing dot), not 254.
-  const std::string n253 = l63 + "." + l63 + "." + l63 + "." + std::string(61, 'b');
-  REQUIRE(n253.size() == 253);
-  CHECK(is_dns_name(n253));
-  CHECK(is_dns_name(n253 + "."));
-  CHECK_FALSE(is_dns_name(n253 + "b"));
-  CHECK_FALSE(is_dns_name(n253 + "b."));
-  CHECK_FALSE(is_dns_name(""));
-  CHECK_FALSE(is_dns_name("."));
-  CHECK_FALSE(is_dns_name(".x"));
-  CHECK_FALSE(is_dns_name("x.."));
-  CHECK_FALSE(is_dns_name("a..b"));
-  CHECK_FALSE(is_dns_name("-a"));
-  CHECK_FALSE(is_dns_name("a-"));
-  CHECK_FALSE(is_dns_name("x.-a.y"));
-  CHECK_FALSE(is_dns_name("x.a-.y"));
-  CHECK_FALSE(is_dns_name("a_b"));
-  CHECK_FALSE(is_dns_name("a b"));
-  CHECK_FALSE(is_dns_name("*.local"));
-  CHECK_FALSE(is_dns_name("caf\xC3\xA9"));
-  CHECK_FALSE(is_dns_name(std::string("a\0b", 3)));
-}
-
-// ---------------------------------------------------------------------------------------------
-// The Include line
-
-TEST_CASE("with_include puts the line first in the file's line-ending style; without_include takes it away",
-          "[sshconfig]") {
-  const std::string ours(kIncludeLine);
-  CHECK(ours == "Include ~/.ssh/config.d/lxhost.conf");
-  struct Case {
-    std::string user;
-    std::string expected;
-  };
-  const std::vector<Case> cases = {
-      {"Host a\n  User b\n", ours + "\nHost a\n  User b\n"},
-      {"Host a\r\n  User b\r\n", ours + "\r\nHost a\r\n  User b\r\n"},
-      {"Host a", ours + "\nHost a"},
-      {"Host a\r\n  User b", ours + "\r\nHost a\r\n  User b"},
-      {"Host a\n  User b\r\n", ours + "\nHost a\n  User b\r\n"},  // the first line decides
-      {"Host a\r", ours + "\nHost a\r"},
-      {"", ours + "\n"},
-      {"\n", ours + "\n\n"},
-      {"\r\n", ours + "\r\n\r\n"},
-      {"Match all\n\tUser x\n", ours + "\nMatch all\n\tUser x\n"},
-      {"Include ~/.ssh/config.d/lxhost.conf.bak\n", ours + "\nInclude ~/.ssh/config.d/lxhost.conf.bak\n"},
-      {"Include ~/.ssh/config.d/lxhost.conf.bak", ours + "\nInclude ~/.ssh/config.d/lxhost.conf.bak"},
-      {"Include ~/.ssh/config.d/lxhost.conf ", ours + "\nInclude ~/.ssh/config.d/lxhost.conf "},
-      {" Include ~/.ssh/config.d/lxhost.conf\n", ours + "\n Include ~/.ssh/config.d/lxhost.conf\n"},
-  };
-  for (const Case& c : cases) {
-    INFO(toml_string(c.user));
-    CHECK_FALSE(has_include(c.user));
-    CHECK(without_include(c.user) == c.user);
-    const std::string with = with_include(c.user);
-    CHECK(with == c.expected);
-    CHECK(has_include(with));
-    CHECK(with_include(with) == with);
-    CHECK(without_include(with) == c.user);
-  }
-}
-
-TEST_CASE("a file that already has the line", "[sshconfig]") {
-  const std::string ours(kIncludeLine);
-  SECTION("first, with a line ending") {
-    for (const std::string eol : {"\n", "\r\n"}) {
-      const std::string text = ours + eol + "Host a" + eol;
-      CHECK(has_include(text));
-      CHECK(with_include(text) == text);
-      CHECK(without_include(text) == "Host a" + eol);
-    }
-  }
-  SECTION("first and only, without a line ending") {
-    CHECK(has_include(ours));
-    CHECK(with_include(ours) == ours);
-    CHECK(without_include(ours).empty());
-  }
-  SECTION("elsewhere: with_include leaves it alone; without_include only takes the first line") {
-    for (const std::string& text : {"Host a\n" + ours + "\n", "# mine\r\n" + ours + "\r\nHost b\r\n", "Host a\n" + ours}) {
-      CHECK(has_include(text));
-      CHECK(with_include(text) == text);
-      CHECK(without_include(text) == text);
-    }
-  }
-  SECTION("lines that start like it but go on are not it") {
-    for (const std::string& text : std::vector<std::string>{ours + ".bak\n", ours + ".bak", ours + " \n", ours + "x", ours + "\r\rHost a\n",
-                                   "#" + ours + "\n", "include ~/.ssh/config.d/lxhost.conf\n"}) {
-      INFO(toml_string(text));
-      CHECK_FALSE(has_include(text));
-      CHECK(without_include(text) == text);
-    }
-  }
-}
-
-TEST_CASE("property: with_include / without_include over generated user configs", "[sshconfig][property]") {
-  testing::UserSshConfigs generate(20240605);
-  const std::string ours(kIncludeLine);
-  std::size_t crlf_first = 0;
-  std::size_t no_final_newline = 0;
-  constexpr std::size_t kCases = 5000;
-  for (std::size_t i = 0; i < kCases; ++i) {
-    const std::string x = generate.next();
-    INFO("case " << i << ": " << toml_string(x));
-    REQUIRE_FALSE(has_include(x));
-    REQUIRE(without_include(x) == x);
-    const std::string y = with_include(x);
-    const std::size_t newline = x.find('\n');
-    const bool crlf = newline != std::string::npos && newline > 0 && x[newline - 1] == '\r';
-    if (crlf) ++crlf_first;
-    if (!x.empty() && !x.ends_with('\n')) ++no_final_newline;
-    REQUIRE(y == ours + (crlf ? "\r\n" : "\n") + x);
-    REQUIRE(has_include(y));
-    REQUIRE(without_include(y) == x);
-    REQUIRE(with_include(y) == y);
-  }
-  // The generator covers what it claims to.
-  CHECK(crlf_first > kCases / 5);
-  CHECK(no_final_newline > kCases / 5);
 }
