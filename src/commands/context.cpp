@@ -91,13 +91,16 @@ Discovery& Context::discovery() {
 LocalAddresses Context::resolve_local(std::string_view name) {
   const auto bound = std::chrono::milliseconds(config().discovery.resolve_timeout_ms.value);
   try {
-    return {discovery().resolve(name, IpFamily::any, bound), "mDNS found no address in time"};
+    return {discovery().resolve(name, IpFamily::any, bound), "mDNS found no address in time", ""};
   } catch (const MdnsUnavailable& e) {
     log_.warn("{}; asking the system resolver for {}", e.what(), name);
     auto found = services_.system_addresses(std::string(name), bound);
     if (!found)
-      return {{}, fmt::format("mDNS is not available and the system resolver gave no answer within {} ms (resolve_timeout_ms)", bound.count())};
-    return {std::move(*found), "mDNS is not available and the system resolver found no address"};
+      return {{},
+              fmt::format("mDNS is not available and the system resolver gave no answer within {} ms (resolve_timeout_ms)",
+                          bound.count()),
+              e.what()};
+    return {std::move(*found), "mDNS is not available and the system resolver found no address", e.what()};
   }
 }
 

@@ -98,27 +98,27 @@ Outcome Doctor::check_name() {
                   fmt::format("put the host's address in address = \"...\" of [hosts.{}], or add {} to /etc/hosts",
                               host().name, name));
   }
-  // A .local name: lxhost asks mDNS itself; the system resolver only when there is no mDNS.
-  std::string mdns_text;
-  bool mdns_missing = false;
+  // A .local name: resolved as a connection resolves it (Context::resolve_local: mDNS, the system
+  // resolver only when there is no mDNS daemon to ask); the system resolver's answer is shown too.
   const auto started = Clock::now();
-  try {
-    addresses_ = ctx_.discovery().resolve(name, IpFamily::any, bound);
-    mdns_text = addresses_.empty()
-                    ? fmt::format("mDNS ({}): no answer within {} ms", ctx_.discovery().backend(), bound.count())
-                    : fmt::format("mDNS ({}): {} ({} ms)", ctx_.discovery().backend(), fmt::join(addresses_, ", "),
-                                  ms_since(started));
-  } catch (const MdnsUnavailable& e) {
-    mdns_missing = true;
-    mdns_text = fmt::format("mDNS: not available ({})", e.what());
+  const LocalAddresses local = ctx_.resolve_local(name);
+  addresses_ = local.addresses;
+  const bool mdns_missing = !local.mdns_unavailable.empty();
+  std::string detail;
+  if (mdns_missing) {
+    detail = fmt::format("{}: mDNS: not available ({}); {}", name, local.mdns_unavailable,
+                         addresses_.empty() ? local.why_none
+                                            : fmt::format("system: {} ({} ms)", fmt::join(addresses_, ", "), ms_since(started)));
+  } else {
+    const std::string mdns_text =
+        addresses_.empty() ? fmt::format("mDNS ({}): no answer within {} ms", ctx_.discovery().backend(), bound.count())
+                           : fmt::format("mDNS ({}): {} ({} ms)", ctx_.discovery().backend(), fmt::join(addresses_, ", "),
+                                         ms_since(started));
+    system_answer(system_text);
+    detail = fmt::format("{}: {}; {}", name, mdns_text, system_text);
   }
-  const std::vector<std::string> system = system_answer(system_text);
-  const std::string detail = fmt::format("{}: {}; {}", name, mdns_text, system_text);
-  if (!addresses_.empty()) return passed(detail);
-  if (mdns_missing && !system.empty()) {
-    addresses_ = system;
-    return passed(detail + " (lxhost uses the system resolver when mDNS is not available)");
-  }
+  if (!addresses_.empty())
+    return passed(mdns_missing ? detail + " (lxhost uses the system resolver when mDNS is not available)" : detail);
   if (mdns_missing)
     return failed(detail, "start avahi-daemon on this machine (lxhost asks it for .local names), or put the "
                           "host's address in address = \"...\"");

@@ -74,6 +74,8 @@ class Transport {
 struct LocalAddresses {
   std::vector<std::string> addresses;
   std::string why_none;
+  // Why no mDNS daemon could be asked, when none could: the addresses are the system resolver's.
+  std::string mdns_unavailable;
 };
 
 // Resolves a `.local` name for a connection: by mDNS; when no mDNS daemon can be asked, by the

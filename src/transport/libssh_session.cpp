@@ -210,9 +210,10 @@ void SshSession::connect_local_name(const HostConfig& host, const Log& log, cons
   if (option_text(session, SSH_OPTIONS_HOST) != name) return;  // ~/.ssh/config's HostName replaced it
   // ProxyCommand, or ProxyJump (which libssh 0.10 turns into a ProxyCommand).
   if (!option_text(session, SSH_OPTIONS_PROXYCOMMAND).empty()) return;
-  const auto [addresses, why_none] = resolve_local(name);
+  const LocalAddresses found = resolve_local(name);
+  const std::vector<std::string>& addresses = found.addresses;
   if (addresses.empty())
-    throw ConnectError(fmt::format("cannot resolve {}: {}", name, why_none),
+    throw ConnectError(fmt::format("cannot resolve {}: {}", name, found.why_none),
                        "is the host up and announcing its name? `lxhost resolve NAME` and `lxhost discover` show "
                        "what mDNS sees");
   log.debug("{} is {}", name, fmt::join(addresses, ", "));

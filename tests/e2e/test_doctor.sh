@@ -88,6 +88,17 @@ doctor -c "$T/mdns.toml"
 expect_rc 0 "containers.local"
 expect_out_has "name: containers.local: mDNS (avahi): $LAB_HOST_ADDR ("
 
+# --- name: no mDNS daemon to ask (a D-Bus without Avahi): the system resolver's answer is used, as
+# a connection uses it (nss-mdns still knows containers.local)
+bus_without_avahi
+capture "$LAB_TOOL" exec laptop env DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/bus.sock" XDG_RUNTIME_DIR="$T/run" \
+  XDG_CACHE_HOME="$T/cache" "$LXHOST_BIN" -c "$T/mdns.toml" doctor
+expect_rc 0 "containers.local without an mDNS daemon"
+expect_out_has "name: containers.local: mDNS: not available ("
+expect_out_has "; system: $LAB_HOST_ADDR ("
+expect_out_has "(lxhost uses the system resolver when mDNS is not available)"
+expect_err_has "asking the system resolver for containers.local"
+
 # --- tcp: a port nobody listens on
 lab_config "$T/noport.toml" "s|^port = .*|port = 2299|"
 doctor -c "$T/noport.toml"
