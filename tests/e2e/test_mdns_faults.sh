@@ -32,9 +32,11 @@ done
 for backend in avahi dnssd; do
   export LXHOST_MDNS_BACKEND=$backend
 
-  # Restart the laptop's daemon 300 ms into a 4 s browse.
-  start_bg discover --timeout 4000 --type _ssh._tcp
-  sleep 0.3
+  # Restart the laptop's daemon during a 4 s browse, once the browse has connected and found its
+  # first instance (a fixed delay could restart it before a slow build has connected at all, and
+  # a browse that finds no daemon at its start fails by design).
+  start_bg -v discover --timeout 4000 --type _ssh._tcp
+  check "$backend: the browse is under way" wait_for 4 grep -q 'mdns: found ' "$T/err"
   "$LAB_TOOL" mdns restart laptop >/dev/null
   wait_bg
   expect_rc 0 "$backend: browse across a daemon restart"
