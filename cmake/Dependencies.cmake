@@ -17,8 +17,17 @@ endif()
 find_package(nlohmann_json 3.9 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBSSH REQUIRED IMPORTED_TARGET libssh>=0.10)
+# libssh: on Linux its headers only: src/transport/libssh_library_linux.cpp loads it (and with it
+# OpenSSL and Kerberos) when SSH is first used, so that a TAB or a command through a mux master
+# never maps them. macOS links it.
 add_library(lxhost_libssh INTERFACE)
-target_link_libraries(lxhost_libssh INTERFACE PkgConfig::LIBSSH)
+if(APPLE)
+  target_link_libraries(lxhost_libssh INTERFACE PkgConfig::LIBSSH)
+else()
+  target_include_directories(lxhost_libssh SYSTEM INTERFACE ${LIBSSH_INCLUDE_DIRS})
+  target_compile_options(lxhost_libssh INTERFACE ${LIBSSH_CFLAGS_OTHER})
+  target_link_libraries(lxhost_libssh INTERFACE ${CMAKE_DL_LIBS})
+endif()
 # mDNS: on Linux, Avahi's client library and its Bonjour compatibility library (dns_sd.h), their
 # headers only: src/discovery/mdns_libraries_linux.cpp loads them when mDNS is first used. On
 # macOS, dns_sd.h is part of the system (libSystem), nothing to find.

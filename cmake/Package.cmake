@@ -1,6 +1,6 @@
 # `cpack -G DEB` in a build directory: lxhost_VERSION_ARCH.deb, installed under /usr. Runtime
-# dependencies come from the binary (dpkg-shlibdeps), plus the Avahi libraries it loads with
-# dlopen when mDNS is first used, which no tool can see in the binary.
+# dependencies come from the binary (dpkg-shlibdeps), plus the libraries it loads with dlopen,
+# which no tool can see in the binary: libssh when SSH is first used, Avahi's when mDNS is.
 set(CPACK_PACKAGE_NAME lxhost)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_VENDOR "lxhost developers")
@@ -23,7 +23,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 if(NOT APPLE)
-  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libavahi-client3, libavahi-common3, libavahi-compat-libdnssd1")
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libssh-4 (>= 0.10), libavahi-client3, libavahi-common3, libavahi-compat-libdnssd1")
 endif()
 # What a user needs beside it: a local mDNS daemon for .local names, and ssh for `ssh NAME.local`.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "avahi-daemon, openssh-client")

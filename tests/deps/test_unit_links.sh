@@ -1,9 +1,11 @@
 # deps.unit_links: the unit tests (tests/unit) link the pure core (src/core/, lxhost_core) and
 # nothing that reaches the network: the link line CMake wrote for their binary names no other
 # library of lxhost's and no libssh or Avahi, and the loaded binary needs none of libssh,
-# OpenSSL, Kerberos, Avahi or D-Bus; no file of src/core/ includes a header from outside it. The
-# lxhost binary, which needs libssh and OpenSSL (Avahi it opens only when it asks mDNS), is the
-# control: the same checks must see them there, or they would pass by seeing nothing.
+# OpenSSL, Kerberos, Avahi or D-Bus; no file of src/core/ includes a header from outside it. On
+# Linux the lxhost binary needs none of them either (it opens libssh when it first opens an SSH
+# session, Avahi when it first asks mDNS: what it maps at run time, tests/e2e/test_loaded_libraries.sh
+# reads). The control: the libssh that lxhost opens needs OpenSSL and Kerberos, and the same check
+# must see them there, or it would pass by seeing nothing.
 #   test_unit_links.sh UNIT_TESTS_BINARY LXHOST_BINARY BUILD_DIR
 set -euo pipefail
 unit=${1:?unit tests binary} lxhost=${2:?lxhost binary} build=${3:?build directory}
@@ -30,8 +32,12 @@ check "the unit tests' link line names no libssh, Avahi or dns_sd" \
   bash -c '! grep -qE "libssh|-lssh|avahi|dns_sd" <<<"$1"' _ "$unit_link"
 check "the unit tests load none of libssh, OpenSSL, Kerberos, Avahi, D-Bus" \
   bash -c '! grep -E "$1" <<<"$2"' _ "$outside" "$unit_loads"
-for lib in libssh libcrypto; do
-  check "lxhost itself loads $lib (the control)" grep -q "^$lib\." <<<"$lxhost_loads"
+check "lxhost itself needs none of them when it starts" bash -c '! grep -E "$1" <<<"$2"' _ "$outside" "$lxhost_loads"
+libssh=$(ldconfig -p | awk '$1 == "libssh.so.4" { print $NF; exit }')
+check "the libssh lxhost opens (libssh.so.4) is installed" test -n "$libssh"
+libssh_loads=$(loaded "$libssh")
+for lib in libcrypto libgssapi_krb5; do
+  check "libssh needs $lib (the control)" grep -q "^$lib\." <<<"$libssh_loads"
 done
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 check "src/core/ includes only src/core/ headers" \
