@@ -3,10 +3,27 @@
 find_package(fmt REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(tomlplusplus REQUIRED)
-# toml++ as the package has it (Debian: a shared library), except in the fuzz build: there it is
-# compiled header-only into lxhost_core, so that the parser the fuzzer drives is instrumented too.
+# Starting fast (a TAB is a process start): with GCC on Linux, fmt (src/core/fmt_library.cpp)
+# and toml++ (header-only, in the one file that parses) are compiled in and libstdc++ and libgcc
+# are linked statically, so that the binary needs only libc: no shared C++ runtime to map and relocate at every start (LXHOST_STATIC_RUNTIME; not
+# with the sanitizers, whose runtimes replace parts of the C++ runtime).
+# toml++ is header-only in the fuzz build as well, so that the parser the fuzzer drives is
+# instrumented too.
+if(NOT APPLE AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND NOT LXHOST_FUZZ AND NOT ENABLE_ASAN AND NOT ENABLE_UBSAN)
+  set(_lxhost_static_default ON)
+else()
+  set(_lxhost_static_default OFF)
+endif()
+option(LXHOST_STATIC_RUNTIME "fmt, toml++ and the C++ runtime linked into the binary" ${_lxhost_static_default})
+add_library(lxhost_fmt INTERFACE)
+if(LXHOST_STATIC_RUNTIME)
+  get_target_property(_lxhost_fmt_include fmt::fmt INTERFACE_INCLUDE_DIRECTORIES)
+  target_include_directories(lxhost_fmt SYSTEM INTERFACE ${_lxhost_fmt_include})
+else()
+  target_link_libraries(lxhost_fmt INTERFACE fmt::fmt)
+endif()
 add_library(lxhost_toml INTERFACE)
-if(LXHOST_FUZZ)
+if(LXHOST_FUZZ OR LXHOST_STATIC_RUNTIME)
   get_target_property(_lxhost_toml_include tomlplusplus::tomlplusplus INTERFACE_INCLUDE_DIRECTORIES)
   target_include_directories(lxhost_toml SYSTEM INTERFACE ${_lxhost_toml_include})
   target_compile_definitions(lxhost_toml INTERFACE TOML_HEADER_ONLY=1 TOML_SHARED_LIB=0)
