@@ -61,35 +61,49 @@ class Fd {
 
 std::uint16_t clamp16(int v) { return static_cast<std::uint16_t>(std::clamp(v, 1, 65535)); }
 
+// The request frame for `command`: a terminal's type and size when it asks for one.
+std::string run_request(const RemoteCommand& command) {
+  RunRequest run;
+  run.line = command.line;
+  run.pty = command.pty;
+  if (command.pty) {
+    run.term = command.term;
+    const WindowSize size = terminal_size();
+    run.cols = clamp16(size.cols);
+    run.rows = clamp16(size.rows);
+  }
+  return encode(run);
+}
+
 class MuxTransport : public Transport {
  public:
   explicit MuxTransport(ClientSetup setup) : setup_(std::move(setup)) {}
 
   int run(const RemoteCommand& command, OutputSink& sink) override {
     require_line_fits(command.line, "the remote command", {});  // a master's session is shared: never too long
-    Fd fd = connect();
+    Fd fd = connect(run_request(command));
     if (fd.get() < 0) return direct().run(command, sink);
-    return relay_command(fd.get(), command, sink, true);
+    return relay(fd.get(), command, sink, true, true);
   }
 
   Captured capture(const std::string& line) override {
     require_line_fits(line, "the remote command", {});
-    Fd fd = connect();
-    if (fd.get() < 0) return direct().capture(line);
-    StringSink sink;
     RemoteCommand command;
     command.line = line;
-    const int code = relay_command(fd.get(), command, sink, false);
+    Fd fd = connect(run_request(command));
+    if (fd.get() < 0) return direct().capture(line);
+    StringSink sink;
+    const int code = relay(fd.get(), command, sink, false, false);
     return Captured{code, std::move(sink.out_), std::move(sink.err_)};
   }
 
   // stdin and stdout joined to ADDRESS:PORT through the master's session (a direct-tcpip channel).
   int forward(const std::string& address, int port) override {
-    Fd fd = connect();
+    Fd fd = connect(encode(ForwardRequest{address, static_cast<std::uint32_t>(port)}));
     if (fd.get() < 0) return direct().forward(address, port);
     LocalOutput output;
     RemoteCommand none;
-    return relay(fd.get(), encode(ForwardRequest{address, static_cast<std::uint32_t>(port)}), none, output, true, false);
+    return relay(fd.get(), none, output, true, false);
   }
 
  private:
@@ -97,30 +111,35 @@ class MuxTransport : public Transport {
     if (!direct_) direct_ = setup_.direct();
     return *direct_;
   }
-  Fd connect();
-  std::optional<Fd> greet(const std::string& path);
+  // A connection to a master of this version that has `request` (a run or forward request);
+  // no fd when this invocation goes without the mux.
+  Fd connect(const std::string& request);
+  std::optional<Fd> greet(const std::string& path, const std::string& request);
   bool start_master(const std::string& path);
-  // Sends `opening` (a run or forward request), then relays until the master's exit frame.
-  int relay(int fd, std::string opening, const RemoteCommand& command, OutputSink& sink, bool with_stdin,
-            bool with_signals);
-  int relay_command(int fd, const RemoteCommand& command, OutputSink& sink, bool with_stdin);
+  // Relays stdin, signals and the master's frames until its exit frame.
+  int relay(int fd, const RemoteCommand& command, OutputSink& sink, bool with_stdin, bool with_signals);
 
   ClientSetup setup_;
+  // The master's frames as read: greet() reads the hello's answer, and whatever came with it (the
+  // command's output, even its exit) is relay()'s.
+  Decoder replies_;
   std::unique_ptr<Transport> direct_;
   bool bypass_ = false;  // the mux cannot be used in this invocation
 };
 
-// A connection to a master of our version at `path`; nullopt when there is none (nothing
-// listens, or what listens is hung or of another version: then it is told to stop).
-std::optional<Fd> MuxTransport::greet(const std::string& path) {
+// A connection to a master of our version at `path` that has `request`, sent right behind the
+// hello (a master of another version ignores it); nullopt when there is none (nothing listens,
+// or what listens is hung or of another version: then it is told to stop).
+std::optional<Fd> MuxTransport::greet(const std::string& path, const std::string& request) {
   Fd fd(connect_socket(path));
   if (fd.get() < 0) return std::nullopt;
   if (!peer_is_this_user(fd.get()))
     throw ConnectError(fmt::format("{}: the mux socket is served by another user", path),
                        "remove it, or run with --no-mux");
-  Decoder decoder;
+  Decoder& decoder = replies_;
+  decoder = Decoder();
   try {
-    send_all(fd.get(), encode_hello_request(setup_.version));
+    send_all(fd.get(), encode_hello_request(setup_.version) + request);
     const auto reply = read_frame(fd.get(), decoder, Clock::now() + kHelloBound);
     if (!reply) {
       setup_.log.debug("mux: the master at {} did not answer; starting another", path);
@@ -144,7 +163,7 @@ std::optional<Fd> MuxTransport::greet(const std::string& path) {
   return std::nullopt;
 }
 
-Fd MuxTransport::connect() {
+Fd MuxTransport::connect(const std::string& request) {
   if (bypass_) return Fd();
   std::string path;
   try {
@@ -156,7 +175,7 @@ Fd MuxTransport::connect() {
   }
   try {
     for (int attempt = 0; attempt < 2; ++attempt) {
-      if (auto fd = greet(path)) return std::move(*fd);
+      if (auto fd = greet(path, request)) return std::move(*fd);
       if (!start_master(path)) {
         bypass_ = true;
         return Fd();
@@ -257,34 +276,46 @@ bool MuxTransport::start_master(const std::string& path) {
   throw_reported(*report);
 }
 
-int MuxTransport::relay_command(int fd, const RemoteCommand& command, OutputSink& sink, bool with_stdin) {
-  RunRequest run;
-  run.line = command.line;
-  run.pty = command.pty;
-  if (command.pty) {
-    run.term = command.term;
-    const WindowSize size = terminal_size();
-    run.cols = clamp16(size.cols);
-    run.rows = clamp16(size.rows);
-  }
-  return relay(fd, encode(run), command, sink, with_stdin, with_stdin);
-}
-
-int MuxTransport::relay(int fd, std::string opening, const RemoteCommand& command, OutputSink& sink, bool with_stdin,
-                        bool with_signals) {
+int MuxTransport::relay(int fd, const RemoteCommand& command, OutputSink& sink, bool with_stdin, bool with_signals) {
   std::optional<SignalWatch> signals;
   if (with_signals) signals.emplace(std::initializer_list<int>{SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH});
   std::optional<RawMode> raw;
   if (command.pty && is_terminal(STDIN_FILENO)) raw.emplace(STDIN_FILENO);
 
-  std::string out = std::move(opening);
+  std::string out;
   bool stdin_open = with_stdin && ::fcntl(STDIN_FILENO, F_GETFD) != -1;
   if (!stdin_open) out += encode(Type::in_eof);
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
 
-  Decoder decoder;
+  Decoder& decoder = replies_;
   Interruption interruption;
   std::vector<char> buffer(std::size_t{64} * 1024);
+  // The frames decoded so far: an exit code once the exit frame is among them.
+  const auto take_frames = [&]() -> std::optional<int> {
+    while (auto frame = decoder.next()) {
+      switch (frame->type) {
+        case Type::out:
+          if (!sink.out(frame->payload)) return 128 + SIGPIPE;  // closing the socket ends the command
+          break;
+        case Type::err:
+          sink.err(frame->payload);
+          break;
+        case Type::out_eof:  // a forward's far end is done sending: the reader (ssh) sees EOF
+          ::close(STDOUT_FILENO);
+          break;
+        case Type::exit: {
+          const ExitReport report = decode_exit(*frame);
+          if (const auto signo = interruption.signal()) return 128 + *signo;
+          return exit_code_of(report, setup_.host.name);
+        }
+        default:
+          throw ProtocolError(fmt::format("mux: unexpected frame '{}' from the master", static_cast<char>(frame->type)));
+      }
+    }
+    return std::nullopt;
+  };
+  // greet() may have read some with the hello's answer, even the exit.
+  if (const auto code = take_frames()) return *code;
   for (;;) {
     pollfd fds[3] = {{fd, static_cast<short>(POLLIN | (out.empty() ? 0 : POLLOUT)), 0},
                      {stdin_open && out.size() < std::size_t{256} * 1024 ? STDIN_FILENO : -1, POLLIN, 0},
@@ -304,26 +335,7 @@ int MuxTransport::relay(int fd, std::string opening, const RemoteCommand& comman
         throw ConnectError(fmt::format("the mux master for {} went away during the command", setup_.host.name),
                            "the next command starts a new one; `lxhost mux status` shows the masters");
       if (n > 0) decoder.feed(std::string_view(buffer.data(), static_cast<size_t>(n)));
-      while (auto frame = decoder.next()) {
-        switch (frame->type) {
-          case Type::out:
-            if (!sink.out(frame->payload)) return 128 + SIGPIPE;  // closing the socket ends the command
-            break;
-          case Type::err:
-            sink.err(frame->payload);
-            break;
-          case Type::out_eof:  // a forward's far end is done sending: the reader (ssh) sees EOF
-            ::close(STDOUT_FILENO);
-            break;
-          case Type::exit: {
-            const ExitReport report = decode_exit(*frame);
-            if (const auto signo = interruption.signal()) return 128 + *signo;
-            return exit_code_of(report, setup_.host.name);
-          }
-          default:
-            throw ProtocolError(fmt::format("mux: unexpected frame '{}' from the master", static_cast<char>(frame->type)));
-        }
-      }
+      if (const auto code = take_frames()) return *code;
     }
     if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
       const ssize_t n = ::read(STDIN_FILENO, buffer.data(), buffer.size());

@@ -194,3 +194,31 @@ TEST_CASE("served client: a client that breaks the protocol", "[mux]") {
   ServedClient unknown(1, 42);
   CHECK_THROWS_AS(unknown.feed(encode_hello_request(1) + encode(Type::out, "x")), ProtocolError);
 }
+
+TEST_CASE("served client: a client of another version is answered, and only its stop counts", "[mux]") {
+  // The client sends its request right behind its hello; a master of another version must not
+  // act on a request in a layout it may read differently, whatever type letters that layout has.
+  const std::string request = encode(run_request(false));
+  for (const std::string& after : {request, request + encode(Type::in, "data") + encode(Type::in_eof),
+                                   std::string("Z\0\0\0\3abc", 8) + request}) {
+    ServedClient client(3, 42);
+    const std::string stream = encode_hello_request(2) + after;
+    for (std::size_t split = 0; split <= stream.size(); split += 7) {
+      ServedClient fresh(3, 42);
+      CHECK(fresh.feed(stream.substr(0, split)).empty());
+      CHECK(fresh.feed(stream.substr(split)).empty());
+      CHECK_FALSE(fresh.run());
+    }
+    CHECK(client.feed(stream).empty());
+    CHECK_FALSE(client.run());
+    Decoder replies;
+    replies.feed(client.replies());
+    const auto hello = replies.next();
+    REQUIRE(hello);
+    CHECK(decode_hello(*hello, true).version == 3);  // answered, with this master's version
+    CHECK(client.feed(encode(Type::stop)) == std::vector<Ask>{Ask::stop});
+  }
+  // Of this version, the same bytes are a run.
+  ServedClient same(3, 42);
+  CHECK(same.feed(encode_hello_request(3) + request) == std::vector<Ask>{Ask::run});
+}

@@ -39,7 +39,7 @@ std::optional<Frame> Decoder::next() {
   const std::size_t available = buffer_.size() - start_;
   if (available < 5) return std::nullopt;
   const char type = buffer_[start_];
-  if (!known_type(type))
+  if (!any_type_ && !known_type(type))
     throw ProtocolError(fmt::format("mux: unknown frame type 0x{:02x}", static_cast<unsigned char>(type)));
   std::uint32_t n = 0;
   for (std::size_t i = 1; i <= 4; ++i) n = (n << 8) | static_cast<unsigned char>(buffer_[start_ + i]);

@@ -2,7 +2,10 @@
 // A frame is one type byte, a 4-byte big-endian payload length, and the payload. The first frame
 // each way is `hello` (and `stop` may be sent instead of anything else); their layout never
 // changes, so a client and a master of different versions always understand that much: the
-// client then replaces the master. Pure: no I/O here.
+// client then replaces the master. A client sends its request right behind its hello, without
+// waiting for the answer (a command costs one round trip to the master, not two); a master whose
+// version is not the client's answers the hello and ignores every frame after it but `stop`, so
+// it never acts on a request it may read differently. Pure: no I/O here.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +17,7 @@
 
 namespace lxhost::mux {
 
-constexpr std::uint32_t kProtocolVersion = 2;
+constexpr std::uint32_t kProtocolVersion = 3;
 constexpr std::size_t kMaxPayload = std::size_t{16} * 1024 * 1024;
 
 enum class Type : char {
@@ -22,8 +25,11 @@ enum class Type : char {
   stop = 'Q',     // client: end the master (it answers `stopped`).          (fixed forever)
   stopped = 'q',  // master: it is ending.
   status = 'S',   // client: what are you? master: a StatusReply.
-  run = 'R',      // client: a RunRequest; the master answers with out/err frames, then `exit`.
-  forward = 'F',  // client: a ForwardRequest (a direct-tcpip channel): out frames, out_eof, `exit`.
+  // A request's letter is new in version 3 (it was R and F): masters of version 2 and before
+  // drop a client that sends a type they do not know, rather than run a request that comes
+  // before they could refuse it.
+  run = 'r',      // client: a RunRequest; the master answers with out/err frames, then `exit`.
+  forward = 'f',  // client: a ForwardRequest (a direct-tcpip channel): out frames, out_eof, `exit`.
   in = 'I',       // client: stdin bytes.
   in_eof = 'i',   // client: stdin ended.
   winch = 'W',    // client: u16 cols, u16 rows (the terminal was resized).
@@ -47,16 +53,19 @@ struct Frame {
 std::string encode(Type type, std::string_view payload = {});
 
 // Cuts a byte stream into frames. Throws ProtocolError for an unknown type or a payload over
-// kMaxPayload (a peer that speaks something else).
+// kMaxPayload (a peer that speaks something else). After any_type(), frames of types this version
+// does not know are returned too (a peer of another version, whose frames are skipped).
 class Decoder {
  public:
   void feed(std::string_view bytes) { buffer_.append(bytes); }
+  void any_type() { any_type_ = true; }
   std::optional<Frame> next();
   bool empty() const { return buffer_.empty(); }
 
  private:
   std::string buffer_;
   std::size_t start_ = 0;
+  bool any_type_ = false;
 };
 
 // Payload fields: integers big-endian, strings as a u32 length and the bytes.

@@ -21,11 +21,15 @@ void ServedClient::handle(const Frame& frame, std::vector<Ask>& asks) {
   }
   if (!greeted_) {
     if (frame.type != Type::hello) throw ProtocolError("mux: no hello");
-    decode_hello(frame, false);  // a client of another version sends `stop` next
+    // A client of another version reads the answer and sends `stop`; whatever it sent behind its
+    // hello (a request in its own layout) is not for this master.
+    foreign_ = decode_hello(frame, false).version != version_;
+    if (foreign_) decoder_.any_type();
     replies_ += encode_hello_reply(Hello{version_, pid_});
     greeted_ = true;
     return;
   }
+  if (foreign_) return;
   switch (frame.type) {
     case Type::status:
       asks.push_back(Ask::status);

@@ -60,6 +60,7 @@ class ServedClient {
   Decoder decoder_;
   std::string replies_;
   bool greeted_ = false;
+  bool foreign_ = false;  // the client's hello named another version: only `stop` counts
   std::optional<RunRequest> run_;
   std::optional<ForwardRequest> forward_;
   std::optional<std::string> cancelled_;
