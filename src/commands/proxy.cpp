@@ -1,18 +1,25 @@
 // `proxy HOST PORT`: OpenSSH's ProxyCommand for `*.local` names. Directly when the name resolves
 // (mDNS, then the system) and the port answers within a short bound; otherwise through the
 // container host: LXC says the container's address, and a direct-tcpip channel on the host's SSH
-// session reaches it. Errors on stderr only (stdout is ssh's connection), exit 255.
+// session reaches it. A name the host's completion cache lists as one of its containers asks the
+// host and mDNS at once, and does not wait for mDNS once the host has answered. Errors on stderr
+// only (stdout is ssh's connection), exit 255.
 #include <fmt/format.h>
 
 #include <chrono>
+#include <future>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "call_within.hpp"
 #include "commands/args.hpp"
 #include "commands/commands.hpp"
+#include "commands/container_cache.hpp"
 #include "commands/remote_run.hpp"
 #include "core/discovery.hpp"
 #include "core/lxc_output.hpp"
+#include "core/proxy_route.hpp"
 #include "transport/tcp_connect.hpp"
 
 namespace lxhost {
@@ -29,34 +36,104 @@ std::vector<std::string> direct_addresses(Context& ctx, const std::string& host)
   return ctx.resolve_local(host).addresses;
 }
 
-int proxy(Context& ctx, const std::string& host, int port, bool via_host) {
-  if (!via_host) {
-    if (const auto addresses = direct_addresses(ctx, host); !addresses.empty()) {
-      try {
-        const int fd = connect_first(addresses, static_cast<unsigned>(port), kDirectBound, host);
-        ctx.log().debug("proxy: {} port {} directly", host, port);
-        join_stdio(fd);
-        return 0;
-      } catch (const ConnectError& e) {
-        ctx.log().debug("proxy: not directly: {}", e.what());
-      }
-    }
+// Joins ssh to the first of `addresses` that accepts within kDirectBound; false when none did.
+bool joined_directly(Context& ctx, const std::string& host, int port, const std::vector<std::string>& addresses) {
+  int fd = -1;
+  try {
+    fd = connect_first(addresses, static_cast<unsigned>(port), kDirectBound, host);
+  } catch (const ConnectError& e) {
+    ctx.log().debug("proxy: not directly: {}", e.what());
+    return false;
   }
+  ctx.log().debug("proxy: {} port {} directly", host, port);
+  join_stdio(fd);
+  return true;
+}
+
+// The container's addresses as its host knows them (lxc-info -iH), IPv4 first; with none, why.
+struct HostAddresses {
+  std::vector<std::string> addresses;
+  std::string why;
+  std::string hint;
+};
+
+HostAddresses ask_host(Context& ctx, const std::string& host) {
   const std::string name = without_local(host);  // LXC names the container, mDNS its host
   const std::vector<std::string> argv = {"lxc-info", "-n", name, "-i", "-H"};
   std::string info;
   try {
     info = capture_remote(ctx, tool_line(argv, ctx.remote_context()), "lxc-info");
   } catch (const Failure& e) {  // e.g. "lxc-info on ... failed (exit 1): nosuch doesn't exist"
-    throw ConnectError(fmt::format("proxy: {} is not reachable directly, and {}", host, e.what()), e.hint());
+    return {{}, e.what(), e.hint()};
   }
-  const std::vector<std::string> ips = order_addresses(parse_lxc_info_ips(info));
-  if (ips.empty())
-    throw ConnectError(fmt::format("proxy: {} is not reachable directly, and container '{}' on {} has no address "
-                                   "(is it running?)",
-                                   host, name, ctx.host().name));
-  ctx.log().debug("proxy: {} port {} through {} ({})", host, port, ctx.host().name, ips.front());
-  return ctx.transport().forward(ips.front(), port);
+  std::vector<std::string> ips = order_addresses(parse_lxc_info_ips(info));
+  if (ips.empty()) return {{}, fmt::format("container '{}' on {} has no address (is it running?)", name, ctx.host().name), ""};
+  return {std::move(ips), "", ""};
+}
+
+[[noreturn]] void unreachable(const std::string& host, const HostAddresses& answer) {
+  throw ConnectError(fmt::format("proxy: {} is not reachable directly, and {}", host, answer.why), answer.hint);
+}
+
+int through_host(Context& ctx, const std::string& host, int port, const HostAddresses& answer) {
+  if (answer.addresses.empty()) unreachable(host, answer);
+  ctx.log().debug("proxy: {} port {} through {} ({})", host, port, ctx.host().name, answer.addresses.front());
+  return ctx.transport().forward(answer.addresses.front(), port);
+}
+
+// A container of the host: the host is asked for its address while mDNS is asked for the name.
+// Through the host is always right for a container of the host; directly is only faster when
+// mDNS has answered by the time the host does (an announced container, a name Avahi has cached).
+// So the host's address is used at once while mDNS is still asking, and a container nobody
+// announces costs one lxc-info round trip rather than resolve_timeout_ms. mDNS that answered
+// first is tried directly, and the host's address is the fallback.
+int race(Context& ctx, const std::string& host, int port) {
+  ctx.log().debug("proxy: {} is a container of {} (the completion cache): asking it and mDNS at once", host,
+                  ctx.host().name);
+  // A Context of the thread's own (nothing shared with this one, which goes on using its
+  // transport): the proxy may end before mDNS does, and the process does not wait for it.
+  std::future<std::vector<std::string>> mdns =
+      call_detached([invocation = ctx.invocation(), env = ctx.env(), paths = ctx.paths(), services = ctx.services(),
+                     host]() -> std::vector<std::string> {
+        Context own(invocation, env, paths, services);
+        try {
+          return own.resolve_local(host).addresses;
+        } catch (const Error& e) {
+          own.log().debug("proxy: mDNS: {}", e.what());
+          return {};
+        }
+      });
+  HostAddresses answer;
+  try {
+    answer = ask_host(ctx, host);
+  } catch (const ConnectError& e) {  // the host cannot be reached: mDNS may still know the container
+    answer = {{}, e.what(), e.hint()};
+  }
+  std::optional<std::vector<std::string>> found;
+  for (;;) {
+    if (!found && mdns.wait_for(std::chrono::seconds(0)) == std::future_status::ready) found = mdns.get();
+    const MdnsAnswer said = !found ? MdnsAnswer::pending : found->empty() ? MdnsAnswer::none : MdnsAnswer::addresses;
+    switch (race_step(answer.addresses.empty() ? HostAnswer::none : HostAnswer::address, said)) {
+      case ProxyStep::direct:
+        if (joined_directly(ctx, host, port, *found)) return 0;
+        return through_host(ctx, host, port, answer);
+      case ProxyStep::through_host:
+        return through_host(ctx, host, port, answer);
+      case ProxyStep::wait_for_mdns:
+        found = mdns.get();  // resolve_local ends within its bound
+        break;
+      case ProxyStep::unreachable:
+        unreachable(host, answer);
+    }
+  }
+}
+
+int proxy(Context& ctx, const std::string& host, int port, bool via_host) {
+  if (via_host) return through_host(ctx, host, port, ask_host(ctx, host));
+  if (is_local_name(host) && cache_lists(containers_on_disk(ctx), without_local(host))) return race(ctx, host, port);
+  if (const auto addresses = direct_addresses(ctx, host); !addresses.empty())
+    if (joined_directly(ctx, host, port, addresses)) return 0;
+  return through_host(ctx, host, port, ask_host(ctx, host));
 }
 
 }  // namespace

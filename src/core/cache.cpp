@@ -1,5 +1,6 @@
 #include "core/cache.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace lxhost {
@@ -38,6 +39,11 @@ std::optional<std::vector<CachedContainer>> parse_cache(std::string_view text) {
 bool cache_fresh(std::chrono::system_clock::time_point written, std::chrono::system_clock::time_point now,
                  std::chrono::seconds ttl) {
   return now >= written && now - written < ttl;
+}
+
+bool cache_lists(const std::vector<CachedContainer>& containers, std::string_view name) {
+  return std::any_of(containers.begin(), containers.end(),
+                     [name](const CachedContainer& container) { return container.name == name; });
 }
 
 bool state_matches(std::string_view state, NameFilter filter) {

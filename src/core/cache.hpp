@@ -32,6 +32,9 @@ std::optional<std::vector<CachedContainer>> parse_cache(std::string_view text);
 bool cache_fresh(std::chrono::system_clock::time_point written, std::chrono::system_clock::time_point now,
                  std::chrono::seconds ttl);
 
+// Whether `name` is one of `containers` (exactly: LXC's names are case-sensitive).
+bool cache_lists(const std::vector<CachedContainer>& containers, std::string_view name);
+
 // Whether a container in `state` is offered for a verb that wants `filter`.
 bool state_matches(std::string_view state, NameFilter filter);
 

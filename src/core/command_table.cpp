@@ -136,7 +136,9 @@ constexpr auto commands = std::to_array<CommandSpec>({
      .summary = "ssh's ProxyCommand: directly, or through the container host",
      .description = "Joins stdin and stdout to HOST:PORT, for ssh's ProxyCommand: directly when HOST answers by "
                     "mDNS and the port accepts, else through the container host (LXC's address of the "
-                    "container named HOST without .local, over the host's SSH session).",
+                    "container named HOST without .local, over the host's SSH session). A HOST the "
+                    "completion cache lists as a container asks the host and mDNS at once, and goes through "
+                    "the host as soon as it answers unless mDNS answered first.",
      .options = proxy_options},
     {.name = "mux", .id = CommandId::mux,
      .summary = "the connection masters: list them, or stop this host's (or all)",

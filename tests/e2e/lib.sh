@@ -119,6 +119,28 @@ unauthorized_home() {
   : >"$1/.ssh/config"
 }
 
+# ssh_home DIR: DIR made a user's home for OpenSSH and lxhost (the lab's key, known_hosts and
+# config); H is DIR. OpenSSH takes `~` from the password database, not from $HOME, so in_home CMD...
+# runs CMD in a private mount namespace (inside the laptop's) where that home is /root: ssh then
+# reads ~/.ssh/config, its Include and known_hosts there, as a user's ssh would.
+ssh_home() {
+  H=$1
+  mkdir -p "$H/.ssh" "$H/.config/lxhost"
+  chmod 700 "$H/.ssh"
+  cp "$LAB_CLIENT_KEY" "$H/.ssh/id_ed25519"
+  cp "$LAB_KNOWN_HOSTS" "$H/.ssh/known_hosts"
+  cp "$LAB_CONFIG" "$H/.config/lxhost/config.toml"
+}
+in_home() {
+  # shellcheck disable=SC2016 # expanded by that sh
+  "$LAB_TOOL" exec laptop unshare --mount --propagation private sh -c \
+    'mount --bind "$0" /root && cd /root && run=$1 && shift &&
+     exec env -u XDG_CONFIG_HOME -u XDG_CACHE_HOME HOME=/root XDG_RUNTIME_DIR="$run" "$@"' "$H" "$T/run" "$@"
+}
+# ssh_to NAME CMD...: the user's plain `ssh NAME CMD` in that home (bounded: a hang fails the
+# check, not the run).
+ssh_to() { in_home timeout 30 ssh "$@"; }
+
 # binary_start_ms: what starting lxhost costs here now (the median of 3 `--version` runs, in ms).
 # A check of a bound against wall time allows this on top: a loaded machine is no failure of the
 # bound (a wait that ignored its bound still fails: it takes seconds more, not a start's worth).

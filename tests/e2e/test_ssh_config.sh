@@ -4,23 +4,8 @@
 # avahi-daemon) and sshd2 (not announced), each running a real sshd on br1.
 . "$(dirname "$0")/lib.sh"
 
-# A home of the suite's own. OpenSSH takes `~` from the password database, not from $HOME, so
-# in_home runs CMD in a private mount namespace (inside the laptop's) where that home is /root:
-# ssh then reads ~/.ssh/config, its Include and known_hosts there, as a user's ssh would.
-H=$T/home
-mkdir -p "$H/.ssh" "$H/.config/lxhost"
-chmod 700 "$H/.ssh"
-cp "$LAB_CLIENT_KEY" "$H/.ssh/id_ed25519"
-cp "$LAB_KNOWN_HOSTS" "$H/.ssh/known_hosts"
-cp "$LAB_CONFIG" "$H/.config/lxhost/config.toml"
-in_home() {
-  # shellcheck disable=SC2016 # expanded by that sh
-  "$LAB_TOOL" exec laptop unshare --mount --propagation private sh -c \
-    'mount --bind "$0" /root && cd /root && run=$1 && shift &&
-     exec env -u XDG_CONFIG_HOME -u XDG_CACHE_HOME HOME=/root XDG_RUNTIME_DIR="$run" "$@"' "$H" "$T/run" "$@"
-}
-# ssh_to NAME CMD...: the user's plain `ssh NAME CMD` (bounded: a hang fails the check, not the run).
-ssh_to() { in_home timeout 30 ssh "$@"; }
+# A home of the suite's own (ssh_home), where in_home and ssh_to run OpenSSH as a user's would.
+ssh_home "$T/home"
 
 # last_peer CONTAINER: the address the container's sshd saw the last connection come from.
 last_peer() {
@@ -62,7 +47,8 @@ capture in_home ssh -G sshd2.local
 check "ssh -G sshd2.local: the snippet's user and ProxyCommand" \
   eval 'contains "$OUT" "user $LAB_CONTAINER_USER" && contains "$OUT" "proxycommand $LXHOST_BIN proxy %h %p"'
 
-# --- (a) sshd1.local announced and routable: directly from the laptop.
+# --- (a) sshd1.local announced and routable: directly from the laptop. (This home has no
+# completion cache, so every name is asked of mDNS first; proxy_route covers cached names.)
 capture ssh_to sshd1.local hostname
 expect_rc 0 "ssh sshd1.local hostname"
 expect_out sshd1 "ssh sshd1.local hostname"

@@ -6,6 +6,8 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -13,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -81,6 +84,11 @@ struct FakeMdns {
   std::map<std::string, std::string> names;                   // address -> the name that answers
   std::vector<std::string> resolved;                          // names asked, in order
   std::vector<std::vector<std::string>> reversed;             // each reverse lookup's addresses
+  // A resolve waits while `held` (at most its timeout, then answers nothing, as for a name nobody
+  // announces). `resolves_done` counts the resolves that returned: a command that resolves on a
+  // thread of its own is done with this fake once it is reached (read `resolved` only then).
+  std::atomic<bool> held{false};
+  std::atomic<int> resolves_done{0};
 };
 
 class FakeDiscovery : public Discovery {
@@ -92,9 +100,17 @@ class FakeDiscovery : public Discovery {
     return {};
   }
   std::vector<std::string> resolve(std::string_view host, IpFamily /*family*/,
-                                   std::chrono::milliseconds /*timeout*/) override {
+                                   std::chrono::milliseconds timeout) override {
+    struct Done {  // counted however the resolve ends
+      FakeMdns& mdns;
+      ~Done() { ++mdns.resolves_done; }
+    } done{mdns_};
     mdns_.resolved.emplace_back(host);
     available();
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (mdns_.held && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (mdns_.held) return {};
     const auto found = mdns_.addresses.find(std::string(host));
     return found == mdns_.addresses.end() ? std::vector<std::string>{} : found->second;
   }

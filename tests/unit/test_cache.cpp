@@ -56,3 +56,13 @@ TEST_CASE("state filters", "[cache]") {
   CHECK(state_matches("FROZEN", NameFilter::defined));
   CHECK(state_matches("STOPPED", NameFilter::defined));
 }
+
+TEST_CASE("cache_lists: a container's exact name, in any state", "[cache]") {
+  const std::vector<CachedContainer> cached = {{"web", "RUNNING"}, {"base", "STOPPED"}};
+  CHECK(cache_lists(cached, "web"));
+  CHECK(cache_lists(cached, "base"));
+  CHECK_FALSE(cache_lists(cached, "Web"));  // LXC's names are case-sensitive
+  CHECK_FALSE(cache_lists(cached, "we"));
+  CHECK_FALSE(cache_lists(cached, ""));
+  CHECK_FALSE(cache_lists({}, "web"));
+}
