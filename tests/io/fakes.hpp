@@ -81,6 +81,7 @@ struct FakeMdns {
   std::map<std::string, std::string> names;                   // address -> the name that answers
   std::vector<std::string> resolved;                          // names asked, in order
   std::vector<std::vector<std::string>> reversed;             // each reverse lookup's addresses
+  std::vector<ReverseRequest> reverse_requests;               // ... and the whole request
 };
 
 class FakeDiscovery : public Discovery {
@@ -98,12 +99,12 @@ class FakeDiscovery : public Discovery {
     const auto found = mdns_.addresses.find(std::string(host));
     return found == mdns_.addresses.end() ? std::vector<std::string>{} : found->second;
   }
-  std::vector<std::string> reverse(const std::vector<std::string>& addresses,
-                                   std::chrono::milliseconds /*timeout*/) override {
-    mdns_.reversed.push_back(addresses);
+  std::vector<std::string> reverse(const ReverseRequest& request) override {
+    mdns_.reversed.push_back(request.addresses);
+    mdns_.reverse_requests.push_back(request);
     available();
     std::vector<std::string> answers;
-    for (const std::string& address : addresses) {
+    for (const std::string& address : request.addresses) {
       const auto found = mdns_.names.find(address);
       answers.push_back(found == mdns_.names.end() ? "" : found->second);
     }
