@@ -31,7 +31,7 @@ struct LookupState {
   bool answered = false;    // an answer came
   bool waited_for = true;   // false: only what the daemon has cached is taken (a remembered miss)
   bool cache_read = false;  // the daemon has given what it had cached for it
-  bool given_up = false;    // the daemon gave up on it (Avahi's ALL_FOR_NOW, a failure)
+  bool given_up = false;    // the daemon asked a while and heard nothing (Avahi's ALL_FOR_NOW)
 };
 
 // Whether a batch is over at `now` (the caller ends it at its bound too): every lookup answered

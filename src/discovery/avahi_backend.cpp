@@ -473,9 +473,15 @@ class AvahiReverse final : public AvahiSession {
         lookup->owner->last_answer_ = Clock::now();
         break;
       }
-      case AVAHI_BROWSER_CACHE_EXHAUSTED: lookup->state.cache_read = true; break;
+      case AVAHI_BROWSER_CACHE_EXHAUSTED:
+      // A failure (the daemon going away, say) is no answer: a reconnect makes the browser again.
+      case AVAHI_BROWSER_FAILURE: lookup->state.cache_read = true; break;
       case AVAHI_BROWSER_ALL_FOR_NOW:
-      case AVAHI_BROWSER_FAILURE: lookup->state.cache_read = lookup->state.given_up = true; break;
+        // Avahi has asked for a second (this client or another) and heard nothing. --mdns-wait
+        // waits on, as Avahi goes on asking, for a responder that slow.
+        lookup->state.cache_read = true;
+        lookup->state.given_up = lookup->owner->request_.wait == LookupWait::first_answers;
+        break;
       case AVAHI_BROWSER_REMOVE: break;
     }
   }

@@ -74,3 +74,11 @@ TEST_CASE("families: the first usable address ends a lookup for any family; both
   CHECK(families_done(IpFamily::v4, ipv4_only, at_once));
   CHECK(families_done(IpFamily::v6, ipv6_only, at_once));
 }
+
+TEST_CASE("reverse request: remembered misses are not waited for, unless every answer is", "[lookup_wait]") {
+  ReverseRequest request{.addresses = {"10.0.3.5", "10.0.3.6"}, .remembered_misses = {"10.0.3.6"}};
+  CHECK(request.waits_for("10.0.3.5"));
+  CHECK_FALSE(request.waits_for("10.0.3.6"));
+  request.wait = LookupWait::every_answer;
+  CHECK(request.waits_for("10.0.3.6"));
+}
