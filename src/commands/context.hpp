@@ -60,9 +60,10 @@ class Context {
   std::uint32_t mux_protocol() const;
   // Made by services().discovery on first use.
   Discovery& discovery();
-  // Addresses of a `.local` name by mDNS, IPv4 first, within discovery.resolve_timeout_ms; when no
-  // mDNS daemon can be asked, the system resolver's (after one warning). Every .local lookup for a
-  // connection goes through here: the session's, proxy's and doctor's.
+  // Addresses of a `.local` name by mDNS, IPv4 first, within discovery.resolve_timeout_ms, as soon
+  // as the first usable one came (IpFamily::any: an IPv6 address nobody sends is not waited for);
+  // when no mDNS daemon can be asked, the system resolver's (after one warning). Every .local
+  // lookup for a connection goes through here: the session's, proxy's and doctor's.
   LocalAddresses resolve_local(std::string_view name);
 
  private:

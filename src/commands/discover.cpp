@@ -104,7 +104,7 @@ int run_discover(Context& ctx, std::span<const std::string> args) {
   request.timeout = std::chrono::milliseconds(timeout_ms > 0 ? timeout_ms : config.discovery.browse_timeout_ms.value);
   request.resolve_timeout =
       std::min(request.timeout, std::chrono::milliseconds(config.discovery.resolve_timeout_ms.value));
-  request.family = ipv6 ? IpFamily::any : IpFamily::v4;
+  request.family = ipv6 ? IpFamily::both : IpFamily::v4;
   const std::vector<ServiceInstance> found = ctx.discovery().browse(request);
 
   remember(ctx, found);

@@ -1,5 +1,6 @@
-// `resolve NAME`: a `.local` name's addresses by mDNS, one per line, within a bound. An address
-// is its own answer (as getent and ssh take one), without asking mDNS.
+// `resolve NAME`: a `.local` name's addresses by mDNS, one per line, within a bound, ended by the
+// first usable answer (--all waits for both families). An address is its own answer (as getent
+// and ssh take one), without asking mDNS.
 #include <arpa/inet.h>
 
 #include <fmt/format.h>
@@ -30,11 +31,13 @@ int run_resolve(Context& ctx, std::span<const std::string> args) {
   std::string name = parsed->value("NAME").value_or("");
   const bool only4 = parsed->has("-4");
   const bool only6 = parsed->has("-6");
+  const bool all = parsed->has("--all");
   const int timeout_ms = parsed->integer("--timeout").value_or(0);
-  const IpFamily family = only4 ? IpFamily::v4 : (only6 ? IpFamily::v6 : IpFamily::any);
+  // Without a flag, the first usable address decides (as a connection's): IPv4 when it comes.
+  const IpFamily family = only4 ? IpFamily::v4 : only6 ? IpFamily::v6 : all ? IpFamily::both : IpFamily::any;
 
   if (const auto literal = address_family(name)) {
-    if (family != IpFamily::any && family != *literal)
+    if ((only4 || only6) && family != *literal)
       throw Failure(fmt::format("resolve: {} is an IPv{} address, and {} asks for IPv{} ones", name,
                                 *literal == IpFamily::v4 ? 4 : 6, only4 ? "-4" : "-6", only4 ? 4 : 6));
     fmt::print("{}\n", name);

@@ -71,9 +71,10 @@ void add_options(CLI::App& app, std::span<const OptionSpec> specs, std::vector<B
   for (std::size_t i = first; i < bound.size(); ++i) {
     const OptionSpec& spec = *bound[i].spec;
     if (spec.excludes.empty()) continue;
-    for (std::size_t j = first; j < bound.size(); ++j)
-      if (j != i && std::ranges::count(option_names(*bound[j].spec), spec.excludes) > 0)
-        bound[i].option->excludes(bound[j].option);
+    for (const std::string_view excluded : comma_list(spec.excludes))
+      for (std::size_t j = first; j < bound.size(); ++j)
+        if (j != i && std::ranges::count(option_names(*bound[j].spec), excluded) > 0)
+          bound[i].option->excludes(bound[j].option);
   }
 }
 

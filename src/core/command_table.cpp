@@ -15,6 +15,8 @@ constexpr auto shells = std::to_array<std::string_view>({"bash", "zsh"});
 
 constexpr auto list_options = std::to_array<OptionSpec>({
     {.names = "--json", .help = "print a JSON array: host, name, state, ipv4, ipv6, mdns"},
+    {.names = "--mdns-wait",
+     .help = "wait for every address's mDNS name, up to discovery.resolve_timeout_ms (as discovery.list_mdns_wait)"},
 });
 constexpr auto discover_options = std::to_array<OptionSpec>({
     {.names = "--json", .help = "print a JSON array: name, type, domain, host, port, addresses, txt, interface"},
@@ -29,6 +31,8 @@ constexpr auto resolve_options = std::to_array<OptionSpec>({
      .completes = Completes::hosts},
     {.names = "-4", .help = "IPv4 only"},
     {.names = "-6", .help = "IPv6 only", .excludes = "-4"},
+    {.names = "--all", .help = "both families: also wait a moment for the one that has not answered",
+     .excludes = "-4,-6"},
     {.names = "--timeout", .kind = Kind::integer, .value = "MS",
      .help = "bound in ms (default: discovery.resolve_timeout_ms)", .min = 1, .max = max_timeout_ms},
 });
@@ -97,8 +101,11 @@ constexpr auto commands = std::to_array<CommandSpec>({
     {.name = "list", .id = CommandId::list,
      .summary = "containers with state, addresses and mDNS name (table or JSON)",
      .description = "Containers on the host with their state, every IPv4 and IPv6 address, and the .local name "
-                    "that answers for the container's address (reverse mDNS lookups, bounded by "
-                    "discovery.resolve_timeout_ms).",
+                    "that answers for the container's address: what the mDNS daemon has cached, and what "
+                    "answers within 200 ms of the last answer (reverse lookups in parallel, bounded by "
+                    "discovery.resolve_timeout_ms). An address that found no name is not waited for again "
+                    "for 60 s (remembered in the cache directory's mdns-misses.tsv); --mdns-wait waits for "
+                    "every name up to the bound.",
      .options = list_options},
     {.name = "discover", .id = CommandId::discover,
      .summary = "DNS-SD services on the network (mDNS)",
@@ -108,8 +115,10 @@ constexpr auto commands = std::to_array<CommandSpec>({
      .options = discover_options},
     {.name = "resolve", .id = CommandId::resolve,
      .summary = "a .local name's addresses (mDNS)",
-     .description = "The addresses of a .local name, by mDNS, one per line (IPv4 first). A name without a dot "
-                    "gets .local appended. Exit 1 when nobody answers within the bound.",
+     .description = "The addresses of a .local name, by mDNS, one per line (IPv4 first). It ends a moment "
+                    "after the first usable address: once IPv4 answered, an IPv6 address the daemon has not "
+                    "cached is not waited for (-6 or --all waits for it). A name without a dot gets .local "
+                    "appended. Exit 1 when nobody answers within the bound.",
      .options = resolve_options},
     {.name = "doctor", .id = CommandId::doctor,
      .summary = "check every link from the config to a snapshot clone on the host; one fix per failure",
@@ -223,16 +232,17 @@ const CommandSpec* find_subcommand(const CommandSpec& parent, std::string_view n
   return it == parent.subcommands.end() ? nullptr : &*it;
 }
 
-std::vector<std::string_view> option_names(const OptionSpec& option) {
-  std::vector<std::string_view> names;
-  std::string_view rest = option.names;
-  while (!rest.empty()) {
-    const auto comma = rest.find(',');
-    names.push_back(rest.substr(0, comma));
-    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+std::vector<std::string_view> comma_list(std::string_view text) {
+  std::vector<std::string_view> items;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    items.push_back(text.substr(0, comma));
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
   }
-  return names;
+  return items;
 }
+
+std::vector<std::string_view> option_names(const OptionSpec& option) { return comma_list(option.names); }
 
 std::string option_help(const OptionSpec& option) {
   std::string text(option.help);

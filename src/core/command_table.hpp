@@ -28,7 +28,7 @@ struct OptionSpec {
   bool repeatable = false; // may be given several times (--type A --type B)
   int min = 0, max = 0;    // integers: the accepted range
   std::span<const std::string_view> choices{};  // text: the accepted words, when limited
-  std::string_view excludes{};                  // the name of an option this one cannot go with
+  std::string_view excludes{};                  // the options this one cannot go with: "-4", "-4,-6"
   Completes completes = Completes::nothing;     // for the value (options) or the word (positionals)
 
   bool positional() const { return !names.starts_with("-"); }
@@ -66,6 +66,8 @@ std::string option_usage(const OptionSpec& option);
 std::string option_help(const OptionSpec& option);
 // Every spelling of an option's name: "-H,--host" -> {"-H", "--host"}.
 std::vector<std::string_view> option_names(const OptionSpec& option);
+// "-4,-6" -> {"-4", "-6"} (names, excludes).
+std::vector<std::string_view> comma_list(std::string_view text);
 
 // lxhost's own options, before the verb.
 struct GlobalOption {

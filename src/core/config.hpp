@@ -56,6 +56,7 @@ struct HostConfig {
 
 struct DiscoveryConfig {
   Setting<int> resolve_timeout_ms;
+  Setting<bool> list_mdns_wait;
   Setting<int> browse_timeout_ms;
   Setting<std::vector<std::string>> services;
 };

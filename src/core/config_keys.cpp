@@ -101,6 +101,9 @@ constexpr auto keys = std::to_array<ConfigKey>({
     ConfigKey{"discovery", "resolve_timeout_ms", "integer", "1000", "bound on resolving one .local name by mDNS",
               of_config<&C::discovery, &DiscoveryConfig::resolve_timeout_ms>}
         .range(1, max_timeout_ms),
+    {"discovery", "list_mdns_wait", "boolean", "false",
+     "list waits for every mDNS name up to resolve_timeout_ms (as --mdns-wait)",
+     of_config<&C::discovery, &DiscoveryConfig::list_mdns_wait>},
     ConfigKey{"discovery", "browse_timeout_ms", "integer", "2000",
               "bound on a browse (Avahi's all-for-now comes after ~1 s)",
               of_config<&C::discovery, &DiscoveryConfig::browse_timeout_ms>}

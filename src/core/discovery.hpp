@@ -17,7 +17,10 @@
 
 namespace lxhost {
 
-enum class IpFamily { v4, v6, any };
+// Which addresses a lookup of a name wants. `any` is what a connection needs: the first answers
+// decide (IPv4 is waited for a moment when only IPv6 came; IPv6 is not waited for once IPv4
+// came). `both` waits for each family (discover -6, resolve --all).
+enum class IpFamily { v4, v6, any, both };
 
 // One DNS-SD service instance as seen on the network, after duplicates were merged.
 struct ServiceInstance {
@@ -46,6 +49,22 @@ struct BrowseRequest {
   IpFamily family = IpFamily::v4;             // which addresses to report
 };
 
+// How a batch of lookups in parallel ends (list's reverse lookups): when the first answers
+// decide, or when every address has an answer (list --mdns-wait); the bound ends both.
+enum class LookupWait { first_answers, every_answer };
+
+// What reverse() asks: the name that answers for each address.
+struct ReverseRequest {
+  std::vector<std::string> addresses;
+  // Of `addresses`, those that found no name a moment ago (list remembers them): what the
+  // daemon has cached for them is taken, but the call does not wait for them.
+  std::vector<std::string> remembered_misses;
+  std::chrono::milliseconds timeout{1000};  // bound on the whole call
+  LookupWait wait = LookupWait::first_answers;
+
+  bool waits_for(const std::string& address) const;
+};
+
 // The mDNS daemon cannot be reached (Avahi not running, no D-Bus): callers may fall back.
 struct MdnsUnavailable : Failure {
   using Failure::Failure;
@@ -61,15 +80,16 @@ class Discovery {
   // A daemon restart during the browse reconnects and goes on within the same deadline.
   virtual std::vector<ServiceInstance> browse(const BrowseRequest& request) = 0;
 
-  // The addresses of a host name, IPv4 before IPv6 (`family` any), within `timeout`.
-  // Empty when nothing answered in time. Throws MdnsUnavailable.
+  // The addresses of a host name, IPv4 before IPv6, within `timeout`: what came by the time the
+  // families asked for had their answers (see IpFamily); a lookup ends a moment after its last
+  // new address, not at the bound. Empty when nothing answered in time. Throws MdnsUnavailable.
   virtual std::vector<std::string> resolve(std::string_view host, IpFamily family,
                                            std::chrono::milliseconds timeout) = 0;
 
   // The host names that answer for each address (reverse lookups in parallel, one bound for
-  // all): result[i] is the name for addresses[i], or "" when none answered in time.
-  virtual std::vector<std::string> reverse(const std::vector<std::string>& addresses,
-                                           std::chrono::milliseconds timeout) = 0;
+  // all, ended as request.wait says: see lookups_over in core/lookup_wait.hpp): result[i] is
+  // the name for request.addresses[i], or "" when none answered in time.
+  virtual std::vector<std::string> reverse(const ReverseRequest& request) = 0;
 };
 
 // Pure helpers (src/core/service_list.cpp), unit-tested.

@@ -176,6 +176,11 @@ std::vector<std::string> split_txt_record(std::string_view wire) {
   return strings;
 }
 
+bool ReverseRequest::waits_for(const std::string& address) const {
+  return wait == LookupWait::every_answer ||
+         std::find(remembered_misses.begin(), remembered_misses.end(), address) == remembered_misses.end();
+}
+
 bool is_local_name(std::string_view name) {
   if (name.ends_with('.')) name.remove_suffix(1);
   if (name.size() < 7) return false;

@@ -38,6 +38,8 @@ std::string lxc_generation_file(std::string_view cache_dir, const HostConfig& ho
 
 std::string discovered_hosts_file(std::string_view cache_dir) { return fmt::format("{}/discovered.tsv", cache_dir); }
 
+std::string mdns_misses_file(std::string_view cache_dir) { return fmt::format("{}/mdns-misses.tsv", cache_dir); }
+
 std::string socket_path(std::string_view dir, const HostConfig& host, std::string_view config_source) {
   const std::string identity =
       fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}", host.address.value, host.port.value, host.user.value,

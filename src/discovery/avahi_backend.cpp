@@ -6,6 +6,7 @@
 #include <avahi-client/client.h>
 #include <avahi-client/lookup.h>
 #include <avahi-common/address.h>
+#include <avahi-common/defs.h>
 #include <net/if.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "core/discovery.hpp"
+#include "core/lookup_wait.hpp"
 #include "discovery/avahi_session.hpp"
 #include "discovery/backend_util.hpp"
 
@@ -25,12 +27,12 @@ std::unique_ptr<Discovery> make_avahi_discovery(const Log& log);
 namespace {
 
 using mdns::AddressCollector;
-using mdns::AddressResolverPtr;
 using mdns::avahi_error;
 using mdns::AvahiSession;
 using mdns::Clock;
 using mdns::elapsed_ms;
 using mdns::HostNameResolverPtr;
+using mdns::RecordBrowserPtr;
 using mdns::interface_index;
 using mdns::ServiceBrowserPtr;
 using mdns::ServiceResolverPtr;
@@ -377,20 +379,24 @@ class AvahiResolve final : public AvahiSession {
   std::vector<std::unique_ptr<Resolver>> resolvers_;
 };
 
-// reverse(): one address resolver per address, all in parallel, one bound for all.
+// reverse(): a PTR record browser on each address's reverse name, all in parallel, one bound for
+// all, over when lookups_over says (core/lookup_wait.hpp). Record browsers rather than address
+// resolvers: they say when they have given what the daemon had cached (CACHE_EXHAUSTED), which
+// is all a remembered miss waits for.
 class AvahiReverse final : public AvahiSession {
  public:
-  AvahiReverse(const Log& log, const std::vector<std::string>& addresses) : AvahiSession(log) {
-    for (const std::string& text : addresses) {
+  AvahiReverse(const Log& log, const ReverseRequest& request) : AvahiSession(log), request_(request) {
+    for (const std::string& text : request.addresses) {
       auto lookup = std::make_unique<Lookup>();
+      lookup->owner = this;
       const auto [bare, zone] = split_zone(text);
       if (!zone.empty()) {
         lookup->interface = static_cast<AvahiIfIndex>(if_nametoindex(zone.c_str()));
         if (lookup->interface == 0) lookup->interface = AVAHI_IF_UNSPEC;
       }
-      lookup->valid =
-          avahi_address_parse(bare.c_str(), AVAHI_PROTO_UNSPEC, &lookup->address) != nullptr;
-      lookup->done = !lookup->valid;
+      lookup->reverse_name = mdns::without_trailing_dot(mdns::reverse_name(bare));
+      lookup->state.waited_for = request.waits_for(text);
+      lookup->state.given_up = lookup->reverse_name.empty();  // not an address: nothing to ask
       lookups_.push_back(std::move(lookup));
     }
   }
@@ -398,33 +404,42 @@ class AvahiReverse final : public AvahiSession {
   AvahiReverse(const AvahiReverse&) = delete;
   AvahiReverse& operator=(const AvahiReverse&) = delete;
 
-  std::vector<std::string> run(std::chrono::milliseconds timeout) {
+  std::vector<std::string> run() {
     const auto started = Clock::now();
-    if (!finished(started)) run_until(started + timeout);
+    made_ = started;
+    if (!finished(started)) run_until(started + request_.timeout);
     std::vector<std::string> names;
     for (const auto& lookup : lookups_) names.push_back(lookup->name);
-    log_.debug("mdns: reverse lookup of {} address(es) in {} ms", names.size(),
+    log_.debug("mdns: reverse lookup of {} address(es), {} not waited for: {} named in {} ms", names.size(),
+               std::count_if(lookups_.begin(), lookups_.end(), [](const auto& l) { return !l->state.waited_for; }),
+               std::count_if(names.begin(), names.end(), [](const std::string& n) { return !n.empty(); }),
                elapsed_ms(started));
     return names;
   }
 
  private:
   struct Lookup {
-    AvahiAddress address{};
+    AvahiReverse* owner = nullptr;
     AvahiIfIndex interface = AVAHI_IF_UNSPEC;
-    bool valid = false;
-    bool done = false;
+    std::string reverse_name;  // "10.0.203.10.in-addr.arpa"
+    LookupState state;
     std::string name;
-    AddressResolverPtr handle;
+    RecordBrowserPtr handle;
   };
 
   void start_lookups(AvahiClient* client) override {
+    made_ = Clock::now();  // the quiet time counts from the queries (again after a reconnect)
     for (auto& lookup : lookups_) {
-      if (lookup->done) continue;
-      lookup->handle.reset(avahi_address_resolver_new(
-          client, lookup->interface, AVAHI_PROTO_UNSPEC, &lookup->address,
-          static_cast<AvahiLookupFlags>(0), on_resolve, lookup.get()));
-      if (!lookup->handle) lookup->done = true;
+      if (lookup->state.answered || lookup->state.given_up) continue;
+      lookup->state.cache_read = false;
+      lookup->handle.reset(avahi_record_browser_new(
+          client, lookup->interface, AVAHI_PROTO_UNSPEC, lookup->reverse_name.c_str(), AVAHI_DNS_CLASS_IN,
+          AVAHI_DNS_TYPE_PTR, static_cast<AvahiLookupFlags>(0), on_record, lookup.get()));
+      if (!lookup->handle) {
+        log_.debug("mdns: avahi_record_browser_new({}): {}", printable(lookup->reverse_name),
+                   avahi_error(avahi_client_errno(client)));
+        lookup->state.given_up = true;
+      }
     }
   }
   void stop_lookups() override {
@@ -432,23 +447,48 @@ class AvahiReverse final : public AvahiSession {
   }
   void advance(Clock::time_point) override {
     for (auto& lookup : lookups_) {
-      if (lookup->done) lookup->handle.reset();
+      if (lookup->state.answered || lookup->state.given_up) lookup->handle.reset();
     }
   }
-  bool finished(Clock::time_point) const override {
-    return std::all_of(lookups_.begin(), lookups_.end(),
-                       [](const auto& lookup) { return lookup->done; });
+  bool finished(Clock::time_point now) const override {
+    std::vector<LookupState> states;
+    states.reserve(lookups_.size());
+    for (const auto& lookup : lookups_) states.push_back(lookup->state);
+    return lookups_over(states, request_.wait, quiet_from(), now);
   }
-  Clock::time_point next_wakeup() const override { return Clock::time_point::max(); }
+  Clock::time_point next_wakeup() const override { return lookups_over_at(request_.wait, quiet_from()); }
+  Clock::time_point quiet_from() const { return std::max(made_, last_answer_); }
 
-  static void on_resolve(AvahiAddressResolver*, AvahiIfIndex, AvahiProtocol,
-                         AvahiResolverEvent event, const AvahiAddress*, const char* name,
-                         AvahiLookupResultFlags, void* userdata) {
+  static void on_record(AvahiRecordBrowser*, AvahiIfIndex, AvahiProtocol, AvahiBrowserEvent event, const char*,
+                        uint16_t clazz, uint16_t type, const void* rdata, size_t size, AvahiLookupResultFlags,
+                        void* userdata) {
     auto* lookup = static_cast<Lookup*>(userdata);
-    if (event == AVAHI_RESOLVER_FOUND && name != nullptr) lookup->name = name;
-    lookup->done = true;
+    switch (event) {
+      case AVAHI_BROWSER_NEW: {
+        if (clazz != AVAHI_DNS_CLASS_IN || type != AVAHI_DNS_TYPE_PTR || lookup->state.answered) break;
+        std::string name = mdns::wire_name(static_cast<const unsigned char*>(rdata), size);
+        if (name.empty()) break;
+        lookup->name = std::move(name);
+        lookup->state.answered = true;
+        lookup->owner->last_answer_ = Clock::now();
+        break;
+      }
+      case AVAHI_BROWSER_CACHE_EXHAUSTED:
+      // A failure (the daemon going away, say) is no answer: a reconnect makes the browser again.
+      case AVAHI_BROWSER_FAILURE: lookup->state.cache_read = true; break;
+      case AVAHI_BROWSER_ALL_FOR_NOW:
+        // Avahi has asked for a second (this client or another) and heard nothing. --mdns-wait
+        // waits on, as Avahi goes on asking, for a responder that slow.
+        lookup->state.cache_read = true;
+        lookup->state.given_up = lookup->owner->request_.wait == LookupWait::first_answers;
+        break;
+      case AVAHI_BROWSER_REMOVE: break;
+    }
   }
 
+  const ReverseRequest& request_;
+  Clock::time_point made_{};
+  Clock::time_point last_answer_{};
   std::vector<std::unique_ptr<Lookup>> lookups_;
 };
 
@@ -464,9 +504,8 @@ class AvahiDiscovery final : public Discovery {
                                    std::chrono::milliseconds timeout) override {
     return AvahiResolve(log_, host, family).run(timeout);
   }
-  std::vector<std::string> reverse(const std::vector<std::string>& addresses,
-                                   std::chrono::milliseconds timeout) override {
-    return AvahiReverse(log_, addresses).run(timeout);
+  std::vector<std::string> reverse(const ReverseRequest& request) override {
+    return AvahiReverse(log_, request).run();
   }
 
  private:

@@ -15,9 +15,6 @@ namespace lxhost::mdns {
 
 namespace {
 
-// After the last new address of a host, how long more may still be on their way: the daemon
-// hands the records of one answer to the client as separate D-Bus signals.
-constexpr auto kAddressSettle = std::chrono::milliseconds(25);
 // How soon to try again when even a AVAHI_CLIENT_NO_FAIL client could not be made (no D-Bus).
 constexpr auto kReconnectRetry = std::chrono::milliseconds(100);
 
@@ -41,7 +38,7 @@ std::vector<std::string> txt_strings(AvahiStringList* txt) {
 
 AddressCollector::AddressCollector(AvahiClient* client, const std::string& host,
                                    AvahiIfIndex interface, IpFamily family, const Log& log)
-    : log_(log), host_(host), started_(Clock::now()) {
+    : log_(log), host_(host), family_(family), started_(Clock::now()) {
   if (family != IpFamily::v6) open(client, interface, AVAHI_DNS_TYPE_A);
   if (family != IpFamily::v4) open(client, interface, AVAHI_DNS_TYPE_AAAA);
 }
@@ -55,25 +52,26 @@ void AddressCollector::add(std::string address) {
   last_answer_ = Clock::now();
 }
 
-bool AddressCollector::answered(const Browser& browser) const {
-  return browser.type == AVAHI_DNS_TYPE_A ? ipv4_answered_ : ipv6_answered_;
+FamilyAnswers AddressCollector::heard() const {
+  FamilyAnswers heard{.ipv4 = ipv4_answered_, .ipv6 = ipv6_answered_};
+  for (const auto& browser : browsers_) {
+    if (browser->all_for_now) (browser->type == AVAHI_DNS_TYPE_A ? heard.ipv4_given_up : heard.ipv6_given_up) = true;
+  }
+  return heard;
 }
 
 bool AddressCollector::settled(Clock::time_point now) const {
-  if (!has_answer() || now < last_answer_ + kAddressSettle) return false;
-  return std::all_of(browsers_.begin(), browsers_.end(), [&](const auto& browser) {
-    return browser->cache_read &&
-           (answered(*browser) || browser->all_for_now || now >= started_ + kOtherFamilyWait);
-  });
+  if (!has_answer() || now < last_answer_ + kAnswerSettle) return false;
+  const bool cache_read = std::all_of(browsers_.begin(), browsers_.end(),
+                                      [](const auto& browser) { return browser->cache_read; });
+  return cache_read &&
+         families_done(family_, heard(), std::chrono::duration_cast<std::chrono::milliseconds>(now - started_));
 }
 
 Clock::time_point AddressCollector::settles_at() const {
-  auto at = last_answer_ + kAddressSettle;
-  const bool waiting = std::any_of(browsers_.begin(), browsers_.end(), [&](const auto& browser) {
-    return !answered(*browser) && !browser->all_for_now;
-  });
-  if (waiting) at = std::max(at, started_ + kOtherFamilyWait);
-  return at;
+  const auto after = families_done_after(family_, heard());
+  if (after == std::chrono::milliseconds::max()) return Clock::time_point::max();
+  return std::max(last_answer_ + kAnswerSettle, started_ + after);
 }
 
 void AddressCollector::open(AvahiClient* client, AvahiIfIndex interface, uint16_t type) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/discovery.hpp"
+#include "core/lookup_wait.hpp"
 #include "discovery/backend_util.hpp"
 
 namespace lxhost::mdns {
@@ -37,8 +38,6 @@ using ServiceResolverPtr =
     std::unique_ptr<AvahiServiceResolver, AvahiFree<avahi_service_resolver_free>>;
 using HostNameResolverPtr =
     std::unique_ptr<AvahiHostNameResolver, AvahiFree<avahi_host_name_resolver_free>>;
-using AddressResolverPtr =
-    std::unique_ptr<AvahiAddressResolver, AvahiFree<avahi_address_resolver_free>>;
 using RecordBrowserPtr = std::unique_ptr<AvahiRecordBrowser, AvahiFree<avahi_record_browser_free>>;
 
 inline unsigned interface_index(AvahiIfIndex interface) {
@@ -51,8 +50,8 @@ std::vector<std::string> txt_strings(AvahiStringList* txt);
 
 // Every A / AAAA record of one host name, as record browsers report them (a host name resolver
 // gives one address only, and `web.local` has two). Settled once each browser went through the
-// daemon's cache, at least one address is known, none came for kAddressSettle, and each wanted
-// family has an answer, or its browser said ALL_FOR_NOW, or kOtherFamilyWait has passed.
+// daemon's cache, at least one address is known, none came for kAnswerSettle, and the families
+// asked for had their wait (families_done, core/lookup_wait.hpp; ALL_FOR_NOW gives a family up).
 class AddressCollector {
  public:
   AddressCollector(AvahiClient* client, const std::string& host, AvahiIfIndex interface,
@@ -75,7 +74,7 @@ class AddressCollector {
     bool all_for_now = false;  // ALL_FOR_NOW or FAILURE: nothing more to wait for
   };
 
-  bool answered(const Browser& browser) const;
+  FamilyAnswers heard() const;
   void open(AvahiClient* client, AvahiIfIndex interface, uint16_t type);
   static void on_record(AvahiRecordBrowser*, AvahiIfIndex interface, AvahiProtocol,
                         AvahiBrowserEvent event, const char*, uint16_t clazz, uint16_t type,
@@ -83,6 +82,7 @@ class AddressCollector {
 
   const Log& log_;
   const std::string host_;
+  const IpFamily family_;
   const Clock::time_point started_;
   std::vector<std::unique_ptr<Browser>> browsers_;
   std::vector<std::string> addresses_;

@@ -17,10 +17,10 @@ namespace lxhost::mdns {
 
 using Clock = std::chrono::steady_clock;
 
-// With family `any`, once one family answered, how long (since the lookup began) to wait for
-// the other one: a host with no IPv6 must not cost the whole bound. In the lab, a cold answer
-// came 113 ms after the query.
-constexpr auto kOtherFamilyWait = std::chrono::milliseconds(250);
+// After the last new address of a host, how long more may still be on their way: the records of
+// one answer reach the client one by one (Avahi's D-Bus signals; the dns_sd compatibility
+// library passes each on through its socket). Both backends wait the same.
+constexpr auto kAnswerSettle = std::chrono::milliseconds(25);
 
 // Milliseconds from `now` until `until`, rounded up (a poll must not wake before a deadline).
 inline int wait_ms(Clock::time_point until, Clock::time_point now = Clock::now()) {

@@ -32,9 +32,8 @@ class BoundedDiscovery final : public Discovery {
       return d.resolve(host, family, timeout);
     });
   }
-  std::vector<std::string> reverse(const std::vector<std::string>& addresses,
-                                   std::chrono::milliseconds timeout) override {
-    return call(timeout, [addresses, timeout](Discovery& d) { return d.reverse(addresses, timeout); });
+  std::vector<std::string> reverse(const ReverseRequest& request) override {
+    return call(request.timeout, [request](Discovery& d) { return d.reverse(request); });
   }
 
  private:

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "core/discovery.hpp"
+#include "core/lookup_wait.hpp"
 #include "discovery/backend_util.hpp"
 #include "discovery/dnssd_platform.hpp"
 #include "discovery/dnssd_requests.hpp"
@@ -333,7 +334,7 @@ class DnssdBrowse {
   Requests requests_;             // last: its refs go first, before the state their callbacks reach
 };
 
-// resolve(): A (and AAAA) queries on the name; answers until kAnswerQuiet after the last new
+// resolve(): A (and AAAA) queries on the name; answers until kAnswerSettle after the last new
 // one, or the bound.
 class DnssdResolve {
  public:
@@ -400,58 +401,99 @@ class DnssdResolve {
   Requests requests_;  // last: its refs go first, before the state their callbacks reach
 };
 
-// reverse(): a PTR query on each address's reverse name, all in parallel, one bound for all.
+// reverse(): a PTR query on each address's reverse name, all in parallel, one bound for all, over
+// when lookups_over says (core/lookup_wait.hpp). dns_sd does not say when a query has given
+// what the daemon had cached: a remembered miss counts as read kCachedAnswersWithin after its
+// query was made.
 class DnssdReverse {
  public:
-  explicit DnssdReverse(const Log& log) : log_(log), requests_(log) {}
+  DnssdReverse(const Log& log, const ReverseRequest& request) : log_(log), request_(request), requests_(log) {}
 
-  std::vector<std::string> run(const std::vector<std::string>& addresses,
-                               std::chrono::milliseconds timeout) {
+  std::vector<std::string> run() {
     const auto started = Clock::now();
-    const auto deadline = started + timeout;
-    lookups_.reserve(addresses.size());
-    for (const std::string& text : addresses) {
+    const auto deadline = started + request_.timeout;
+    made_ = started;
+    lookups_.reserve(request_.addresses.size());
+    for (const std::string& text : request_.addresses) {
       lookups_.push_back({});
       Lookup& lookup = lookups_.back();
+      lookup.owner = this;
       const auto [bare, zone] = split_zone(text);
       if (!zone.empty()) lookup.interface = if_nametoindex(zone.c_str());
       lookup.reverse_name = mdns::reverse_name(bare);
-      lookup.done = lookup.reverse_name.empty();
+      lookup.state.waited_for = request_.waits_for(text);
+      lookup.state.given_up = lookup.reverse_name.empty();  // not an address: nothing to ask
     }
     for (Lookup& lookup : lookups_) {
-      if (lookup.done) continue;
+      if (lookup.state.given_up) continue;
       const auto error = requests_.add(
           start, &lookup, fmt::format("DNSServiceQueryRecord({}, PTR)", lookup.reverse_name),
           &lookup.request);
-      if (error != kDNSServiceErr_NoError) lookup.done = true;
+      if (error != kDNSServiceErr_NoError) lookup.state.given_up = true;
     }
     for (;;) {
+      const auto now = Clock::now();
       for (Lookup& lookup : lookups_) {
-        if (lookup.done && lookup.request != nullptr) {
+        if ((lookup.state.answered || lookup.state.given_up) && lookup.request != nullptr) {
           requests_.remove(lookup.request);
           lookup.request = nullptr;
         }
+        if (lookup.request != nullptr && !lookup.request->broken)
+          lookup.state.cache_read = now >= lookup.request->started + kCachedAnswersWithin;
       }
-      const bool all_done =
-          std::all_of(lookups_.begin(), lookups_.end(), [](const Lookup& l) { return l.done; });
-      if (all_done || Clock::now() >= deadline) break;
-      requests_.pump(deadline);
+      if (over(now) || now >= deadline) break;
+      requests_.pump(std::min(deadline, next_wakeup()));
     }
     std::vector<std::string> names;
     for (const Lookup& lookup : lookups_) names.push_back(lookup.name);
-    log_.debug("mdns: reverse lookup of {} address(es) in {} ms", names.size(),
+    log_.debug("mdns: reverse lookup of {} address(es), {} not waited for: {} named in {} ms", names.size(),
+               std::count_if(lookups_.begin(), lookups_.end(), [](const Lookup& l) { return !l.state.waited_for; }),
+               std::count_if(names.begin(), names.end(), [](const std::string& n) { return !n.empty(); }),
                elapsed_ms(started));
     return names;
   }
 
  private:
+  // The daemon gives what it has cached at once (Avahi within 15 ms in the lab).
+  static constexpr auto kCachedAnswersWithin = std::chrono::milliseconds(50);
+
   struct Lookup {
+    DnssdReverse* owner = nullptr;
     uint32_t interface = 0;
     std::string reverse_name;
     std::string name;
-    bool done = false;
+    LookupState state;
     Request* request = nullptr;
   };
+
+  // A query the daemon dropped (it restarts) is still on its way: only answers end the lookups
+  // then, or the bound, so that a daemon's restart is not taken for names nobody announces.
+  bool restarting() const {
+    return std::any_of(lookups_.begin(), lookups_.end(),
+                       [](const Lookup& l) { return l.request != nullptr && l.request->broken; });
+  }
+  bool over(Clock::time_point now) const {
+    std::vector<LookupState> states;
+    states.reserve(lookups_.size());
+    for (const Lookup& lookup : lookups_) states.push_back(lookup.state);
+    return lookups_over(states, restarting() ? LookupWait::every_answer : request_.wait, quiet_from(), now);
+  }
+  // The later of the last answer and the last query made (again, after a restart).
+  Clock::time_point quiet_from() const {
+    auto from = std::max(made_, last_answer_);
+    for (const Lookup& lookup : lookups_) {
+      if (lookup.request != nullptr) from = std::max(from, lookup.request->started);
+    }
+    return from;
+  }
+  Clock::time_point next_wakeup() const {
+    auto next = lookups_over_at(request_.wait, quiet_from());
+    for (const Lookup& lookup : lookups_) {
+      if (lookup.request != nullptr && !lookup.state.cache_read)
+        next = std::min(next, lookup.request->started + kCachedAnswersWithin);
+    }
+    return next;
+  }
 
   static DNSServiceErrorType start(DNSServiceRef* ref, Request* request) {
     const auto* lookup = static_cast<const Lookup*>(request->owner);
@@ -468,17 +510,21 @@ class DnssdReverse {
       Requests::broke(request);
       return;
     }
-    if (lookup->done || (flags & kDNSServiceFlagsAdd) == 0 || clazz != kClassIN ||
+    if (lookup->state.answered || (flags & kDNSServiceFlagsAdd) == 0 || clazz != kClassIN ||
         type != kTypePTR) {
       return;
     }
     std::string name = mdns::wire_name(static_cast<const unsigned char*>(data), size);
     if (name.empty()) return;
     lookup->name = std::move(name);
-    lookup->done = true;
+    lookup->state.answered = true;
+    lookup->owner->last_answer_ = Clock::now();
   }
 
   const Log& log_;
+  const ReverseRequest& request_;
+  Clock::time_point made_{};
+  Clock::time_point last_answer_{};
   std::vector<Lookup> lookups_;  // reserved up front: requests point into it
   Requests requests_;            // last: its refs go first, before the state their callbacks reach
 };
@@ -495,9 +541,8 @@ class DnssdDiscovery final : public Discovery {
                                    std::chrono::milliseconds timeout) override {
     return DnssdResolve(log_, host).run(family, timeout);
   }
-  std::vector<std::string> reverse(const std::vector<std::string>& addresses,
-                                   std::chrono::milliseconds timeout) override {
-    return DnssdReverse(log_).run(addresses, timeout);
+  std::vector<std::string> reverse(const ReverseRequest& request) override {
+    return DnssdReverse(log_, request).run();
   }
 
  private:

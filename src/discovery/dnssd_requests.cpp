@@ -17,8 +17,6 @@ namespace lxhost::mdns {
 
 namespace {
 
-// A host's records usually come in one answer: after the last new address, wait this long more.
-constexpr auto kAnswerQuiet = std::chrono::milliseconds(100);
 // How soon a request the daemon dropped (it restarted) is made again while it stays away.
 constexpr auto kRestartRetry = std::chrono::milliseconds(100);
 // Apple's value; Avahi's older dns_sd.h does not define it, and says kDNSServiceErr_Unknown.
@@ -128,11 +126,10 @@ void Requests::restart_broken() {
   }
 }
 
-void AddressAnswers::begin(IpFamily family) {
+void AddressAnswers::begin(IpFamily wanted) {
   *this = AddressAnswers{};
+  family = wanted;
   started = Clock::now();
-  ipv4_wanted = family != IpFamily::v6;
-  ipv6_wanted = family != IpFamily::v4;
 }
 
 void AddressAnswers::add(uint16_t type, uint16_t size, const void* data, uint32_t interface) {
@@ -140,24 +137,22 @@ void AddressAnswers::add(uint16_t type, uint16_t size, const void* data, uint32_
   if (type == kTypeA && size == 4) text = address_text(AF_INET, data, interface);
   if (type == kTypeAAAA && size == 16) text = address_text(AF_INET6, data, interface);
   if (text.empty()) return;
-  (type == kTypeA ? ipv4_answered : ipv6_answered) = true;
+  (type == kTypeA ? heard.ipv4 : heard.ipv6) = true;
   if (std::find(addresses.begin(), addresses.end(), text) != addresses.end()) return;
   addresses.push_back(std::move(text));
   last = Clock::now();
 }
 
-bool AddressAnswers::families_done(Clock::time_point now) const {
-  return ((!ipv4_wanted || ipv4_answered) && (!ipv6_wanted || ipv6_answered)) ||
-         now >= started + kOtherFamilyWait;
-}
-
 bool AddressAnswers::settled(Clock::time_point now) const {
-  return !addresses.empty() && now >= last + kAnswerQuiet && families_done(now);
+  return !addresses.empty() && now >= last + kAnswerSettle &&
+         families_done(family, heard, std::chrono::duration_cast<std::chrono::milliseconds>(now - started));
 }
 
 Clock::time_point AddressAnswers::settles_at() const {
   if (addresses.empty()) return Clock::time_point::max();
-  return std::max(last + kAnswerQuiet, families_done(last) ? last : started + kOtherFamilyWait);
+  const auto after = families_done_after(family, heard);
+  if (after == std::chrono::milliseconds::max()) return Clock::time_point::max();
+  return std::max(last + kAnswerSettle, started + after);
 }
 
 const char* type_name(uint16_t type) { return type == kTypeA ? "A" : "AAAA"; }
@@ -166,7 +161,8 @@ std::vector<uint16_t> address_types(IpFamily family) {
   switch (family) {
     case IpFamily::v4: return {kTypeA};
     case IpFamily::v6: return {kTypeAAAA};
-    case IpFamily::any: break;
+    case IpFamily::any:
+    case IpFamily::both: break;
   }
   return {kTypeA, kTypeAAAA};
 }

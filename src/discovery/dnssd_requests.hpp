@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/discovery.hpp"
+#include "core/lookup_wait.hpp"
 #include "discovery/backend_util.hpp"
 
 namespace lxhost::mdns {
@@ -70,24 +71,19 @@ class Requests {
   std::vector<std::unique_ptr<Request>> requests_;
 };
 
-// Addresses from A / AAAA answers. Settled when at least one came, no new one for a quiet time
-// (100 ms), and each wanted family has one or kOtherFamilyWait passed since begin().
+// Addresses from A / AAAA answers. Settled when at least one came, no new one for kAnswerSettle,
+// and the families asked for had their wait (families_done, core/lookup_wait.hpp).
 struct AddressAnswers {
   std::vector<std::string> addresses;
+  IpFamily family = IpFamily::any;
   Clock::time_point started{};
   Clock::time_point last{};
-  bool ipv4_wanted = false;
-  bool ipv6_wanted = false;
-  bool ipv4_answered = false;
-  bool ipv6_answered = false;
+  FamilyAnswers heard;
 
-  void begin(IpFamily family);
+  void begin(IpFamily wanted);
   void add(uint16_t type, uint16_t size, const void* data, uint32_t interface);
   bool settled(Clock::time_point now) const;
   Clock::time_point settles_at() const;
-
- private:
-  bool families_done(Clock::time_point now) const;
 };
 
 // The record types of a family ({A}, {AAAA}, {A, AAAA}) and their names, for messages.

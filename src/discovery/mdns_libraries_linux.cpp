@@ -23,9 +23,6 @@ namespace lxhost::mdns {
 namespace {
 
 struct Api {
-  decltype(&::avahi_address_parse) address_parse;
-  decltype(&::avahi_address_resolver_free) address_resolver_free;
-  decltype(&::avahi_address_resolver_new) address_resolver_new;
   decltype(&::avahi_client_errno) client_errno;
   decltype(&::avahi_client_free) client_free;
   decltype(&::avahi_client_get_state) client_get_state;
@@ -80,7 +77,6 @@ Api load() {
   void* client = open_library(kClient);
   void* dnssd = open_library(kDnssd);
   Api api{};
-  find(common, kCommon, "avahi_address_parse", api.address_parse);
   find(common, kCommon, "avahi_set_allocator", api.set_allocator);
   find(common, kCommon, "avahi_simple_poll_free", api.simple_poll_free);
   find(common, kCommon, "avahi_simple_poll_get", api.simple_poll_get);
@@ -88,8 +84,6 @@ Api load() {
   find(common, kCommon, "avahi_simple_poll_new", api.simple_poll_new);
   find(common, kCommon, "avahi_strerror", api.strerror);
   find(common, kCommon, "avahi_string_list_serialize", api.string_list_serialize);
-  find(client, kClient, "avahi_address_resolver_free", api.address_resolver_free);
-  find(client, kClient, "avahi_address_resolver_new", api.address_resolver_new);
   find(client, kClient, "avahi_client_errno", api.client_errno);
   find(client, kClient, "avahi_client_free", api.client_free);
   find(client, kClient, "avahi_client_get_state", api.client_get_state);
@@ -127,15 +121,6 @@ using lxhost::mdns::api;
 
 extern "C" {
 
-AvahiAddress* avahi_address_parse(const char* s, AvahiProtocol af, AvahiAddress* ret_addr) {
-  return api().address_parse(s, af, ret_addr);
-}
-int avahi_address_resolver_free(AvahiAddressResolver* r) { return api().address_resolver_free(r); }
-AvahiAddressResolver* avahi_address_resolver_new(AvahiClient* client, AvahiIfIndex interface, AvahiProtocol protocol,
-                                                 const AvahiAddress* a, AvahiLookupFlags flags,
-                                                 AvahiAddressResolverCallback callback, void* userdata) {
-  return api().address_resolver_new(client, interface, protocol, a, flags, callback, userdata);
-}
 int avahi_client_errno(AvahiClient* client) { return api().client_errno(client); }
 void avahi_client_free(AvahiClient* client) { api().client_free(client); }
 AvahiClientState avahi_client_get_state(AvahiClient* client) { return api().client_get_state(client); }

@@ -9,6 +9,13 @@ for backend in avahi dnssd; do
   expect_rc 0 "$backend: resolve containers.local"
   expect_out 10.203.0.1 "$backend: containers.local is br1's address"
 
+  # containers.local has no IPv6 address: its IPv4 one is the answer, without waiting for an
+  # AAAA record nobody sends (let alone the bound).
+  run_lx -v resolve --timeout 5000 containers.local
+  expect_rc 0 "$backend: resolve containers.local with a 5000 ms bound"
+  check "$backend: ... its IPv4 address" test "$OUT" = 10.203.0.1
+  check "$backend: ... long before the bound (${MS} ms)" test "$MS" -lt 5000
+
   run_lx resolve -4 web.local
   expect_rc 0 "$backend: resolve -4 web.local"
   check "$backend: web.local has both IPv4 addresses" test "$(sort <<<"$OUT")" = "$(printf '10.203.0.10\n10.203.0.11')"
@@ -19,6 +26,11 @@ for backend in avahi dnssd; do
 
   run_lx resolve web.local
   check "$backend: without -4/-6, IPv4 comes first" test "$(head -1 <<<"$OUT" | grep -c '^10\.')" = 1
+
+  run_lx resolve --all web.local
+  expect_rc 0 "$backend: resolve --all web.local"
+  check "$backend: --all: both IPv4 addresses, then the IPv6 one" \
+    test "$OUT" = "$(printf '10.203.0.10\n10.203.0.11\nfd42:203::10')"
 
   run_lx resolve no-such-name-$$.local
   expect_rc 1 "$backend: unknown name"
@@ -46,6 +58,10 @@ done
 run_lx resolve -6 10.203.0.10
 expect_rc 1 "resolve -6 of an IPv4 address"
 check "... says why, in one line" eval '[ "$ERR" = "lxhost: error: resolve: 10.203.0.10 is an IPv4 address, and -6 asks for IPv6 ones" ]'
+run_lx resolve --all -6 web.local
+expect_rc 2 "resolve --all with -6"
+expect_err_has "resolve: -6 excludes --all"
+expect_err_lines 2
 run_lx resolve 'a..b'
 expect_rc 2 "resolve of a name with an empty label"
 check "... one line naming the name and the fault ($MS ms)" \

@@ -89,6 +89,7 @@ struct FakeMdns {
   // thread of its own is done with this fake once it is reached (read `resolved` only then).
   std::atomic<bool> held{false};
   std::atomic<int> resolves_done{0};
+  std::vector<ReverseRequest> reverse_requests;               // ... and the whole request
 };
 
 class FakeDiscovery : public Discovery {
@@ -114,12 +115,12 @@ class FakeDiscovery : public Discovery {
     const auto found = mdns_.addresses.find(std::string(host));
     return found == mdns_.addresses.end() ? std::vector<std::string>{} : found->second;
   }
-  std::vector<std::string> reverse(const std::vector<std::string>& addresses,
-                                   std::chrono::milliseconds /*timeout*/) override {
-    mdns_.reversed.push_back(addresses);
+  std::vector<std::string> reverse(const ReverseRequest& request) override {
+    mdns_.reversed.push_back(request.addresses);
+    mdns_.reverse_requests.push_back(request);
     available();
     std::vector<std::string> answers;
-    for (const std::string& address : addresses) {
+    for (const std::string& address : request.addresses) {
       const auto found = mdns_.names.find(address);
       answers.push_back(found == mdns_.names.end() ? "" : found->second);
     }

@@ -1,6 +1,9 @@
 // `list` in-process: lxc-ls's rows from a fake host, each row's mDNS name from a fake daemon.
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -22,12 +25,20 @@ constexpr std::string_view kRows =
     "db   STOPPED -                      -            \n"
     "web  RUNNING 10.0.3.5, 10.0.3.6     fd42::5      \n";
 
-nlohmann::json list_json(Fakes& fakes) {
+nlohmann::json list_json(Fakes& fakes, std::vector<std::string> args = {"--json"}) {
   Context ctx = fakes.context();
   CapturedFd out(1);
-  const std::vector<std::string> args = {"--json"};
   CHECK(run_list(ctx, args) == 0);
   return nlohmann::json::parse(out.take());
+}
+
+std::string misses_file(const Fakes& fakes) { return fakes.home() + "/.cache/lxhost/mdns-misses.tsv"; }
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace
@@ -98,4 +109,56 @@ TEST_CASE("list: lxc-ls failing on the host is the command's failure, in lxc-ls'
     CHECK_THAT(e.what(), Catch::Contains("lxc-ls") && Catch::Contains("Permission denied"));
   }
   CHECK(fakes.mdns.reversed.empty());
+}
+
+TEST_CASE("list remembers the addresses no name answered for, and next time does not wait for them", "[commands]") {
+  Fakes fakes;
+  fakes.host.answer("lxc-ls", 0, std::string(kRows));
+  fakes.mdns.names = {{"10.0.3.6", "web.local"}};
+  list_json(fakes);
+  REQUIRE(fakes.mdns.reverse_requests.size() == 1);
+  CHECK(fakes.mdns.reverse_requests[0].wait == LookupWait::first_answers);
+  CHECK(fakes.mdns.reverse_requests[0].remembered_misses.empty());
+  CHECK(fakes.mdns.reverse_requests[0].timeout == std::chrono::milliseconds(1000));  // resolve_timeout_ms
+  CHECK_THAT(read_text(misses_file(fakes)), Catch::StartsWith("10.0.3.5\t") && Catch::Contains("\n10.0.3.7\t") &&
+                                                Catch::Contains("\nfd42::5\t") && !Catch::Contains("10.0.3.6"));
+
+  // app's address is announced now: the daemon's cached answer still names it.
+  fakes.mdns.names["10.0.3.7"] = "app.local";
+  const nlohmann::json rows = list_json(fakes);
+  REQUIRE(fakes.mdns.reverse_requests.size() == 2);
+  const ReverseRequest& second = fakes.mdns.reverse_requests[1];
+  CHECK(second.addresses == std::vector<std::string>{"10.0.3.7", "10.0.3.5", "10.0.3.6", "fd42::5"});
+  CHECK(second.remembered_misses == std::vector<std::string>{"10.0.3.5", "10.0.3.7", "fd42::5"});
+  CHECK_FALSE(second.waits_for("10.0.3.5"));
+  CHECK(second.waits_for("10.0.3.6"));
+  CHECK(rows[0]["mdns"] == "app.local");
+  // ...and it is forgotten as a miss; the others keep their first miss.
+  const std::string text = read_text(misses_file(fakes));
+  CHECK_THAT(text, !Catch::Contains("10.0.3.7") && Catch::Contains("10.0.3.5\t") && Catch::Contains("fd42::5\t"));
+}
+
+TEST_CASE("list --mdns-wait, or discovery.list_mdns_wait, waits for every name as before", "[commands]") {
+  Fakes fakes;
+  fakes.host.answer("lxc-ls", 0, std::string(kRows));
+  list_json(fakes);  // remembers every address as a miss
+  list_json(fakes, {"--json", "--mdns-wait"});
+  REQUIRE(fakes.mdns.reverse_requests.size() == 2);
+  CHECK(fakes.mdns.reverse_requests[1].wait == LookupWait::every_answer);
+  CHECK(fakes.mdns.reverse_requests[1].remembered_misses.empty());
+  CHECK(fakes.mdns.reverse_requests[1].waits_for("10.0.3.5"));
+
+  std::filesystem::create_directories(fakes.home() + "/.config/lxhost");
+  std::ofstream(fakes.home() + "/.config/lxhost/config.toml") << "[discovery]\nlist_mdns_wait = true\n";
+  list_json(fakes);
+  REQUIRE(fakes.mdns.reverse_requests.size() == 3);
+  CHECK(fakes.mdns.reverse_requests[2].wait == LookupWait::every_answer);
+}
+
+TEST_CASE("list without an mDNS daemon remembers no misses", "[commands]") {
+  Fakes fakes;
+  fakes.host.answer("lxc-ls", 0, std::string(kRows));
+  fakes.mdns.unavailable = true;
+  list_json(fakes);
+  CHECK_FALSE(std::filesystem::exists(misses_file(fakes)));
 }

@@ -23,9 +23,18 @@ check "Package: lxhost" test "$(field Package)" = lxhost
 check "Version: $version" test "$(field Version)" = "$version"
 check "Architecture: $arch" test "$(field Architecture)" = "$arch"
 depends=$(field Depends)
-for lib in libssh-4 libfmt9 libstdc++6 libc6 libavahi-client3 libavahi-common3 libavahi-compat-libdnssd1; do
+for lib in libssh-4 libc6 libavahi-client3 libavahi-common3 libavahi-compat-libdnssd1; do
   check "Depends names $lib ($depends)" contains "$depends" "$lib"
 done
+# With the C++ runtime linked in (LXHOST_STATIC_RUNTIME, the default with GCC on Linux) the binary
+# needs neither the shared libstdc++ nor fmt; without it, dpkg-shlibdeps names both.
+if grep -q '^LXHOST_STATIC_RUNTIME:BOOL=ON$' "$LXHOST_BUILD_DIR/CMakeCache.txt"; then
+  for lib in libfmt9 libstdc++6; do
+    check "Depends does not name $lib (linked in)" bash -c '! grep -q "$1" <<<"$2"' _ "$lib" "$depends"
+  done
+else
+  for lib in libfmt9 libstdc++6; do check "Depends names $lib ($depends)" contains "$depends" "$lib"; done
+fi
 check "Depends has versions from the binary's symbols (dpkg-shlibdeps)" contains "$depends" "libc6 (>= "
 recommends=$(field Recommends)
 check "Recommends avahi-daemon and openssh-client ($recommends)" \

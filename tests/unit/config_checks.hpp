@@ -47,6 +47,7 @@ inline void check_same_values(const Config& a, const Config& b) {
     CHECK(x.connect_timeout_ms.value == y.connect_timeout_ms.value);
   }
   CHECK(a.discovery.resolve_timeout_ms.value == b.discovery.resolve_timeout_ms.value);
+  CHECK(a.discovery.list_mdns_wait.value == b.discovery.list_mdns_wait.value);
   CHECK(a.discovery.browse_timeout_ms.value == b.discovery.browse_timeout_ms.value);
   CHECK(a.discovery.services.value == b.discovery.services.value);
   CHECK(a.completion.cache_ttl_s.value == b.completion.cache_ttl_s.value);
@@ -63,6 +64,7 @@ inline void check_same_values(const Config& a, const Config& b) {
 inline std::vector<bool> user_set_flags(const Config& c) {
   std::vector<bool> flags = {c.default_host.user_set(),
                              c.discovery.resolve_timeout_ms.user_set(),
+                             c.discovery.list_mdns_wait.user_set(),
                              c.discovery.browse_timeout_ms.user_set(),
                              c.discovery.services.user_set(),
                              c.completion.cache_ttl_s.user_set(),

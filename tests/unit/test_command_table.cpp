@@ -45,9 +45,9 @@ bool has(const std::vector<std::string>& values, std::string_view value) {
 }  // namespace
 
 TEST_CASE("synopses are derived from the options", "[command_table]") {
-  CHECK(synopsis(*find_command("list")) == "list [--json]");
+  CHECK(synopsis(*find_command("list")) == "list [--json] [--mdns-wait]");
   CHECK(synopsis(*find_command("discover")) == "discover [--json] [--timeout MS] [--type T]... [-6]");
-  CHECK(synopsis(*find_command("resolve")) == "resolve NAME [-4|-6] [--timeout MS]");
+  CHECK(synopsis(*find_command("resolve")) == "resolve NAME [-4|-6|--all] [--timeout MS]");
   CHECK(synopsis(*find_command("config")) == "config init [--force]|show|path");
   CHECK(synopsis(*find_command("mux")) == "mux status|stop [--all]");
   CHECK(synopsis(*find_command("proxy")) == "proxy HOST PORT [--via-host]");
@@ -77,6 +77,10 @@ TEST_CASE("arguments are parsed against the command's row", "[command_table]") {
 
 TEST_CASE("what a row does not allow is a usage error naming the command", "[command_table]") {
   CHECK_THAT(usage_error("resolve", {"-4", "-6", "x.local"}), Catch::Contains("lxhost resolve: -4 excludes -6"));
+  CHECK_THAT(usage_error("resolve", {"--all", "-6", "x.local"}), Catch::Contains("-6 excludes --all"));
+  CHECK_THAT(usage_error("resolve", {"-4", "--all", "x.local"}), Catch::Contains("excludes"));
+  CHECK(parse("resolve", {"--all", "x.local"}).has("--all"));
+  CHECK(parse("list", {"--mdns-wait"}).has("--mdns-wait"));
   CHECK_THAT(usage_error("resolve", {}), Catch::Contains("NAME is required"));
   CHECK_THAT(usage_error("proxy", {"h", "0"}), Catch::Contains("'0' is not a whole number from 1 to 65535"));
   CHECK_THAT(usage_error("discover", {"--timeout", "600001"}), Catch::Contains("'600001' is not a whole number"));
@@ -237,7 +241,7 @@ TEST_CASE("a positional completes only while it is still to give", "[command_tab
   CHECK(plan_completion(std::vector<std::string>{"lxhost", "resolve", "-4", ""}).hosts);
   CHECK(plan_completion(std::vector<std::string>{"lxhost", "resolve", "--timeout", "9", ""}).hosts);
   CHECK_FALSE(plan_completion(std::vector<std::string>{"lxhost", "resolve", "web.local", ""}).hosts);
-  CHECK(offered({"lxhost", "resolve", "web.local", ""}) == std::vector<std::string>{"-4", "-6", "--timeout", "--help"});
+  CHECK(offered({"lxhost", "resolve", "web.local", ""}) == std::vector<std::string>{"-4", "-6", "--all", "--timeout", "--help"});
   CHECK(plan_completion(std::vector<std::string>{"lxhost", "install-links", "d", ""}).files ==
         CompletionPlan::Files::none);
   CHECK_FALSE(has(offered({"lxhost", "help", "attach", ""}), "attach"));

@@ -24,6 +24,7 @@ TEST_CASE("cache files: one per host, in the cache directory", "[state_files]") 
   CHECK(container_cache_file("/c", "../x") == "/c/containers-_.._x.tsv");
   CHECK(lock_file(container_cache_file("/c", "lab")) == "/c/containers-lab.tsv.lock");
   CHECK(discovered_hosts_file("/c") == "/c/discovered.tsv");
+  CHECK(mdns_misses_file("/c") == "/c/mdns-misses.tsv");
   HostConfig host;
   host.name = "lab";
   host.address.value = "fd42::1";

@@ -1,0 +1,73 @@
+// list's remembered mDNS misses (see mdns_misses.hpp).
+#include "core/mdns_misses.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace lxhost {
+namespace {
+
+bool remembered(const MdnsMiss& miss, std::int64_t now) {
+  return miss.since <= now && now - miss.since < kRememberMissesFor.count();
+}
+
+bool clean(std::string_view field) { return !field.empty() && field.find_first_of("\t\r\n") == std::string_view::npos; }
+
+}  // namespace
+
+std::vector<MdnsMiss> parse_misses(std::string_view text) {
+  std::vector<MdnsMiss> misses;
+  while (!text.empty()) {
+    const auto newline = text.find('\n');
+    const std::string_view line = text.substr(0, newline);
+    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
+    const auto tab = line.find('\t');
+    if (tab == std::string_view::npos) continue;
+    const std::string_view address = line.substr(0, tab);
+    const std::string_view since = line.substr(tab + 1);
+    MdnsMiss miss{std::string(address), 0};
+    const auto [end, error] = std::from_chars(since.data(), since.data() + since.size(), miss.since);
+    if (!clean(address) || since.empty() || error != std::errc() || end != since.data() + since.size() ||
+        miss.since < 0)
+      continue;
+    misses.push_back(std::move(miss));
+  }
+  return misses;
+}
+
+std::string render_misses(const std::vector<MdnsMiss>& misses) {
+  std::string text;
+  for (const MdnsMiss& miss : misses) text += fmt::format("{}\t{}\n", miss.address, miss.since);
+  return text;
+}
+
+std::vector<std::string> remembered_misses(const std::vector<MdnsMiss>& misses, std::int64_t now) {
+  std::vector<std::string> addresses;
+  for (const MdnsMiss& miss : misses)
+    if (remembered(miss, now)) addresses.push_back(miss.address);
+  return addresses;
+}
+
+std::vector<MdnsMiss> update_misses(const std::vector<MdnsMiss>& misses, const std::vector<std::string>& asked,
+                                    const std::vector<std::string>& names, std::int64_t now) {
+  std::vector<MdnsMiss> kept;
+  for (const MdnsMiss& miss : misses) {
+    const auto it = std::find(asked.begin(), asked.end(), miss.address);
+    const bool answered = it != asked.end() && static_cast<std::size_t>(it - asked.begin()) < names.size() &&
+                          !names[static_cast<std::size_t>(it - asked.begin())].empty();
+    if (remembered(miss, now) && !answered && clean(miss.address)) kept.push_back(miss);
+  }
+  for (std::size_t i = 0; i < asked.size(); ++i) {
+    const bool missed = i >= names.size() || names[i].empty();
+    const bool known = std::any_of(kept.begin(), kept.end(), [&](const MdnsMiss& m) { return m.address == asked[i]; });
+    if (missed && !known && clean(asked[i])) kept.push_back({asked[i], now});
+  }
+  std::sort(kept.begin(), kept.end(), [](const MdnsMiss& a, const MdnsMiss& b) { return a.address < b.address; });
+  kept.erase(std::unique(kept.begin(), kept.end(), [](const MdnsMiss& a, const MdnsMiss& b) { return a.address == b.address; }),
+             kept.end());
+  return kept;
+}
+
+}  // namespace lxhost
