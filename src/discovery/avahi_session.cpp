@@ -43,8 +43,9 @@ AddressCollector::AddressCollector(AvahiClient* client, const std::string& host,
   if (family != IpFamily::v4) open(client, interface, AVAHI_DNS_TYPE_AAAA);
 }
 
-void AddressCollector::add(std::string address) {
+void AddressCollector::add(std::string address, bool cached) {
   if (address.empty()) return;
+  only_cached_ = only_cached_ && cached;
   (address.find(':') == std::string::npos ? ipv4_answered_ : ipv6_answered_) = true;
   if (std::find(addresses_.begin(), addresses_.end(), address) != addresses_.end()) return;
   log_.debug("mdns: {} has address {} ({} ms)", printable(host_), address, elapsed_ms(started_));
@@ -61,9 +62,10 @@ FamilyAnswers AddressCollector::heard() const {
 }
 
 bool AddressCollector::settled(Clock::time_point now) const {
-  if (!has_answer() || now < last_answer_ + kAnswerSettle) return false;
+  if (!has_answer()) return false;
   const bool cache_read = std::all_of(browsers_.begin(), browsers_.end(),
                                       [](const auto& browser) { return browser->cache_read; });
+  if (!(cache_read && only_cached_) && now < last_answer_ + kAnswerSettle) return false;
   return cache_read &&
          families_done(family_, heard(), std::chrono::duration_cast<std::chrono::milliseconds>(now - started_));
 }
@@ -71,6 +73,9 @@ bool AddressCollector::settled(Clock::time_point now) const {
 Clock::time_point AddressCollector::settles_at() const {
   const auto after = families_done_after(family_, heard());
   if (after == std::chrono::milliseconds::max()) return Clock::time_point::max();
+  const bool cache_read = std::all_of(browsers_.begin(), browsers_.end(),
+                                      [](const auto& browser) { return browser->cache_read; });
+  if (cache_read && only_cached_) return started_ + after;
   return std::max(last_answer_ + kAnswerSettle, started_ + after);
 }
 
@@ -98,9 +103,9 @@ void AddressCollector::on_record(AvahiRecordBrowser*, AvahiIfIndex interface, Av
     case AVAHI_BROWSER_NEW:
       if (clazz != AVAHI_DNS_CLASS_IN) break;
       if (type == AVAHI_DNS_TYPE_A && size == 4) {
-        browser->owner->add(address_text(AF_INET, rdata, interface_index(interface)));
+        browser->owner->add(address_text(AF_INET, rdata, interface_index(interface)), !browser->cache_read);
       } else if (type == AVAHI_DNS_TYPE_AAAA && size == 16) {
-        browser->owner->add(address_text(AF_INET6, rdata, interface_index(interface)));
+        browser->owner->add(address_text(AF_INET6, rdata, interface_index(interface)), !browser->cache_read);
       }
       break;
     case AVAHI_BROWSER_CACHE_EXHAUSTED: browser->cache_read = true; break;

@@ -52,6 +52,8 @@ std::vector<std::string> txt_strings(AvahiStringList* txt);
 // gives one address only, and `web.local` has two). Settled once each browser went through the
 // daemon's cache, at least one address is known, none came for kAnswerSettle, and the families
 // asked for had their wait (families_done, core/lookup_wait.hpp; ALL_FOR_NOW gives a family up).
+// When every address came from the daemon's cache, none is still on its way once the cache has
+// been read: then there is no kAnswerSettle to wait.
 class AddressCollector {
  public:
   AddressCollector(AvahiClient* client, const std::string& host, AvahiIfIndex interface,
@@ -59,7 +61,9 @@ class AddressCollector {
   AddressCollector(const AddressCollector&) = delete;
   AddressCollector& operator=(const AddressCollector&) = delete;
 
-  void add(std::string address);  // also answers from elsewhere (a host name resolver)
+  // An address; `cached`: the daemon gave it from its cache, before saying the cache was read
+  // (answers from elsewhere, a host name resolver, are not).
+  void add(std::string address, bool cached = false);
   bool has_answer() const { return !addresses_.empty(); }
   bool settled(Clock::time_point now) const;
   Clock::time_point settles_at() const;  // when settled() may turn true without a new event
@@ -88,6 +92,7 @@ class AddressCollector {
   std::vector<std::string> addresses_;
   bool ipv4_answered_ = false;
   bool ipv6_answered_ = false;
+  bool only_cached_ = true;  // every address so far came from the daemon's cache
   Clock::time_point last_answer_{};
 };
 
