@@ -27,10 +27,11 @@ namespace {
 using Words = std::vector<std::string>;
 
 // Each stand-in appends `NAME ARGC` and then `[ARG]` per argument to $LOG (the count and the
-// brackets show empty words and words with newlines as they are).
+// brackets show empty words and words with newlines as they are). The entry is appended by one
+// write, so a test reading the log while a stand-in runs never sees half of one.
 constexpr const char* kLogArgv =
-    "printf '%s %s\\n' \"${0##*/}\" \"$#\" >>\"$LOG\"\n"
-    "for a in \"$@\"; do printf '[%s]\\n' \"$a\" >>\"$LOG\"; done\n";
+    "entry=$(printf '%s %s\\n' \"${0##*/}\" \"$#\"; for a in \"$@\"; do printf '[%s]\\n' \"$a\"; done)\n"
+    "printf '%s\\n' \"$entry\" >>\"$LOG\"\n";
 
 // A temporary directory of stand-in tools, first on PATH, removed at the end. `sudo` logs itself
 // and runs the rest without its `-n` (any other first word fails it: lxhost always asks for -n).
