@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "atomic_file.hpp"
@@ -120,7 +121,13 @@ int run_list(Context& ctx, std::span<const std::string> args) {
   const bool mdns_wait = parsed->has("--mdns-wait") || ctx.config().discovery.list_mdns_wait.value;
 
   const std::vector<std::string> argv = {"lxc-ls", "-f", "-F", std::string(lxc_ls_fields)};
-  const std::string output = capture_remote(ctx, tool_line(argv, ctx.remote_context()), "lxc-ls");
+  std::string output;
+  {
+    // The mDNS libraries load (a few ms) while the host lists its containers.
+    Discovery& discovery = ctx.discovery();
+    const std::jthread prepare([&discovery] { discovery.prepare(); });
+    output = capture_remote(ctx, tool_line(argv, ctx.remote_context()), "lxc-ls");
+  }
   const std::vector<ContainerRow> rows = parse_lxc_ls_fancy(output);
   const std::vector<std::string> mdns = mdns_names(ctx, rows, mdns_wait);
   if (json) print_json(rows, mdns, ctx.host().name);

@@ -62,6 +62,13 @@ Invocation parse_command_line(std::span<const std::string> argv, const Environme
     return inv;
   }
 
+  // No option before the verb (a TAB, and most commands): nothing for CLI11 to parse.
+  if (argv.size() > 1 && !argv[1].starts_with('-')) {
+    inv.verb = argv[1];
+    inv.args.assign(argv.begin() + 2, argv.end());
+    return inv;
+  }
+
   CLI::App app{"lxhost", "lxhost"};
   app.prefix_command();
   app.set_help_flag();  // our own help text lists the verbs

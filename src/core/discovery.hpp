@@ -74,6 +74,9 @@ class Discovery {
  public:
   virtual ~Discovery() = default;
   virtual std::string_view backend() const = 0;  // "avahi" | "dnssd"
+  // Loads what the calls need (Linux: Avahi's libraries, loaded on first use), so that a caller
+  // can have it done while it waits for something else. Never fails: a failure shows at the call.
+  virtual void prepare() noexcept {}
 
   // Browses the types until every browser said "all for now" with no resolver pending (Avahi),
   // or 250 ms passed without a new result (dns_sd, which has no "all for now"), or the timeout.

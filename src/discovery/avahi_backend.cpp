@@ -19,6 +19,7 @@
 #include "core/lookup_wait.hpp"
 #include "discovery/avahi_session.hpp"
 #include "discovery/backend_util.hpp"
+#include "discovery/dnssd_platform.hpp"
 
 namespace lxhost {
 
@@ -496,6 +497,7 @@ class AvahiDiscovery final : public Discovery {
  public:
   explicit AvahiDiscovery(const Log& log) : log_(log) {}
   std::string_view backend() const override { return "avahi"; }
+  void prepare() noexcept override { mdns::load_mdns_libraries(); }
 
   std::vector<ServiceInstance> browse(const BrowseRequest& request) override {
     return AvahiBrowse(log_, request).run();

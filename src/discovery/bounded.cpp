@@ -22,6 +22,7 @@ class BoundedDiscovery final : public Discovery {
   explicit BoundedDiscovery(std::unique_ptr<Discovery> inner) : inner_(std::move(inner)) {}
 
   std::string_view backend() const override { return inner_->backend(); }
+  void prepare() noexcept override { inner_->prepare(); }
 
   std::vector<ServiceInstance> browse(const BrowseRequest& request) override {
     return call(request.timeout, [request](Discovery& d) { return d.browse(request); });

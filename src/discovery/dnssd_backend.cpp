@@ -533,6 +533,7 @@ class DnssdDiscovery final : public Discovery {
  public:
   explicit DnssdDiscovery(const Log& log) : log_(log) { mdns::prepare_dnssd_library(); }
   std::string_view backend() const override { return "dnssd"; }
+  void prepare() noexcept override { mdns::load_mdns_libraries(); }
 
   std::vector<ServiceInstance> browse(const BrowseRequest& request) override {
     return DnssdBrowse(log_, request).run();

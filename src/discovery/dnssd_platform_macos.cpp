@@ -5,6 +5,8 @@ namespace lxhost::mdns {
 
 void prepare_dnssd_library() {}
 
+void load_mdns_libraries() noexcept {}
+
 const char* dnssd_daemon() { return "mDNSResponder"; }
 
 }  // namespace lxhost::mdns

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "core/discovery.hpp"
+#include "discovery/dnssd_platform.hpp"
 
 namespace lxhost::mdns {
 namespace {
@@ -115,6 +116,14 @@ const Api& api() {
 }
 
 }  // namespace
+
+void load_mdns_libraries() noexcept {
+  try {
+    (void)api();
+  } catch (const std::exception&) {  // the first call that needs them says what is missing
+  }
+}
+
 }  // namespace lxhost::mdns
 
 using lxhost::mdns::api;
