@@ -5,6 +5,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <string>
 #include <thread>
 #include <vector>
@@ -57,58 +58,93 @@ std::vector<MdnsMiss> read_misses(Context& ctx) {
   return parse_misses(read_cache_text(mdns_misses_file(ctx.paths().cache_dir)));
 }
 
-// What this lookup found, merged with what was remembered; written only when it changed.
-void remember_misses(Context& ctx, const std::vector<MdnsMiss>& before, const std::vector<std::string>& asked,
-                     const std::vector<std::string>& names, std::int64_t now) {
-  const std::string text = render_misses(update_misses(before, asked, names, now));
-  if (text == render_misses(before)) return;
+// A cache file, written only when its text changed; a failure is only a warning.
+void write_cache_file(Context& ctx, const std::string& path, const std::string& before, const std::string& text) {
+  if (text == before) return;
   try {
-    write_file_atomically(mdns_misses_file(ctx.paths().cache_dir), text, 0600);
+    write_file_atomically(path, text, 0600);
   } catch (const Error& e) {
     ctx.log().warn("{}", e.what());  // only a cache
   }
 }
 
-// The `.local` name that answers for each container's addresses, or "" per row: reverse mDNS
-// lookups, all in parallel, over once the first answers decide (or every name came, with
-// `wait`). Addresses that found no name a moment ago are not waited for. No mDNS daemon: no
-// names, and one warning that says why (an empty column would otherwise read as "nobody
-// announces these").
-std::vector<std::string> mdns_names(Context& ctx, const std::vector<ContainerRow>& rows, bool wait) {
-  std::vector<std::string> names(rows.size());
-  ReverseRequest request;
+std::vector<std::string> addresses_of(const std::vector<ContainerRow>& rows) {
+  std::vector<std::string> addresses;
   for (const ContainerRow& row : rows) {
-    request.addresses.insert(request.addresses.end(), row.ipv4.begin(), row.ipv4.end());
-    request.addresses.insert(request.addresses.end(), row.ipv6.begin(), row.ipv6.end());
+    addresses.insert(addresses.end(), row.ipv4.begin(), row.ipv4.end());
+    addresses.insert(addresses.end(), row.ipv6.begin(), row.ipv6.end());
   }
-  if (request.addresses.empty()) return names;
+  return addresses;
+}
+
+// Reverse lookups of ADDRESSES: over once the first answers decide (or every name came, with
+// `wait`); addresses that found no name a moment ago are not waited for.
+ReverseRequest reverse_request(Context& ctx, std::vector<std::string> addresses, bool wait,
+                               const std::vector<MdnsMiss>& misses, std::int64_t now) {
+  ReverseRequest request;
+  request.addresses = std::move(addresses);
   request.timeout = std::chrono::milliseconds(ctx.config().discovery.resolve_timeout_ms.value);
   request.wait = wait ? LookupWait::every_answer : LookupWait::first_answers;
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  const std::vector<MdnsMiss> misses = read_misses(ctx);
-  if (!wait) {
+  if (!wait)
     for (const std::string& address : remembered_misses(misses, now))
       if (std::find(request.addresses.begin(), request.addresses.end(), address) != request.addresses.end())
         request.remembered_misses.push_back(address);
-    if (!request.remembered_misses.empty())
-      ctx.log().debug("list: {} address(es) found no mDNS name in the last {} s: only the daemon's cache is asked for them",
-                      request.remembered_misses.size(), kRememberMissesFor.count());
-  }
-  std::vector<std::string> answers;
+  if (!request.remembered_misses.empty())
+    ctx.log().debug("list: {} address(es) found no mDNS name in the last {} s: only the daemon's cache is asked for them",
+                    request.remembered_misses.size(), kRememberMissesFor.count());
+  return request;
+}
+
+// What one reverse() call asked and answered (names[i] for asked[i], "" for none), or how it failed.
+struct Lookup {
+  std::vector<std::string> asked;
+  std::vector<std::string> names;
+  std::exception_ptr failed;
+};
+
+Lookup look_up(Discovery& discovery, const ReverseRequest& request) {
+  Lookup lookup{request.addresses, {}, nullptr};
+  if (lookup.asked.empty()) return lookup;
   try {
-    answers = ctx.discovery().reverse(request);
+    lookup.names = discovery.reverse(request);
+  } catch (...) {
+    lookup.failed = std::current_exception();
+  }
+  lookup.names.resize(lookup.asked.size());
+  return lookup;
+}
+
+// The `.local` name that answers for each row's addresses, or "" per row. `early` asked, while
+// the host listed its containers, for the addresses the last list showed; the addresses it did
+// not ask are asked now. No mDNS daemon: no names, and one warning that says why (an empty
+// column would otherwise read as "nobody announces these").
+std::vector<std::string> mdns_names(Context& ctx, Discovery& discovery, const std::vector<ContainerRow>& rows,
+                                    Lookup early, bool wait, const std::vector<MdnsMiss>& misses, std::int64_t now) {
+  std::vector<std::string> names(rows.size());
+  std::vector<std::string> rest;
+  for (const std::string& address : addresses_of(rows))
+    if (std::find(early.asked.begin(), early.asked.end(), address) == early.asked.end()) rest.push_back(address);
+  if (!early.asked.empty())
+    ctx.log().debug("list: {} address(es) of the last list asked while the host listed its containers, {} new",
+                    early.asked.size(), rest.size());
+  const ReverseRequest request = reverse_request(ctx, std::move(rest), wait, misses, now);
+  Lookup late = early.failed ? Lookup{} : look_up(discovery, request);
+  try {
+    if (early.failed) std::rethrow_exception(early.failed);
+    if (late.failed) std::rethrow_exception(late.failed);
   } catch (const MdnsUnavailable& e) {
     ctx.log().warn("list: no mDNS names: {}", e.what());
     return names;
   }
-  remember_misses(ctx, misses, request.addresses, answers, now);
-  size_t next = 0;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const size_t count = rows[i].ipv4.size() + rows[i].ipv6.size();
-    for (size_t k = next; k < next + count && k < answers.size(); ++k)
-      if (names[i].empty()) names[i] = answers[k];
-    next += count;
-  }
+  early.asked.insert(early.asked.end(), late.asked.begin(), late.asked.end());
+  early.names.insert(early.names.end(), late.names.begin(), late.names.end());
+  write_cache_file(ctx, mdns_misses_file(ctx.paths().cache_dir), render_misses(misses),
+                   render_misses(update_misses(misses, early.asked, early.names, now)));
+  for (size_t i = 0; i < rows.size(); ++i)
+    for (const std::string& address : addresses_of({rows[i]})) {
+      const auto at = std::find(early.asked.begin(), early.asked.end(), address);
+      if (at != early.asked.end() && names[i].empty()) names[i] = early.names[static_cast<size_t>(at - early.asked.begin())];
+    }
   return names;
 }
 
@@ -120,16 +156,28 @@ int run_list(Context& ctx, std::span<const std::string> args) {
   const bool json = parsed->has("--json");
   const bool mdns_wait = parsed->has("--mdns-wait") || ctx.config().discovery.list_mdns_wait.value;
 
-  const std::vector<std::string> argv = {"lxc-ls", "-f", "-F", std::string(lxc_ls_fields)};
+  Discovery& discovery = ctx.discovery();
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const std::vector<MdnsMiss> misses = read_misses(ctx);
+  const std::string listed_file = listed_addresses_file(ctx.paths().cache_dir, ctx.host().name);
+  const std::string listed_before = read_cache_text(listed_file);
+  // While the host lists its containers, the mDNS libraries load and the addresses the last list
+  // showed are looked up (--mdns-wait asks once it knows them all, the old way).
+  const ReverseRequest early_request =
+      reverse_request(ctx, mdns_wait ? std::vector<std::string>{} : parse_listed_addresses(listed_before), false, misses, now);
+  Lookup early;
   std::string output;
   {
-    // The mDNS libraries load (a few ms) while the host lists its containers.
-    Discovery& discovery = ctx.discovery();
-    const std::jthread prepare([&discovery] { discovery.prepare(); });
+    const std::jthread early_lookup([&discovery, &early_request, &early] {
+      discovery.prepare();
+      early = look_up(discovery, early_request);
+    });
+    const std::vector<std::string> argv = {"lxc-ls", "-f", "-F", std::string(lxc_ls_fields)};
     output = capture_remote(ctx, tool_line(argv, ctx.remote_context()), "lxc-ls");
   }
   const std::vector<ContainerRow> rows = parse_lxc_ls_fancy(output);
-  const std::vector<std::string> mdns = mdns_names(ctx, rows, mdns_wait);
+  const std::vector<std::string> mdns = mdns_names(ctx, discovery, rows, std::move(early), mdns_wait, misses, now);
+  write_cache_file(ctx, listed_file, listed_before, render_listed_addresses(addresses_of(rows)));
   if (json) print_json(rows, mdns, ctx.host().name);
   else print_table(rows, mdns);
   return 0;

@@ -37,6 +37,26 @@ std::vector<MdnsMiss> parse_misses(std::string_view text) {
   return misses;
 }
 
+std::vector<std::string> parse_listed_addresses(std::string_view text) {
+  std::vector<std::string> addresses;
+  while (!text.empty()) {
+    const auto newline = text.find('\n');
+    const std::string_view line = text.substr(0, newline);
+    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
+    const bool address_like = !line.empty() && line.size() <= 64 &&
+                              std::all_of(line.begin(), line.end(), [](char c) { return c > ' ' && c < 0x7f; });
+    if (address_like && std::find(addresses.begin(), addresses.end(), line) == addresses.end())
+      addresses.emplace_back(line);
+  }
+  return addresses;
+}
+
+std::string render_listed_addresses(const std::vector<std::string>& addresses) {
+  std::string text;
+  for (const std::string& address : addresses) text += address + "\n";
+  return text;
+}
+
 std::string render_misses(const std::vector<MdnsMiss>& misses) {
   std::string text;
   for (const MdnsMiss& miss : misses) text += fmt::format("{}\t{}\n", miss.address, miss.since);

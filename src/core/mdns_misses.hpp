@@ -38,4 +38,11 @@ std::vector<std::string> remembered_misses(const std::vector<MdnsMiss>& misses, 
 std::vector<MdnsMiss> update_misses(const std::vector<MdnsMiss>& misses, const std::vector<std::string>& asked,
                                     const std::vector<std::string>& names, std::int64_t now);
 
+// The addresses the last `list` of a host showed (listed-addresses-HOST.txt, one per line): the
+// next list asks for their names while the host lists its containers, since an address answers
+// with the same name whichever container holds it now. A line that cannot be an address (empty,
+// over 64 bytes, a tab or control character) is skipped, and so is a repeat.
+std::vector<std::string> parse_listed_addresses(std::string_view text);
+std::string render_listed_addresses(const std::vector<std::string>& addresses);
+
 }  // namespace lxhost

@@ -1,7 +1,8 @@
 # `list` fills `mdns`: the .local name that answers for a container's address. The first answers
 # decide, not resolve_timeout_ms: sshd2's address is announced by nobody, and list still ends long
 # before a 5 s bound; it remembers that miss (next time only the daemon's cache is asked for it),
-# and --mdns-wait waits the old way. Each run has a cache directory of its own (in_laptop): the
+# it asks for the last list's addresses while the host lists its containers, and --mdns-wait
+# waits the old way. Each run has a cache directory of its own (in_laptop): the
 # lab's is shared with other suites, which restart the laptop's daemon.
 source "$(dirname "$0")/lib.sh"
 
@@ -49,6 +50,18 @@ PY
   check "$backend: ... the backend did not wait for it" contains "$ERR" "address(es), 1 not waited for:"
   check "$backend: ... web.local and sshd1.local are still there" eval \
     'grep -Eq "^web +RUNNING .* web\.local$" "$T/out" && grep -Eq "^sshd1 +RUNNING .* sshd1\.local$" "$T/out"'
+  check "$backend: ... it asked for the last list's addresses while the host listed its containers" \
+    contains "$ERR" "address(es) of the last list asked while the host listed its containers, 0 new"
+  check "$backend: ... the addresses it showed are kept for the next list" grep -qx "10\.203\.0\.10" "$T/cache/lxhost/listed-addresses-lab.txt"
+
+  # An address the last list did not show is asked once the rows came: web's name still comes.
+  grep -v "^10\.203\.0\.1[01]$" "$T/cache/lxhost/listed-addresses-lab.txt" >"$T/listed" || true
+  cp "$T/listed" "$T/cache/lxhost/listed-addresses-lab.txt"
+  lx_cached -v list
+  expect_rc 0 "$backend: list after new addresses"
+  check "$backend: ... web's two IPv4 addresses are asked after the rows came" \
+    contains "$ERR" "address(es) of the last list asked while the host listed its containers, 2 new"
+  check "$backend: ... web is still web.local" grep -Eq "^web +RUNNING .* web\.local$" "$T/out"
 
   # --mdns-wait: every address waited for (sshd2's to the lab's 1000 ms bound), the names found.
   lx_cached -v list --mdns-wait

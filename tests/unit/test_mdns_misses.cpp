@@ -48,3 +48,15 @@ TEST_CASE("mdns misses: answered ones are forgotten, new misses stamped, old one
   // Missing names (a shorter answer) count as misses; an address with a tab is never written.
   CHECK(described(update_misses({}, {"10.0.3.5", "bad\taddress"}, {}, kNow)) == std::vector<std::string>{"10.0.3.5@0"});
 }
+
+TEST_CASE("listed addresses: the format reads back what it wrote, and skips what cannot be an address",
+          "[mdns_misses]") {
+  const std::vector<std::string> addresses = {"10.0.3.5", "fd42::5", "fe80::1%eth0"};
+  CHECK(render_listed_addresses(addresses) == "10.0.3.5\nfd42::5\nfe80::1%eth0\n");
+  CHECK(parse_listed_addresses(render_listed_addresses(addresses)) == addresses);
+  CHECK(parse_listed_addresses("").empty());
+  CHECK(parse_listed_addresses("\n\n10.0.3.5") == std::vector<std::string>{"10.0.3.5"});
+  CHECK(parse_listed_addresses("10.0.3.5\n10.0.3.5\n") == std::vector<std::string>{"10.0.3.5"});
+  CHECK(parse_listed_addresses("a b\n10.0.3.5\tx\n\x1b[2J\n" + std::string(65, '1') + "\n10.0.3.6\n") ==
+        std::vector<std::string>{"10.0.3.6"});
+}

@@ -25,6 +25,8 @@ TEST_CASE("cache files: one per host, in the cache directory", "[state_files]") 
   CHECK(lock_file(container_cache_file("/c", "lab")) == "/c/containers-lab.tsv.lock");
   CHECK(discovered_hosts_file("/c") == "/c/discovered.tsv");
   CHECK(mdns_misses_file("/c") == "/c/mdns-misses.tsv");
+  CHECK(listed_addresses_file("/c", "lab") == "/c/listed-addresses-lab.txt");
+  CHECK(listed_addresses_file("/c", "../x") == "/c/listed-addresses-_.._x.txt");
   HostConfig host;
   host.name = "lab";
   host.address.value = "fd42::1";
