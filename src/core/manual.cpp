@@ -124,7 +124,8 @@ std::string lxhost_page() {
                 "where one is needed, and the remote exit status.") +
           "\n.PP\n";
   page += prose("The first command for a host starts a mux master, a process of its own that keeps one "
-                "authenticated SSH session and serves later commands over a private Unix socket; it exits after "
+                "authenticated SSH session and serves later commands over a private Unix socket, and keeps the "
+                "completion cache current from the host's container events while it runs; it exits after "
                 "mux.idle_timeout_s without clients. Host names ending in .local are resolved by mDNS (Avahi on "
                 "Linux, dns_sd on macOS), every wait bounded. Called as lxc-VERB, lxhost takes its own options "
                 "from the environment (see ENVIRONMENT).") +

@@ -102,6 +102,26 @@ std::string signal_tagged_line(const std::string& container, const std::string& 
   return tool_line(argv, ctx);
 }
 
+std::string watch_line(const RemoteContext& ctx) {
+  const std::vector<std::string> monitor = {"lxc-monitor", "-n", ".*"};
+  const std::vector<std::string> config = {"lxc-config", "lxc.lxcpath"};
+  return fmt::format(
+      "{monitor} </dev/null 2>/dev/null &\n"
+      "m=$!\n"
+      "trap 'kill $m 2>/dev/null; exit 0' HUP TERM INT PIPE\n"
+      "p={lxcpath}\n"
+      "t=\n"
+      "while kill -0 $m 2>/dev/null && [ \"$PPID\" != 1 ] && kill -0 $PPID 2>/dev/null; do\n"
+      "  n=$(stat -c %y \"$p\" 2>/dev/null)\n"
+      "  [ \"$n\" = \"$t\" ] || {{ t=$n; echo lxcpath; }}\n"
+      "  sleep 0.25\n"
+      "done\n"
+      "kill $m 2>/dev/null\n",
+      fmt::arg("monitor", command_line(monitor, ctx)),
+      fmt::arg("lxcpath", ctx.lxcpath.empty() ? fmt::format("$({} 2>/dev/null)", command_line(config, ctx))
+                                              : quote_word(ctx.lxcpath)));
+}
+
 std::string ephemeral_script(const EphemeralRun& run, const std::string& token, const RemoteContext& ctx,
                              std::string_view copied_mark) {
   const std::vector<std::string> stop_argv = {"lxc-stop", "-n", run.name, "-k"};

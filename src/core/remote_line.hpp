@@ -38,6 +38,13 @@ std::string command_line(std::span<const std::string> argv, const RemoteContext&
 // UsageError when it is too long for the host (require_line_fits).
 std::string tool_line(std::span<const std::string> argv, const RemoteContext& ctx);
 
+// The mux master's watch of a host's containers, one channel: lxc-monitor's line for every state
+// change, and the line `lxcpath` whenever the lxcpath directory changes (a container created or
+// destroyed makes no state event; its modification time is read 4 times a second), first once at
+// the start. It ends when lxc-monitor ends, when the SSH session's process on the host ($PPID)
+// is gone, or on TERM or HUP, and takes lxc-monitor with it.
+std::string watch_line(const RemoteContext& ctx);
+
 // The argv of a non-PTY `lxc-attach` tagged so that Ctrl-C can find the attached process:
 // `-v LXHOST_TOKEN=TOKEN` inserted right after argv[0]. Other argv are returned unchanged.
 std::vector<std::string> tag_attach(std::span<const std::string> argv, const std::string& token);

@@ -1,8 +1,10 @@
 // The mux master: one authenticated libssh session to one host, serving lxhost invocations over a
 // Unix socket. One thread, one ssh_event loop over the session, the listening socket and every
 // client's socket; each client's command is an exec channel on the shared session, its output
-// relayed as frames in the order libssh delivers it. One file: the loop and what each of its
-// passes does for a client read top to bottom; the pure part (a client's frames) is served_client.*.
+// relayed as frames in the order libssh delivers it. While it serves, it watches the host's
+// containers (HostWatch) and keeps the completion cache current. One file: the loop and what each
+// of its passes does for a client read top to bottom; the pure part (a client's frames) is
+// served_client.*, the watch's remote line remote_line.*.
 #include "mux/master.hpp"
 
 #include <fcntl.h>
@@ -14,19 +16,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 #include <list>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
+#include "atomic_file.hpp"
+#include "core/cache.hpp"
 #include "core/errors.hpp"
+#include "core/lxc_output.hpp"
 #include "core/mux/protocol.hpp"
 #include "core/mux/served_client.hpp"
+#include "core/remote_line.hpp"
 #include "core/signals.hpp"
+#include "core/state_files.hpp"
 #include "fd_util.hpp"
+#include "file_lock.hpp"
 #include "mux/socket.hpp"
 #include "transport/libssh_channel.hpp"
 #include "transport/libssh_handles.hpp"
@@ -45,6 +56,10 @@ constexpr std::size_t kMaxPendingInput = std::size_t{1024} * 1024;
 // (whose window then stops the remote command) until the client catches up.
 constexpr std::size_t kMaxPendingOutput = std::size_t{1024} * 1024;
 constexpr auto kKeepaliveEvery = std::chrono::seconds(15);
+// A command whose channel sshd refused while others were open is tried again after 20 ms, then
+// after twice as long each time it is refused again, up to 1 s.
+constexpr auto kRetryRefused = std::chrono::milliseconds(20);
+constexpr auto kRetryRefusedLongest = std::chrono::milliseconds(1000);
 
 int on_fd_ready(socket_t, int revents, void* userdata) {
   *static_cast<int*>(userdata) |= revents;
@@ -77,6 +92,156 @@ class DiscardSink : public OutputSink {
 };
 
 class Master;
+
+// Any output of the watch channel is news: a container changed state, or the lxcpath changed.
+class NewsSink : public OutputSink {
+ public:
+  explicit NewsSink(bool& news) : news_(news) {}
+  bool out(std::string_view) override {
+    news_ = true;
+    return true;
+  }
+  bool err(std::string_view) override { return true; }
+
+ private:
+  bool& news_;
+};
+
+// The host's containers, watched while the master serves (so that a TAB offers what the host has
+// now, whoever changed it): one channel runs watch_line() (lxc-monitor, and a line whenever the
+// lxcpath directory changes: a container created or destroyed makes no state event), and every
+// line of it makes the master list the containers again and write the completion cache. One
+// listing at a time, starts at least kListingsApart apart; lines that come during one make one
+// more. The watch is started again when it
+// ends, after a pause that grows while it keeps ending at once (a host whose sudo refuses it).
+class HostWatch {
+ public:
+  HostWatch(const HostConfig& host, const Paths& paths)
+      : context_{host.sudo.value, host.lxcpath.value},
+        cache_(container_cache_file(paths.cache_dir, host.name)),
+        news_sink_(news_) {}
+  HostWatch(const HostWatch&) = delete;
+  HostWatch& operator=(const HostWatch&) = delete;
+  ~HostWatch() {
+    release_channel(listing_, listing_state_);
+    stop();
+  }
+
+  unsigned channels() const { return (watch_ ? 1U : 0U) + (listing_ ? 1U : 0U); }
+  // What the loop should do now: start the watch or a listing (when `free_channel`), finish one.
+  void tend(SshSession& ssh, bool free_channel);
+  Clock::time_point next_wakeup() const;
+  void stop() {
+    if (watch_ && !watch_state_.closed) ssh_channel_request_send_signal(watch_.get(), "TERM");
+    release_channel(watch_, watch_state_);
+  }
+
+ private:
+  static constexpr auto kFirstPause = std::chrono::seconds(1);
+  static constexpr auto kLongestPause = std::chrono::seconds(60);
+  static constexpr auto kLockRetry = std::chrono::milliseconds(50);
+  // Listings start at least this far apart: a burst of changes (lxc-autostart, a test suite)
+  // costs the host a few listings a second, not one per event.
+  static constexpr auto kListingsApart = std::chrono::milliseconds(200);
+
+  Clock::time_point listing_due() const { return std::max(lock_again_at_, listed_at_ + kListingsApart); }
+
+  void start_listing(SshSession& ssh);
+  void finish_listing();
+
+  RemoteContext context_;
+  std::string cache_;
+  bool news_ = false;
+  NewsSink news_sink_;
+  ChannelState watch_state_;
+  ChannelPtr watch_;
+  Clock::time_point watch_started_{};
+  Clock::time_point watch_again_at_{};  // when a watch that ended is started again
+  Clock::duration pause_ = kFirstPause;
+  StringSink listing_sink_;
+  ChannelState listing_state_;
+  ChannelPtr listing_;
+  std::optional<FileLock> lock_;  // the cache's refresh lock, held while a listing runs
+  Clock::time_point lock_again_at_{};
+  Clock::time_point listed_at_{};  // when the last listing started
+};
+
+void HostWatch::tend(SshSession& ssh, bool free_channel) {
+  const auto now = Clock::now();
+  if (watch_ && watch_state_.closed) {
+    release_channel(watch_, watch_state_);
+    pause_ = now - watch_started_ > std::chrono::seconds(10) ? Clock::duration(kFirstPause)
+                                                               : std::min<Clock::duration>(pause_ * 2, kLongestPause);
+    watch_again_at_ = now + pause_;
+  }
+  if (listing_ && listing_state_.closed) finish_listing();
+  if (!watch_ && free_channel && now >= watch_again_at_) {
+    watch_state_.sink = &news_sink_;
+    try {
+      watch_ = open_exec_channel(ssh, watch_line(context_), watch_state_, nullptr);
+      ssh_channel_send_eof(watch_.get());
+      watch_started_ = now;
+    } catch (const ConnectError&) {
+      if (!ssh_is_connected(ssh.get())) throw;
+      release_channel(watch_, watch_state_);
+      watch_again_at_ = now + pause_;
+    }
+    return;  // one new channel a pass
+  }
+  if (news_ && !listing_ && free_channel && now >= listing_due()) start_listing(ssh);
+}
+
+Clock::time_point HostWatch::next_wakeup() const {
+  auto wake = Clock::time_point::max();
+  if (!watch_) wake = watch_again_at_;
+  if (news_ && !listing_) wake = std::min(wake, listing_due());
+  return wake;
+}
+
+void HostWatch::start_listing(SshSession& ssh) {
+  // A `__refresh-cache` that holds the lock started before this news: this listing waits for it,
+  // so that what it writes is the newest.
+  std::error_code error;
+  std::filesystem::create_directories(std::filesystem::path(cache_).parent_path(), error);
+  lock_.reset();
+  try {
+    if (auto lock = FileLock::try_lock(lock_file(cache_))) lock_.emplace(std::move(*lock));
+  } catch (const Failure&) {  // no cache directory: no cache to keep current
+    news_ = false;
+    return;
+  }
+  if (!lock_) {
+    lock_again_at_ = Clock::now() + kLockRetry;
+    return;
+  }
+  news_ = false;
+  listed_at_ = Clock::now();
+  listing_sink_ = StringSink();
+  listing_state_ = ChannelState();
+  listing_state_.sink = &listing_sink_;
+  const std::vector<std::string> argv = {"lxc-ls", "-f", "-F", std::string(lxc_ls_fields)};
+  try {
+    listing_ = open_exec_channel(ssh, tool_line(argv, context_), listing_state_, nullptr);
+    ssh_channel_send_eof(listing_.get());
+  } catch (const ConnectError&) {
+    if (!ssh_is_connected(ssh.get())) throw;
+    release_channel(listing_, listing_state_);
+    lock_.reset();
+    news_ = true;  // tried again once a channel is free
+    lock_again_at_ = Clock::now() + kFirstPause;
+  }
+}
+
+void HostWatch::finish_listing() {
+  const bool listed = listing_state_.exit_status == 0;
+  release_channel(listing_, listing_state_);
+  try {
+    if (listed) write_file_atomically(cache_, render_cache(parse_lxc_ls_fancy(listing_sink_.out_)), 0600);
+  } catch (const Error&) {
+    // Only a cache: a TAB refreshes it as it would without a master.
+  }
+  lock_.reset();
+}
 
 // A client's connection and its channel; ServedClient decides what its frames ask of the channel,
 // this does it over libssh.
@@ -126,27 +291,30 @@ struct Client : ChannelPort {
 class Master {
  public:
   Master(SshSession& ssh, std::string path, int listener, std::string host, const MuxConfig& config,
-         std::uint32_t version)
+         std::uint32_t version, const HostConfig& watched, const Paths& paths)
       : ssh_(ssh),
         path_(std::move(path)),
         listener_(listener),
         host_(std::move(host)),
         idle_timeout_(std::chrono::seconds(config.idle_timeout_s.value)),
-        version_(version) {
+        version_(version),
+        watch_(watched, paths) {
     struct stat st {};
     if (::lstat(path_.c_str(), &st) == 0) socket_inode_ = st.st_ino;
   }
 
   int loop();
   SshSession& ssh() { return ssh_; }
-  unsigned channels() const {
+  // The session's channels: commands, their interrupt side channels, the watch's.
+  unsigned channels() const { return command_channels() + watch_.channels(); }
+  [[noreturn]] void session_lost(const char* during);
+
+ private:
+  unsigned command_channels() const {
     unsigned n = 0;
     for (const auto& c : clients_) n += (c->is_command() ? 1U : 0U) + (c->side ? 1U : 0U);
     return n;
   }
-  [[noreturn]] void session_lost(const char* during);
-
- private:
   unsigned commands() const {
     unsigned n = 0;
     for (const auto& c : clients_) n += c->is_command() ? 1U : 0U;
@@ -181,6 +349,9 @@ class Master {
   bool stopping_ = false;
   ino_t socket_inode_ = 0;
   Clock::time_point started_ = Clock::now();
+  HostWatch watch_;
+  Clock::time_point retry_queued_at_{};
+  Clock::duration retry_delay_ = kRetryRefused;
 };
 
 std::size_t Client::write(std::string_view bytes) {
@@ -247,7 +418,7 @@ void Master::ask(Client& c, Ask a) {
       status.host = host_;
       status.uptime_s = static_cast<std::uint32_t>(
           std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started_).count());
-      status.channels = channels();
+      status.channels = command_channels();
       status.clients = static_cast<std::uint32_t>(clients_.size() - 1);
       for (const auto& other : clients_) status.queued += other->queued ? 1U : 0U;
       c.out += encode(status);
@@ -282,11 +453,20 @@ void Master::start(Client& c) {
     c.channel = open_exec_channel(ssh_, run.line, c.state, run.pty ? &pty : nullptr);
   } catch (const ConnectError& e) {
     if (!ssh_is_connected(ssh_.get())) throw;
-    // The server refused this channel only (a lower MaxSessions, say): this command fails.
     release_channel(c.channel, c.state);
+    if (channels() > 0) {
+      // sshd counts a channel until it has our close: with others open, this refusal (MaxSessions)
+      // passes as they end. The command waits in the queue and is tried again in a moment.
+      c.queued = true;
+      retry_queued_at_ = Clock::now() + retry_delay_;
+      retry_delay_ = std::min<Clock::duration>(retry_delay_ * 2, kRetryRefusedLongest);
+      return;
+    }
+    // The server refused this channel alone (a MaxSessions of 0, say): this command fails.
     fail(c, e);
     return;
   }
+  retry_delay_ = kRetryRefused;
   c.served.opened(c);
 }
 
@@ -382,6 +562,9 @@ int Master::loop() {
     const auto now = Clock::now();
     auto wake = next_keepalive;
     if (clients_.empty()) wake = std::min(wake, idle_since + idle_timeout_);
+    wake = std::min(wake, watch_.next_wakeup());
+    if (std::any_of(clients_.begin(), clients_.end(), [](const auto& c) { return c->queued; }))
+      wake = std::min(wake, std::max(now, retry_queued_at_));
     const int timeout_ms = static_cast<int>(
         std::max<long long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count()) + 1);
     if (!wait_on_session(ssh_, event_.get(), timeout_ms)) session_lost("while serving commands");
@@ -403,13 +586,18 @@ int Master::loop() {
     }
     // Queued commands, oldest first, while channels are free.
     for (auto& c : clients_)
-      if (c->queued && !c->gone && commands() < kMaxCommands && channels() < kMaxChannels) start(*c);
+      if (c->queued && !c->gone && commands() < kMaxCommands && channels() < kMaxChannels &&
+          Clock::now() >= retry_queued_at_)
+        start(*c);
     for (auto& c : clients_) {
       if (c->done || c->gone) continue;
       c->served.pump();  // the session's read may have opened a channel's window
       pace_output(*c);
       finish_if_done(*c);
     }
+    // Commands first: the watch takes a channel only when two are free after them (one stays for
+    // an interrupt's side channel, or for a channel sshd has not seen closed yet).
+    watch_.tend(ssh_, channels() + 1 < kMaxChannels && !stopping_);
     for (auto it = clients_.begin(); it != clients_.end();) {
       Client& c = **it;
       if (!c.gone) {
@@ -469,7 +657,7 @@ int run_master(const MasterSetup& setup) {
   }
   (void)std::signal(SIGHUP, SIG_IGN);  // fails only for a bad signal number
   (void)std::signal(SIGINT, SIG_IGN);
-  Master master(*ssh, setup.socket_path, listener, setup.display, setup.mux, setup.version);
+  Master master(*ssh, setup.socket_path, listener, setup.display, setup.mux, setup.version, setup.host, setup.paths);
   try {
     return master.loop();
   } catch (const Error&) {

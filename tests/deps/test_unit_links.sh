@@ -33,7 +33,8 @@ check "the unit tests' link line names no libssh, Avahi or dns_sd" \
 check "the unit tests load none of libssh, OpenSSL, Kerberos, Avahi, D-Bus" \
   bash -c '! grep -E "$1" <<<"$2"' _ "$outside" "$unit_loads"
 check "lxhost itself needs none of them when it starts" bash -c '! grep -E "$1" <<<"$2"' _ "$outside" "$lxhost_loads"
-libssh=$(ldconfig -p | awk '$1 == "libssh.so.4" { print $NF; exit }')
+# awk reads to the end: an early exit would end ldconfig by SIGPIPE, which pipefail makes fatal.
+libssh=$(ldconfig -p | awk '$1 == "libssh.so.4" && !found { print $NF; found = 1 }')
 check "the libssh lxhost opens (libssh.so.4) is installed" test -n "$libssh"
 libssh_loads=$(loaded "$libssh")
 for lib in libcrypto libgssapi_krb5; do

@@ -21,7 +21,7 @@ run_lx lxc-wait -n web -s RUNNING -t 1
 expect_rc 0 "lxc-wait for a state it is in"
 
 # host_pid PATTERN: the pid of the first host process whose "PID ARGS" line matches.
-host_pid() { ps -eo pid=,args= | awk -v p="$1" '$0 ~ p { print $1; exit }'; }
+host_pid() { ps -eo pid=,args= | awk -v p="$1" '$0 ~ p && !found { print $1; found = 1 }'; }  # no early exit: ps would get SIGPIPE
 wait_pid() {  # wait_pid VAR PATTERN: bounded wait for host_pid
   local i
   for i in $(seq 200); do

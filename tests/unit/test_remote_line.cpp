@@ -18,6 +18,7 @@
 
 #include "core/errors.hpp"
 #include "core/remote_line.hpp"
+#include "core/shell_quote.hpp"
 #include "run_captured.hpp"
 
 using namespace lxhost;
@@ -467,4 +468,75 @@ TEST_CASE("ephemeral_script, run by sh: INT, TERM or HUP stops the copy, and so 
           logged(copy) + logged(attach(signalling(signal))) + logged(stop) + logged(stop));
   }
   CHECK(log_after_stops(tools.path("gone/log"), 2) == logged(copy) + logged(attach(sleeping)) + logged(stop) + logged(stop));
+}
+
+namespace {
+
+// Stand-ins for the watch: lxc-monitor writes its pid, prints a state change and stays (a sleep
+// that is still lxc-monitor's pid); lxc-config prints the lxcpath, $DIR/lxc.
+void watch_tools(const StandIns& tools) {
+  tools.logging("lxc-monitor", "echo $$ >\"$DIR/monitor\"\necho \"'c1' changed state to [RUNNING]\"\nexec sleep 30\n");
+  tools.logging("lxc-config", "echo \"$DIR/lxc\"\n");
+}
+
+}  // namespace
+
+TEST_CASE("watch_line, run by sh: lxc-monitor's lines, a line per lxcpath change, TERM ends both", "[remote_line]") {
+  StandIns tools;
+  watch_tools(tools);
+  struct Case {
+    RemoteContext ctx;
+    std::string lxcpath;  // the directory the line watches
+    Words monitor;        // lxc-monitor's argv
+  };
+  const std::string dir = tools.dir().string();
+  const std::vector<Case> cases = {
+      {{true, dir + "/it's lxc"}, dir + "/it's lxc", {"lxc-monitor", "-P", dir + "/it's lxc", "-n", ".*"}},
+      {{false, ""}, dir + "/lxc", {"lxc-monitor", "-n", ".*"}},
+  };
+  for (const Case& c : cases) {
+    INFO("sudo " << c.ctx.sudo << ", lxcpath '" << c.ctx.lxcpath << "'");
+    std::filesystem::create_directory(c.lxcpath);
+    std::ofstream(tools.path("watch")) << watch_line(c.ctx);
+    // Waits for the monitor's line and the first `lxcpath`, makes a container's directory, waits
+    // for the second `lxcpath`, then TERM.
+    const auto ran = tools.sh(
+        "W=" + quote_word(c.lxcpath) +
+        "\n"
+        "/bin/sh \"$DIR/watch\" >\"$DIR/out\" &\n"
+        "w=$!\n"
+        "lines() { grep -c '^lxcpath$' \"$DIR/out\"; }\n"
+        "n=0; until [ \"$(lines)\" = 1 ] && grep -q changed \"$DIR/out\"; do n=$((n + 1)); [ $n -lt 500 ] || exit 9; sleep 0.01; done\n"
+        "mkdir \"$W/c2\"\n"
+        "n=0; until [ \"$(lines)\" = 2 ]; do n=$((n + 1)); [ $n -lt 500 ] || exit 8; sleep 0.01; done\n"
+        "kill -TERM $w; wait $w; echo \"watch $?\"\n"
+        "n=0; while kill -0 \"$(cat \"$DIR/monitor\")\" 2>/dev/null; do n=$((n + 1)); [ $n -lt 200 ] || { echo 'monitor alive'; break; }; sleep 0.01; done\n"
+        "LC_ALL=C sort \"$DIR/out\"\n"
+        "rmdir \"$W/c2\"\n");
+    CHECK(ran.status == 0);
+    CHECK(ran.out == "watch 0\n'c1' changed state to [RUNNING]\nlxcpath\nlxcpath\n");  // sorted
+    const std::string config = c.ctx.lxcpath.empty() ? logged({"lxc-config", "lxc.lxcpath"}) : "";
+    const auto by = [&](const Words& argv) { return c.ctx.sudo ? logged_sudo(argv) : logged(argv); };
+    const std::string log = tools.received();
+    CHECK(log.find(by(c.monitor)) != std::string::npos);
+    CHECK(log.find(config) != std::string::npos);
+  }
+}
+
+TEST_CASE("watch_line, run by sh: it ends, and takes lxc-monitor with it, when its parent (the session) is gone",
+          "[remote_line]") {
+  StandIns tools;
+  watch_tools(tools);
+  std::filesystem::create_directory(tools.path("lxc"));
+  std::ofstream(tools.path("watch")) << watch_line(RemoteContext{false, tools.path("lxc")});
+  // The watch's parent sh ends once lxc-monitor runs; the watch notices within its 0.25 s poll.
+  const auto ran = tools.sh(
+      "/bin/sh -c '/bin/sh \"$DIR/watch\" >/dev/null & echo $! >\"$DIR/pid\"\n"
+      "  n=0; until [ -s \"$DIR/monitor\" ]; do n=$((n + 1)); [ $n -lt 500 ] || exit 9; sleep 0.01; done' || exit $?\n"
+      "n=0; while kill -0 \"$(cat \"$DIR/pid\")\" 2>/dev/null || kill -0 \"$(cat \"$DIR/monitor\")\" 2>/dev/null; do\n"
+      "  n=$((n + 1)); [ $n -lt 300 ] || { echo 'still running after 3 s'; exit 7; }; sleep 0.01\n"
+      "done\n"
+      "echo ended\n");
+  CHECK(ran.status == 0);
+  CHECK(ran.out == "ended\n");
 }

@@ -1,0 +1,74 @@
+# While a mux master serves the host, it watches the host's containers: a container created,
+# started, stopped or destroyed on the host with plain lxc-* (not through lxhost) is offered
+# correctly by completion within 1 s, though cache_ttl_s = 3600 says the cache is fresh for an
+# hour. Without a master nothing watches: a container created then is not offered (the control).
+source "$(dirname "$0")/lib.sh"
+
+lab_config "$T/watch.toml"
+printf '\n[completion]\ncache_ttl_s = 3600\n' >>"$T/watch.toml"
+# lxw ARGS...: lxhost with this config, in the laptop namespace, with this suite's cache.
+lxw() { in_laptop lxhost -c "$T/watch.toml" "$@"; }
+# offered [--state S]: the names a TAB offers now, one line each.
+offered() { lxw __complete containers "$@" 2>/dev/null; }
+
+# ms_until DESCRIPTION CMD...: how long (ms) until CMD succeeds, polled every 20 ms; checks it was
+# within 1000 ms (a timeout at 10 s is reported as such).
+ms_until() {
+  local what=$1 start=${EPOCHREALTIME/./} ms
+  shift
+  until "$@"; do
+    ms=$(((${EPOCHREALTIME/./} - start) / 1000))
+    if [ "$ms" -ge 10000 ]; then
+      fail "$what: not seen after $ms ms"
+      return 0
+    fi
+    sleep 0.02
+  done
+  ms=$(((${EPOCHREALTIME/./} - start) / 1000))
+  check "$what within 1000 ms ($ms ms)" test "$ms" -le 1000
+}
+listed() { offered | grep -qx "$1"; }
+not_listed() { ! offered | grep -qx "$1"; }
+running() { offered --state running | grep -qx "$1"; }
+stopped() { offered --state stopped | grep -qx "$1"; }
+
+capture lxw ls -1
+expect_rc 0 "ls -1 starts the master"
+check "... and a TAB offers the lab's containers" eval 'offered | grep -qx base'
+# The master's first listing is written; from here on only the watch can change what is offered.
+sleep 1
+
+new_name name watch
+host_lxc copy -n base -N "$name" -s >/dev/null
+ms_until "created on the host: $name offered" listed "$name"
+check "... as stopped" stopped "$name"
+
+host_lxc start -n "$name"
+ms_until "started on the host: $name offered as running" running "$name"
+
+host_lxc stop -n "$name" -k
+ms_until "stopped on the host: $name offered as stopped" stopped "$name"
+check "... and no longer as running" eval '! running "$name"'
+
+host_lxc destroy -n "$name"
+ms_until "destroyed on the host: $name no longer offered" not_listed "$name"
+
+# Many changes at once: the last state wins.
+new_name burst watch
+host_lxc copy -n base -N "$burst" -s >/dev/null
+for _ in 1 2 3; do
+  host_lxc start -n "$burst"
+  host_lxc stop -n "$burst" -k
+done
+host_lxc start -n "$burst"
+ms_until "after 7 changes in a row: $burst offered as running" running "$burst"
+host_lxc stop -n "$burst" -k
+
+# The master stopped, nothing watches: the cache stays as its TTL says.
+capture lxw mux stop --all
+expect_rc 0 "mux stop"
+new_name unwatched watch
+host_lxc copy -n base -N "$unwatched" -s >/dev/null
+sleep 1.5
+check "without a master, a container created on the host is not offered (cache_ttl_s = 3600)" not_listed "$unwatched"
+finish
