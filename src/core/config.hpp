@@ -68,6 +68,7 @@ struct CompletionConfig {
 struct MuxConfig {
   Setting<bool> enabled;
   Setting<int> idle_timeout_s;
+  Setting<bool> watch;
 };
 
 // One [ssh_config.options] entry. A TOML integer or boolean is kept as ssh spells it ("30", "yes");

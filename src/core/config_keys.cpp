@@ -122,6 +122,8 @@ constexpr auto keys = std::to_array<ConfigKey>({
     ConfigKey{"mux", "idle_timeout_s", "integer", "600", "the shared connection closes after this long unused",
               of_config<&C::mux, &MuxConfig::idle_timeout_s>}
         .range(1, INT_MAX),
+    {"mux", "watch", "boolean", "true", "a master keeps completion current from the host's container events",
+     of_config<&C::mux, &MuxConfig::watch>},
     ConfigKey{"", "verbs", "table", "",
               "default arguments per verb (any verb, LXC 1 verbs too), as the zsh functions lxhost replaces had them"}
         .noted("Arguments put before the ones you type, per verb (any verb, LXC 1 verbs too;\n"

@@ -116,8 +116,9 @@ class NewsSink : public OutputSink {
 // ends, after a pause that grows while it keeps ending at once (a host whose sudo refuses it).
 class HostWatch {
  public:
-  HostWatch(const HostConfig& host, const Paths& paths)
-      : context_{host.sudo.value, host.lxcpath.value},
+  HostWatch(const HostConfig& host, const Paths& paths, bool enabled)
+      : enabled_(enabled),
+        context_{host.sudo.value, host.lxcpath.value},
         cache_(container_cache_file(paths.cache_dir, host.name)),
         news_sink_(news_) {}
   HostWatch(const HostWatch&) = delete;
@@ -149,6 +150,7 @@ class HostWatch {
   void start_listing(SshSession& ssh);
   void finish_listing();
 
+  bool enabled_;  // [mux] watch
   RemoteContext context_;
   std::string cache_;
   bool news_ = false;
@@ -167,6 +169,7 @@ class HostWatch {
 };
 
 void HostWatch::tend(SshSession& ssh, bool free_channel) {
+  if (!enabled_) return;
   const auto now = Clock::now();
   if (watch_ && watch_state_.closed) {
     release_channel(watch_, watch_state_);
@@ -193,6 +196,7 @@ void HostWatch::tend(SshSession& ssh, bool free_channel) {
 
 Clock::time_point HostWatch::next_wakeup() const {
   auto wake = Clock::time_point::max();
+  if (!enabled_) return wake;
   if (!watch_) wake = watch_again_at_;
   if (news_ && !listing_) wake = std::min(wake, listing_due());
   return wake;
@@ -298,7 +302,7 @@ class Master {
         host_(std::move(host)),
         idle_timeout_(std::chrono::seconds(config.idle_timeout_s.value)),
         version_(version),
-        watch_(watched, paths) {
+        watch_(watched, paths, config.watch.value) {
     struct stat st {};
     if (::lstat(path_.c_str(), &st) == 0) socket_inode_ = st.st_ino;
   }

@@ -1,7 +1,8 @@
 # While a mux master serves the host, it watches the host's containers: a container created,
 # started, stopped or destroyed on the host with plain lxc-* (not through lxhost) is offered
 # correctly by completion within 1 s, though cache_ttl_s = 3600 says the cache is fresh for an
-# hour. Without a master nothing watches: a container created then is not offered (the control).
+# hour. Without a master, or with `[mux] watch = false`, nothing watches: a container created then
+# is not offered (the controls).
 source "$(dirname "$0")/lib.sh"
 
 lab_config "$T/watch.toml"
@@ -71,4 +72,14 @@ new_name unwatched watch
 host_lxc copy -n base -N "$unwatched" -s >/dev/null
 sleep 1.5
 check "without a master, a container created on the host is not offered (cache_ttl_s = 3600)" not_listed "$unwatched"
+
+# [mux] watch = false: a master that does not watch.
+printf '\n[mux]\nwatch = false\n' >>"$T/watch.toml"
+capture lxw ls -1
+expect_rc 0 "ls -1 with watch = false starts a master"
+check "... which serves it" eval 'lxw mux status | grep -q "^lab "'
+new_name ignored watch
+host_lxc copy -n base -N "$ignored" -s >/dev/null
+sleep 1.5
+check "... and does not watch: a container created on the host is not offered" not_listed "$ignored"
 finish

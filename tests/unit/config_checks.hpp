@@ -53,6 +53,7 @@ inline void check_same_values(const Config& a, const Config& b) {
   CHECK(a.completion.cache_ttl_s.value == b.completion.cache_ttl_s.value);
   CHECK(a.mux.enabled.value == b.mux.enabled.value);
   CHECK(a.mux.idle_timeout_s.value == b.mux.idle_timeout_s.value);
+  CHECK(a.mux.watch.value == b.mux.watch.value);
   CHECK(a.ssh_config.user.value == b.ssh_config.user.value);
   CHECK(a.ssh_config.preferred_authentications.value == b.ssh_config.preferred_authentications.value);
   CHECK(a.ssh_config.identity_file.value == b.ssh_config.identity_file.value);
@@ -70,6 +71,7 @@ inline std::vector<bool> user_set_flags(const Config& c) {
                              c.completion.cache_ttl_s.user_set(),
                              c.mux.enabled.user_set(),
                              c.mux.idle_timeout_s.user_set(),
+                             c.mux.watch.user_set(),
                              c.ssh_config.user.user_set(),
                              c.ssh_config.preferred_authentications.user_set(),
                              c.ssh_config.identity_file.user_set(),
@@ -140,6 +142,7 @@ cache_ttl_s = 0
 [mux]
 enabled = false
 idle_timeout_s = 60
+watch = false
 
 [ssh_config]
 user = "root"

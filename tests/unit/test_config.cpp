@@ -140,18 +140,20 @@ TEST_CASE("a full file sets every value, with the value's line:col as origin", "
   CHECK(same_origin(c.mux.enabled.origin, file_at("cfg.toml:26:11")));
   CHECK(c.mux.idle_timeout_s.value == 60);
   CHECK(same_origin(c.mux.idle_timeout_s.origin, file_at("cfg.toml:27:18")));
+  CHECK(!c.mux.watch.value);
+  CHECK(same_origin(c.mux.watch.origin, file_at("cfg.toml:28:9")));
   CHECK(c.ssh_config.user.value == "root");
-  CHECK(same_origin(c.ssh_config.user.origin, file_at("cfg.toml:30:8")));
+  CHECK(same_origin(c.ssh_config.user.origin, file_at("cfg.toml:31:8")));
   CHECK(c.ssh_config.preferred_authentications.value == "publickey,password");
-  CHECK(same_origin(c.ssh_config.preferred_authentications.origin, file_at("cfg.toml:31:29")));
+  CHECK(same_origin(c.ssh_config.preferred_authentications.origin, file_at("cfg.toml:32:29")));
   CHECK(c.ssh_config.identity_file.value == "~/.ssh/other");
-  CHECK(same_origin(c.ssh_config.identity_file.origin, file_at("cfg.toml:32:17")));
+  CHECK(same_origin(c.ssh_config.identity_file.origin, file_at("cfg.toml:33:17")));
   CHECK(c.ssh_config.via_host.value == ViaHost::always);
-  CHECK(same_origin(c.ssh_config.via_host.origin, file_at("cfg.toml:33:12")));
+  CHECK(same_origin(c.ssh_config.via_host.origin, file_at("cfg.toml:34:12")));
   REQUIRE(c.ssh_config.options.size() == 2);
   CHECK(c.ssh_config.options[0].name == "ServerAliveInterval");  // file order
   CHECK(c.ssh_config.options[0].value.value == "30");
-  CHECK(same_origin(c.ssh_config.options[0].value.origin, file_at("cfg.toml:35:23")));
+  CHECK(same_origin(c.ssh_config.options[0].value.origin, file_at("cfg.toml:36:23")));
   CHECK(c.ssh_config.options[1].name == "Compression");
   CHECK(c.ssh_config.options[1].value.value == "yes");
 }

@@ -51,7 +51,7 @@ TEST_CASE("the key table's types and ranges are the reader's", "[config_keys]") 
 
 TEST_CASE("keys_in lists a table's keys; config_key finds a row", "[config_keys]") {
   const auto mux = keys_in("mux");
-  CHECK(std::vector<std::string_view>(mux.begin(), mux.end()) == std::vector<std::string_view>{"enabled", "idle_timeout_s"});
+  CHECK(std::vector<std::string_view>(mux.begin(), mux.end()) == std::vector<std::string_view>{"enabled", "idle_timeout_s", "watch"});
   CHECK(config_key("hosts.NAME", "port").max == 65535);
   CHECK_THROWS_AS(config_key("mux", "nope"), std::logic_error);
 }

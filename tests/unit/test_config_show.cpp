@@ -127,9 +127,9 @@ TEST_CASE("config show of a file, by default and with -H", "[config]") {
     CHECK(comment_for(lines, "discovery.services = [\"_ssh._tcp\", \"_lxc-x._udp\"]") == "cfg.toml:20:12");
     CHECK(comment_for(lines, "completion.cache_ttl_s = 0") == "cfg.toml:23:15");
     CHECK(comment_for(lines, "mux.enabled = false") == "cfg.toml:26:11");
-    CHECK(comment_for(lines, "ssh_config.via_host = \"always\"") == "cfg.toml:33:12");
-    CHECK(comment_for(lines, "ssh_config.options.ServerAliveInterval = \"30\"") == "cfg.toml:35:23");
-    CHECK(comment_for(lines, "ssh_config.options.Compression = \"yes\"") == "cfg.toml:36:15");
+    CHECK(comment_for(lines, "ssh_config.via_host = \"always\"") == "cfg.toml:34:12");
+    CHECK(comment_for(lines, "ssh_config.options.ServerAliveInterval = \"30\"") == "cfg.toml:36:23");
+    CHECK(comment_for(lines, "ssh_config.options.Compression = \"yes\"") == "cfg.toml:37:15");
   }
   SECTION("an address with -H") {
     const HostConfig selected = select_host(c, Setting<std::string>{"web1.local", Origin{Origin::Kind::flag, "-H"}});
