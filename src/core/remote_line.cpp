@@ -108,15 +108,20 @@ std::string watch_line(const RemoteContext& ctx) {
   return fmt::format(
       "{monitor} </dev/null 2>/dev/null &\n"
       "m=$!\n"
-      "trap 'kill $m 2>/dev/null; exit 0' HUP TERM INT PIPE\n"
+      "i=\n"
+      "trap 'kill $m $i 2>/dev/null; exit 0' HUP TERM INT PIPE\n"
       "p={lxcpath}\n"
-      "t=\n"
+      "t=$(stat -c %y \"$p\" 2>/dev/null)\n"
+      "echo lxcpath\n"
+      "inotifywait -m -q -e create,delete,moved_to,moved_from --format lxcpath \"$p\" </dev/null 2>/dev/null &\n"
+      "i=$!\n"
       "while kill -0 $m 2>/dev/null && [ \"$PPID\" != 1 ] && kill -0 $PPID 2>/dev/null; do\n"
+      "  if kill -0 $i 2>/dev/null; then sleep 1; continue; fi\n"
       "  n=$(stat -c %y \"$p\" 2>/dev/null)\n"
       "  [ \"$n\" = \"$t\" ] || {{ t=$n; echo lxcpath; }}\n"
       "  sleep 0.25\n"
       "done\n"
-      "kill $m 2>/dev/null\n",
+      "kill $m $i 2>/dev/null\n",
       fmt::arg("monitor", command_line(monitor, ctx)),
       fmt::arg("lxcpath", ctx.lxcpath.empty() ? fmt::format("$({} 2>/dev/null)", command_line(config, ctx))
                                               : quote_word(ctx.lxcpath)));

@@ -39,10 +39,12 @@ std::string command_line(std::span<const std::string> argv, const RemoteContext&
 std::string tool_line(std::span<const std::string> argv, const RemoteContext& ctx);
 
 // The mux master's watch of a host's containers, one channel: lxc-monitor's line for every state
-// change, and the line `lxcpath` whenever the lxcpath directory changes (a container created or
-// destroyed makes no state event; its modification time is read 4 times a second), first once at
-// the start. It ends when lxc-monitor ends, when the SSH session's process on the host ($PPID)
-// is gone, or on TERM or HUP, and takes lxc-monitor with it.
+// change, and the line `lxcpath` at the start and whenever an entry of the lxcpath directory is
+// made or removed (a container created or destroyed makes no state event): inotifywait tells,
+// where the host has it (inotify-tools) and it can watch the directory; else the directory's
+// modification time is read 4 times a second. It ends when lxc-monitor ends, when the SSH
+// session's process on the host ($PPID) is gone (seen within a second), or on TERM or HUP, and
+// takes lxc-monitor and inotifywait with it.
 std::string watch_line(const RemoteContext& ctx);
 
 // The argv of a non-PTY `lxc-attach` tagged so that Ctrl-C can find the attached process:

@@ -111,8 +111,8 @@ class NewsSink : public OutputSink {
 // now, whoever changed it): one channel runs watch_line() (lxc-monitor, and a line whenever the
 // lxcpath directory changes: a container created or destroyed makes no state event), and every
 // line of it makes the master list the containers again and write the completion cache. One
-// listing at a time, starts at least kListingsApart apart; lines that come during one make one
-// more. The watch is started again when it
+// listing at a time, at the lowest priority, starts at least kListingsApart apart and in a quiet
+// moment between the master's commands (listing_due()); lines that come during one make one more. The watch is started again when it
 // ends, after a pause that grows while it keeps ending at once (a host whose sudo refuses it).
 class HostWatch {
  public:
@@ -130,7 +130,8 @@ class HostWatch {
 
   unsigned channels() const { return (watch_ ? 1U : 0U) + (listing_ ? 1U : 0U); }
   // What the loop should do now: start the watch or a listing (when `free_channel`), finish one.
-  void tend(SshSession& ssh, bool free_channel);
+  // `last_command`: when a command last had a channel open (a listing waits for a quiet moment).
+  void tend(SshSession& ssh, bool free_channel, Clock::time_point last_command);
   Clock::time_point next_wakeup() const;
   void stop() {
     if (watch_ && !watch_state_.closed) ssh_channel_request_send_signal(watch_.get(), "TERM");
@@ -145,7 +146,16 @@ class HostWatch {
   // costs the host a few listings a second, not one per event.
   static constexpr auto kListingsApart = std::chrono::milliseconds(200);
 
-  Clock::time_point listing_due() const { return std::max(lock_again_at_, listed_at_ + kListingsApart); }
+  // A listing waits for the master's commands to leave the host alone for kQuietAfterCommands
+  // (each of them costs the host's CPU, and commands that change containers have the cache
+  // refreshed already), but for kLongestDefer at most.
+  static constexpr auto kQuietAfterCommands = std::chrono::milliseconds(200);
+  static constexpr auto kLongestDefer = std::chrono::milliseconds(700);
+
+  Clock::time_point listing_due() const {
+    const auto quiet = std::min(last_command_ + kQuietAfterCommands, news_since_ + kLongestDefer);
+    return std::max({lock_again_at_, listed_at_ + kListingsApart, quiet});
+  }
 
   void start_listing(SshSession& ssh);
   void finish_listing();
@@ -154,6 +164,8 @@ class HostWatch {
   RemoteContext context_;
   std::string cache_;
   bool news_ = false;
+  Clock::time_point news_since_{};   // when news_ turned true
+  Clock::time_point last_command_{};
   NewsSink news_sink_;
   ChannelState watch_state_;
   ChannelPtr watch_;
@@ -168,9 +180,11 @@ class HostWatch {
   Clock::time_point listed_at_{};  // when the last listing started
 };
 
-void HostWatch::tend(SshSession& ssh, bool free_channel) {
+void HostWatch::tend(SshSession& ssh, bool free_channel, Clock::time_point last_command) {
   if (!enabled_) return;
   const auto now = Clock::now();
+  last_command_ = last_command;
+  if (!news_) news_since_ = now;
   if (watch_ && watch_state_.closed) {
     release_channel(watch_, watch_state_);
     pause_ = now - watch_started_ > std::chrono::seconds(10) ? Clock::duration(kFirstPause)
@@ -225,7 +239,8 @@ void HostWatch::start_listing(SshSession& ssh) {
   listing_state_.sink = &listing_sink_;
   const std::vector<std::string> argv = {"lxc-ls", "-f", "-F", std::string(lxc_ls_fields)};
   try {
-    listing_ = open_exec_channel(ssh, tool_line(argv, context_), listing_state_, nullptr);
+    // At the lowest priority: the host's CPU goes to commands first.
+    listing_ = open_exec_channel(ssh, "exec nice -n 19 " + command_line(argv, context_), listing_state_, nullptr);
     ssh_channel_send_eof(listing_.get());
   } catch (const ConnectError&) {
     if (!ssh_is_connected(ssh.get())) throw;
@@ -355,6 +370,7 @@ class Master {
   Clock::time_point started_ = Clock::now();
   HostWatch watch_;
   Clock::time_point retry_queued_at_{};
+  Clock::time_point last_command_{};  // when a command last had a channel
   Clock::duration retry_delay_ = kRetryRefused;
 };
 
@@ -601,7 +617,8 @@ int Master::loop() {
     }
     // Commands first: the watch takes a channel only when two are free after them (one stays for
     // an interrupt's side channel, or for a channel sshd has not seen closed yet).
-    watch_.tend(ssh_, channels() + 1 < kMaxChannels && !stopping_);
+    if (commands() > 0) last_command_ = Clock::now();
+    watch_.tend(ssh_, channels() + 1 < kMaxChannels && !stopping_, last_command_);
     for (auto it = clients_.begin(); it != clients_.end();) {
       Client& c = **it;
       if (!c.gone) {

@@ -473,53 +473,70 @@ TEST_CASE("ephemeral_script, run by sh: INT, TERM or HUP stops the copy, and so 
 namespace {
 
 // Stand-ins for the watch: lxc-monitor writes its pid, prints a state change and stays (a sleep
-// that is still lxc-monitor's pid); lxc-config prints the lxcpath, $DIR/lxc.
-void watch_tools(const StandIns& tools) {
+// that is still lxc-monitor's pid); lxc-config prints the lxcpath, $DIR/lxc. inotifywait fails at
+// once (the host has none: the watch reads the directory's time), unless `inotify`: then it
+// writes its pid and prints `lxcpath` each time $DIR/fire appears (an entry made or removed).
+void watch_tools(const StandIns& tools, bool inotify = false) {
   tools.logging("lxc-monitor", "echo $$ >\"$DIR/monitor\"\necho \"'c1' changed state to [RUNNING]\"\nexec sleep 30\n");
   tools.logging("lxc-config", "echo \"$DIR/lxc\"\n");
+  tools.logging("inotifywait", inotify ? "echo $$ >\"$DIR/inotify\"\n"
+                                         "while sleep 0.02; do [ ! -e \"$DIR/fire\" ] || { rm \"$DIR/fire\"; echo lxcpath; }; done\n"
+                                       : "exit 1\n");
 }
 
 }  // namespace
 
 TEST_CASE("watch_line, run by sh: lxc-monitor's lines, a line per lxcpath change, TERM ends both", "[remote_line]") {
-  StandIns tools;
-  watch_tools(tools);
-  struct Case {
-    RemoteContext ctx;
-    std::string lxcpath;  // the directory the line watches
-    Words monitor;        // lxc-monitor's argv
-  };
-  const std::string dir = tools.dir().string();
-  const std::vector<Case> cases = {
-      {{true, dir + "/it's lxc"}, dir + "/it's lxc", {"lxc-monitor", "-P", dir + "/it's lxc", "-n", ".*"}},
-      {{false, ""}, dir + "/lxc", {"lxc-monitor", "-n", ".*"}},
-  };
-  for (const Case& c : cases) {
-    INFO("sudo " << c.ctx.sudo << ", lxcpath '" << c.ctx.lxcpath << "'");
-    std::filesystem::create_directory(c.lxcpath);
-    std::ofstream(tools.path("watch")) << watch_line(c.ctx);
-    // Waits for the monitor's line and the first `lxcpath`, makes a container's directory, waits
-    // for the second `lxcpath`, then TERM.
-    const auto ran = tools.sh(
-        "W=" + quote_word(c.lxcpath) +
-        "\n"
-        "/bin/sh \"$DIR/watch\" >\"$DIR/out\" &\n"
-        "w=$!\n"
-        "lines() { grep -c '^lxcpath$' \"$DIR/out\"; }\n"
-        "n=0; until [ \"$(lines)\" = 1 ] && grep -q changed \"$DIR/out\"; do n=$((n + 1)); [ $n -lt 500 ] || exit 9; sleep 0.01; done\n"
-        "mkdir \"$W/c2\"\n"
-        "n=0; until [ \"$(lines)\" = 2 ]; do n=$((n + 1)); [ $n -lt 500 ] || exit 8; sleep 0.01; done\n"
-        "kill -TERM $w; wait $w; echo \"watch $?\"\n"
-        "n=0; while kill -0 \"$(cat \"$DIR/monitor\")\" 2>/dev/null; do n=$((n + 1)); [ $n -lt 200 ] || { echo 'monitor alive'; break; }; sleep 0.01; done\n"
-        "LC_ALL=C sort \"$DIR/out\"\n"
-        "rmdir \"$W/c2\"\n");
-    CHECK(ran.status == 0);
-    CHECK(ran.out == "watch 0\n'c1' changed state to [RUNNING]\nlxcpath\nlxcpath\n");  // sorted
-    const std::string config = c.ctx.lxcpath.empty() ? logged({"lxc-config", "lxc.lxcpath"}) : "";
-    const auto by = [&](const Words& argv) { return c.ctx.sudo ? logged_sudo(argv) : logged(argv); };
-    const std::string log = tools.received();
-    CHECK(log.find(by(c.monitor)) != std::string::npos);
-    CHECK(log.find(config) != std::string::npos);
+  for (const bool inotify : {false, true}) {
+    StandIns tools;
+    watch_tools(tools, inotify);
+    struct Case {
+      RemoteContext ctx;
+      std::string lxcpath;  // the directory the line watches
+      Words monitor;        // lxc-monitor's argv
+    };
+    const std::string dir = tools.dir().string();
+    const std::vector<Case> cases = {
+        {{true, dir + "/it's lxc"}, dir + "/it's lxc", {"lxc-monitor", "-P", dir + "/it's lxc", "-n", ".*"}},
+        {{false, ""}, dir + "/lxc", {"lxc-monitor", "-n", ".*"}},
+    };
+    for (const Case& c : cases) {
+      INFO("inotifywait " << inotify << ", sudo " << c.ctx.sudo << ", lxcpath '" << c.ctx.lxcpath << "'");
+      std::filesystem::create_directory(c.lxcpath);
+      std::ofstream(tools.path("watch")) << watch_line(c.ctx);
+      // Waits for the monitor's line and the first `lxcpath`, makes a container's directory (and,
+      // with inotifywait, has it tell), waits for the second `lxcpath`, then TERM.
+      const auto ran = tools.sh(
+          "W=" + quote_word(c.lxcpath) +
+          "\n"
+          "/bin/sh \"$DIR/watch\" >\"$DIR/out\" &\n"
+          "w=$!\n"
+          "lines() { grep -c '^lxcpath$' \"$DIR/out\"; }\n"
+          "n=0; until [ \"$(lines)\" = 1 ] && grep -q changed \"$DIR/out\"; do n=$((n + 1)); [ $n -lt 500 ] || exit 9; sleep 0.01; done\n"
+          "mkdir \"$W/c2\"\n" +
+          (inotify ? "n=0; until [ -s \"$DIR/inotify\" ]; do n=$((n + 1)); [ $n -lt 500 ] || exit 7; sleep 0.01; done\n"
+                     "touch \"$DIR/fire\"\n"
+                   : "") +
+          "n=0; until [ \"$(lines)\" = 2 ]; do n=$((n + 1)); [ $n -lt 500 ] || exit 8; sleep 0.01; done\n"
+          "sleep 0.6\n"  // nothing more comes (with inotifywait, the directory's time is not read)
+          "kill -TERM $w; wait $w; echo \"watch $?\"\n"
+          "for f in monitor inotify; do\n"
+          "  [ -e \"$DIR/$f\" ] || continue\n"
+          "  n=0; while kill -0 \"$(cat \"$DIR/$f\")\" 2>/dev/null; do n=$((n + 1)); [ $n -lt 200 ] || { echo \"$f alive\"; break; }; sleep 0.01; done\n"
+          "done\n"
+          "LC_ALL=C sort \"$DIR/out\"\n"
+          "rmdir \"$W/c2\"\n");
+      CHECK(ran.status == 0);
+      CHECK(ran.out == "watch 0\n'c1' changed state to [RUNNING]\nlxcpath\nlxcpath\n");  // sorted
+      const std::string config = c.ctx.lxcpath.empty() ? logged({"lxc-config", "lxc.lxcpath"}) : "";
+      const std::string log = tools.received();  // the tools' entries interleave: each looked for alone
+      CHECK(log.find(logged(c.monitor)) != std::string::npos);
+      CHECK((log.find("sudo -n\n") != std::string::npos) == c.ctx.sudo);
+      CHECK(log.find(config) != std::string::npos);
+      CHECK(log.find(logged({"inotifywait", "-m", "-q", "-e", "create,delete,moved_to,moved_from", "--format", "lxcpath",
+                             c.lxcpath})) != std::string::npos);
+      std::filesystem::remove(tools.path("inotify"));
+    }
   }
 }
 
