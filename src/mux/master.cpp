@@ -112,8 +112,10 @@ class NewsSink : public OutputSink {
 // lxcpath directory changes: a container created or destroyed makes no state event), and every
 // line of it makes the master list the containers again and write the completion cache. One
 // listing at a time, at the lowest priority, starts at least kListingsApart apart and in a quiet
-// moment between the master's commands (listing_due()); lines that come during one make one more. The watch is started again when it
-// ends, after a pause that grows while it keeps ending at once (a host whose sudo refuses it).
+// moment between the master's commands (listing_due()); lines that come during one make one more.
+// The watch is started again when it ends, after a pause that grows while it keeps ending at once
+// (a host whose sudo refuses it). Commands come first: a host whose sshd refuses a command's
+// channel while only the watch holds one (a MaxSessions of 1 or 2) loses the watch for good.
 class HostWatch {
  public:
   HostWatch(const HostConfig& host, const Paths& paths, bool enabled)
@@ -136,6 +138,15 @@ class HostWatch {
   void stop() {
     if (watch_ && !watch_state_.closed) ssh_channel_request_send_signal(watch_.get(), "TERM");
     release_channel(watch_, watch_state_);
+  }
+  // Frees the watch's channels for commands, and watches no more. False when it held none.
+  bool give_way() {
+    const bool held = channels() > 0;
+    stop();
+    release_channel(listing_, listing_state_);
+    lock_.reset();
+    enabled_ = false;
+    return held;
   }
 
  private:
@@ -474,16 +485,16 @@ void Master::start(Client& c) {
   } catch (const ConnectError& e) {
     if (!ssh_is_connected(ssh_.get())) throw;
     release_channel(c.channel, c.state);
-    if (channels() > 0) {
-      // sshd counts a channel until it has our close: with others open, this refusal (MaxSessions)
-      // passes as they end. The command waits in the queue and is tried again in a moment.
+    // sshd counts a channel until it has our close: with other commands' channels open, this
+    // refusal (MaxSessions) passes as they end, so the command waits in the queue and is tried
+    // again in a moment. With only the watch's open, the watch gives way. With none, it fails.
+    if (command_channels() > 0 || watch_.give_way()) {
       c.queued = true;
       retry_queued_at_ = Clock::now() + retry_delay_;
       retry_delay_ = std::min<Clock::duration>(retry_delay_ * 2, kRetryRefusedLongest);
       return;
     }
-    // The server refused this channel alone (a MaxSessions of 0, say): this command fails.
-    fail(c, e);
+    fail(c, e);  // the server refused this channel alone (a MaxSessions of 0, say)
     return;
   }
   retry_delay_ = kRetryRefused;
@@ -618,7 +629,11 @@ int Master::loop() {
     // Commands first: the watch takes a channel only when two are free after them (one stays for
     // an interrupt's side channel, or for a channel sshd has not seen closed yet).
     if (commands() > 0) last_command_ = Clock::now();
-    watch_.tend(ssh_, channels() + 1 < kMaxChannels && !stopping_, last_command_);
+    try {
+      watch_.tend(ssh_, channels() + 1 < kMaxChannels && !stopping_, last_command_);
+    } catch (const ConnectError&) {  // the session is gone: every client hears it
+      session_lost("while serving commands");
+    }
     for (auto it = clients_.begin(); it != clients_.end();) {
       Client& c = **it;
       if (!c.gone) {

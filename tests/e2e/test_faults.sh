@@ -135,7 +135,9 @@ check "nothing half-made is left in the full lxcpath" test -z "$(ls -A "$T/full"
 # lxc-monitord, which lxc-monitor starts, ends by itself 30 s after its last client.
 for config in full ro; do run_lx -c "$T/$config.toml" mux stop; done
 lxc_left() { pgrep -f -- "lxc-[a-z]+ .*$T/(full|ro)( |/|\$)" | xargs -r ps -o comm= -p | grep -vx lxc-monitord; }
-check "no LXC process on those lxcpaths left once their masters stopped" wait_for 5 eval '[ -z "$(lxc_left)" ]'
+# (what is left, when something is, goes to the log)
+lxc_gone() { wait_for 10 eval '[ -z "$(lxc_left)" ]' || { lxc_left | xargs -r ps -o pid,ppid,args -p; false; }; }
+check "no LXC process on those lxcpaths left once their masters stopped" lxc_gone
 check "no lxhost process of the suite left" only_masters_left
 
 finish

@@ -4,6 +4,7 @@
 # hour. Without a master, or with `[mux] watch = false`, nothing watches: a container created then
 # is not offered (the controls).
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/faults_lib.sh"
 
 lab_config "$T/watch.toml"
 printf '\n[completion]\ncache_ttl_s = 3600\n' >>"$T/watch.toml"
@@ -82,4 +83,20 @@ new_name ignored watch
 host_lxc copy -n base -N "$ignored" -s >/dev/null
 sleep 1.5
 check "... and does not watch: a container created on the host is not offered" not_listed "$ignored"
+
+# A host whose sshd allows one session per connection: the watch gives way to commands. Each
+# command gets the one channel; none waits for long or fails.
+fault_port ONE_PORT
+"$LAB_TOOL" fault sshd start "$ONE_PORT" MaxSessions=1 >/dev/null
+FAULTS_UP+=("sshd stop $ONE_PORT")
+sed "s/^\[$LAB_HOST_ADDR\]:$LAB_SSH_PORT /[$LAB_HOST_ADDR]:$ONE_PORT /" "$LAB_KNOWN_HOSTS" >"$T/known_hosts"
+lab_config "$T/one.toml" "s/^port = .*/port = $ONE_PORT/" "s|^known_hosts = .*|known_hosts = \"$T/known_hosts\"|"
+for i in 1 2 3 4; do
+  capture in_laptop lxhost -c "$T/one.toml" ls -1
+  expect_rc 0 "MaxSessions 1: command $i through the master"
+  check "... listed web, in $MS ms" eval 'out_has_line web && [ "$MS" -lt 5000 ]'
+  sleep 0.3  # the watch would take the channel back between commands, if it still watched
+done
+capture in_laptop lxhost -c "$T/one.toml" mux stop
+capture lxw mux stop  # the watch = false one (lib.sh's cleanup stops the lab config's masters)
 finish

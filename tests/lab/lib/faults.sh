@@ -56,10 +56,12 @@ fault_pid() {
   FPID=$pid
 }
 
-# A second sshd: the lab's config with its own port, pid file and log. `stop` ends the listener
-# only, as stopping a real sshd service does: connecting is then refused, sessions go on.
+# A second sshd: the lab's config with its own port, pid file and log, and KEY=VALUE options first
+# (sshd takes a keyword's first value: MaxSessions=1). `stop` ends the listener only, as stopping
+# a real sshd service does: connecting is then refused, sessions go on.
 fault_sshd() {
-  local verb=$1 p=$2 conf=$FAULT_DIR/sshd-$2.conf line text
+  local verb=$1 p=$2 conf=$FAULT_DIR/sshd-$2.conf line text option
+  shift 2
   case $verb in
   start)
     if fault_pid sshd "$p"; then
@@ -67,11 +69,15 @@ fault_sshd() {
       return 0
     fi
     fault_port_free "$p"
-    text="# A second sshd of the lxhost lab (lab fault sshd start $p): $SSHD_CONFIG on its own port.
+    text="# A second sshd of the lxhost lab (lab fault sshd start $p $*): $SSHD_CONFIG on its own port.
 ListenAddress $HOST_ADDR:$p
 ListenAddress 127.0.0.1:$p
 PidFile $FAULT_DIR/sshd-$p.pid
 "
+    for option in "$@"; do
+      [[ $option =~ ^[A-Za-z]+=[A-Za-z0-9,.-]+$ ]] || die "fault: sshd option '$option' is not KEY=VALUE"
+      text+="${option%%=*} ${option#*=}"$'\n'
+    done
     while IFS= read -r line; do
       [[ $line == "#"* || $line == ListenAddress* || $line == PidFile* ]] || text+=$line$'\n'
     done <"$SSHD_CONFIG"
@@ -317,11 +323,12 @@ fault_clear_all() {
 
 cmd_fault() {
   local what=${1:-} verb=${2:-}
-  local usage="usage: lab fault status | sshd start|stop PORT | silent start|stop PORT | kill-session USER MARK
-                 | lxcpath full DIR SIZE | lxcpath readonly|overlay|btrfs|clear DIR"
+  local usage="usage: lab fault status | sshd start PORT [KEY=VALUE...] | sshd stop PORT | silent start|stop PORT
+                 | kill-session USER MARK | lxcpath full DIR SIZE | lxcpath readonly|overlay|btrfs|clear DIR"
   case "$what $verb" in
   "status ") ;;
-  "sshd start" | "sshd stop" | "silent start" | "silent stop") (($# == 3)) || die "$usage"; fault_port "$3" ;;
+  "sshd start") (($# >= 3)) || die "$usage"; fault_port "$3" ;;
+  "sshd stop" | "silent start" | "silent stop") (($# == 3)) || die "$usage"; fault_port "$3" ;;
   "kill-session "*) [[ $# == 3 && -n $2 && -n $3 ]] || die "$usage" ;;
   "lxcpath full") (($# == 4)) || die "$usage" ;;
   "lxcpath readonly" | "lxcpath overlay" | "lxcpath btrfs" | "lxcpath clear") (($# == 3)) || die "$usage" ;;
@@ -339,7 +346,7 @@ cmd_fault() {
   flock -w 60 9 || die "another lab command is still running"
   [[ -d $FAULT_DIR ]] || mkdir -m 0700 -- "$FAULT_DIR"
   case $what in
-  sshd) fault_sshd "$verb" "$3" ;;
+  sshd) fault_sshd "$verb" "$3" "${@:4}" ;;
   silent) fault_silent "$verb" "$3" ;;
   kill-session) fault_kill_session "$2" "$3" ;;
   lxcpath) fault_lxcpath "$verb" "$3" "${4:-}" ;;
