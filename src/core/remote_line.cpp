@@ -106,10 +106,11 @@ std::string watch_line(const RemoteContext& ctx) {
   const std::vector<std::string> monitor = {"lxc-monitor", "-n", ".*"};
   const std::vector<std::string> config = {"lxc-config", "lxc.lxcpath"};
   return fmt::format(
+      "m= i=\n"
+      "end() {{ for d in 0.1 0.4 1; do kill $m $i 2>/dev/null; sleep $d; done; }}\n"
+      "trap 'end; exit 0' HUP TERM INT PIPE\n"
       "{monitor} </dev/null 2>/dev/null &\n"
       "m=$!\n"
-      "i=\n"
-      "trap 'kill $m $i 2>/dev/null; exit 0' HUP TERM INT PIPE\n"
       "p={lxcpath}\n"
       "t=$(stat -c %y \"$p\" 2>/dev/null)\n"
       "echo lxcpath\n"
@@ -121,7 +122,7 @@ std::string watch_line(const RemoteContext& ctx) {
       "  [ \"$n\" = \"$t\" ] || {{ t=$n; echo lxcpath; }}\n"
       "  sleep 0.25\n"
       "done\n"
-      "kill $m $i 2>/dev/null\n",
+      "end\n",
       fmt::arg("monitor", command_line(monitor, ctx)),
       fmt::arg("lxcpath", ctx.lxcpath.empty() ? fmt::format("$({} 2>/dev/null)", command_line(config, ctx))
                                               : quote_word(ctx.lxcpath)));
