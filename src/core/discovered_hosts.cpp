@@ -6,10 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "core/tsv_lines.hpp"
+
 namespace lxhost {
 namespace {
-
-bool clean(std::string_view field) { return !field.empty() && field.find_first_of("\t\r\n") == std::string_view::npos; }
 
 bool forgotten(const DiscoveredHost& h, std::int64_t now) { return now - h.last_seen > kForgetDiscoveredAfter.count(); }
 
@@ -21,31 +21,18 @@ bool parse_number(std::string_view text, Number& value) {
   return !text.empty() && error == std::errc() && end == text.data() + text.size();
 }
 
-std::vector<std::string_view> fields_of(std::string_view line) {
-  std::vector<std::string_view> fields;
-  for (size_t start = 0;;) {
-    const auto tab = line.find('\t', start);
-    fields.push_back(line.substr(start, tab - start));
-    if (tab == std::string_view::npos) return fields;
-    start = tab + 1;
-  }
-}
-
 }  // namespace
 
 std::vector<DiscoveredHost> parse_discovered(std::string_view text) {
   std::vector<DiscoveredHost> hosts;
-  while (!text.empty()) {
-    const auto newline = text.find('\n');
-    const std::string_view line = text.substr(0, newline);
-    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
-    const auto fields = fields_of(line);
-    if (fields.size() != 5 || !clean(fields[0]) || !clean(fields[1]) || !clean(fields[3])) continue;
+  for_each_line(text, [&](std::string_view line) {
+    const auto fields = tab_fields(line);
+    if (fields.size() != 5 || !clean_field(fields[0]) || !clean_field(fields[1]) || !clean_field(fields[3])) return;
     DiscoveredHost h{std::string(fields[0]), std::string(fields[1]), 0, std::string(fields[3]), 0};
-    if (!parse_number(fields[2], h.port) || !parse_number(fields[4], h.last_seen)) continue;
-    if (h.port < 1 || h.port > 65535 || h.last_seen < 0) continue;  // and `now - last_seen` cannot overflow
+    if (!parse_number(fields[2], h.port) || !parse_number(fields[4], h.last_seen)) return;
+    if (h.port < 1 || h.port > 65535 || h.last_seen < 0) return;  // and `now - last_seen` cannot overflow
     hosts.push_back(std::move(h));
-  }
+  });
   return hosts;
 }
 
@@ -65,7 +52,7 @@ std::vector<DiscoveredHost> merge_discovered(const std::vector<DiscoveredHost>& 
   }
   all.insert(all.end(), remembered.begin(), remembered.end());
   std::erase_if(all, [&](const DiscoveredHost& h) {
-    return forgotten(h, now) || !clean(h.host) || !clean(h.address) || !clean(h.type);
+    return forgotten(h, now) || !clean_field(h.host) || !clean_field(h.address) || !clean_field(h.type);
   });
   // The latest sighting of each first, so that unique() keeps it.
   std::stable_sort(all.begin(), all.end(), [](const DiscoveredHost& a, const DiscoveredHost& b) {

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "core/tsv_lines.hpp"
+
 namespace lxhost {
 namespace {
 
@@ -13,41 +15,33 @@ bool remembered(const MdnsMiss& miss, std::int64_t now) {
   return miss.since <= now && now - miss.since < kRememberMissesFor.count();
 }
 
-bool clean(std::string_view field) { return !field.empty() && field.find_first_of("\t\r\n") == std::string_view::npos; }
-
 }  // namespace
 
 std::vector<MdnsMiss> parse_misses(std::string_view text) {
   std::vector<MdnsMiss> misses;
-  while (!text.empty()) {
-    const auto newline = text.find('\n');
-    const std::string_view line = text.substr(0, newline);
-    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
+  for_each_line(text, [&](std::string_view line) {
     const auto tab = line.find('\t');
-    if (tab == std::string_view::npos) continue;
+    if (tab == std::string_view::npos) return;
     const std::string_view address = line.substr(0, tab);
     const std::string_view since = line.substr(tab + 1);
     MdnsMiss miss{std::string(address), 0};
     const auto [end, error] = std::from_chars(since.data(), since.data() + since.size(), miss.since);
-    if (!clean(address) || since.empty() || error != std::errc() || end != since.data() + since.size() ||
+    if (!clean_field(address) || since.empty() || error != std::errc() || end != since.data() + since.size() ||
         miss.since < 0)
-      continue;
+      return;
     misses.push_back(std::move(miss));
-  }
+  });
   return misses;
 }
 
 std::vector<std::string> parse_listed_addresses(std::string_view text) {
   std::vector<std::string> addresses;
-  while (!text.empty()) {
-    const auto newline = text.find('\n');
-    const std::string_view line = text.substr(0, newline);
-    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
+  for_each_line(text, [&](std::string_view line) {
     const bool address_like = !line.empty() && line.size() <= 64 &&
                               std::all_of(line.begin(), line.end(), [](char c) { return c > ' ' && c < 0x7f; });
     if (address_like && std::find(addresses.begin(), addresses.end(), line) == addresses.end())
       addresses.emplace_back(line);
-  }
+  });
   return addresses;
 }
 
@@ -77,12 +71,12 @@ std::vector<MdnsMiss> update_misses(const std::vector<MdnsMiss>& misses, const s
     const auto it = std::find(asked.begin(), asked.end(), miss.address);
     const bool answered = it != asked.end() && static_cast<std::size_t>(it - asked.begin()) < names.size() &&
                           !names[static_cast<std::size_t>(it - asked.begin())].empty();
-    if (remembered(miss, now) && !answered && clean(miss.address)) kept.push_back(miss);
+    if (remembered(miss, now) && !answered && clean_field(miss.address)) kept.push_back(miss);
   }
   for (std::size_t i = 0; i < asked.size(); ++i) {
     const bool missed = i >= names.size() || names[i].empty();
     const bool known = std::any_of(kept.begin(), kept.end(), [&](const MdnsMiss& m) { return m.address == asked[i]; });
-    if (missed && !known && clean(asked[i])) kept.push_back({asked[i], now});
+    if (missed && !known && clean_field(asked[i])) kept.push_back({asked[i], now});
   }
   std::sort(kept.begin(), kept.end(), [](const MdnsMiss& a, const MdnsMiss& b) { return a.address < b.address; });
   kept.erase(std::unique(kept.begin(), kept.end(), [](const MdnsMiss& a, const MdnsMiss& b) { return a.address == b.address; }),
