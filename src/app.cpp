@@ -75,6 +75,7 @@ CommandRunner command_runner(CommandId id) {
     case CommandId::refresh_cache: return run_refresh_cache;
     case CommandId::mux_master: return run_mux_master;
     case CommandId::man: return run_man;
+    case CommandId::publish: return run_publish;
     case CommandId::none: break;
   }
   return nullptr;

@@ -26,6 +26,7 @@ int run_shell_init(Context& ctx, std::span<const std::string> args);
 int run_ssh_config(Context& ctx, std::span<const std::string> args);
 int run_proxy(Context& ctx, std::span<const std::string> args);
 int run_mux(Context& ctx, std::span<const std::string> args);
+int run_publish(Context& ctx, std::span<const std::string> args);
 int run_mux_master(Context& ctx, std::span<const std::string> args);
 int run_completions(Context& ctx, std::span<const std::string> args);
 // Hidden: what the completion scripts and the cache refresh call.

@@ -13,6 +13,7 @@
 #include "atomic_file.hpp"
 #include "commands/remote_run.hpp"
 #include "core/errors.hpp"
+#include "core/publish_names.hpp"
 #include "core/state_files.hpp"
 #include "file_lock.hpp"
 #include "self_path.hpp"
@@ -117,6 +118,18 @@ int refresh_container_cache(Context& ctx) {
   const std::string output = capture_remote(ctx, tool_line(argv, ctx.remote_context()), "lxc-ls");
   write_file_atomically(cache_path(ctx), render_cache(parse_lxc_ls_fancy(output)), 0600);
   return 0;
+}
+
+std::vector<PublishedName> published_now(Context& ctx) {
+  const std::string file = published_names_file(ctx.paths().cache_dir);
+  try {
+    if (FileLock::try_lock(lock_file(file))) return {};  // nobody publishes (the lock goes at once)
+  } catch (const Failure&) {
+    return {};  // no cache directory: no publish
+  }
+  std::vector<PublishedName> names = parse_published(read_cache_text(file));
+  std::erase_if(names, [&](const PublishedName& n) { return n.host != ctx.host().name; });
+  return names;
 }
 
 }  // namespace lxhost

@@ -9,6 +9,7 @@
 
 #include "commands/context.hpp"
 #include "core/cache.hpp"
+#include "core/publish.hpp"
 
 namespace lxhost {
 
@@ -23,6 +24,11 @@ std::vector<CachedContainer> containers_on_disk(Context& ctx);
 // After a command that changed containers: the cache is marked stale and refreshed in the
 // background (only when there is a cache: nobody completes otherwise).
 void invalidate_container_cache(Context& ctx);
+
+// The names `lxhost publish` has published for this host's containers while it runs (it holds
+// published.tsv's lock; a publish that was killed left a file nobody holds): list shows them at
+// once, proxy connects to their addresses directly. Empty when no publish runs.
+std::vector<PublishedName> published_now(Context& ctx);
 
 // `__refresh-cache`: fetch the list over SSH and write the cache (no-op when another refresh
 // holds the lock). Returns the exit code.

@@ -16,12 +16,16 @@
 #include "core/discovery.hpp"
 #include "core/log.hpp"
 #include "core/paths.hpp"
+#include "core/publish.hpp"
 #include "core/remote_line.hpp"
 #include "core/transport.hpp"
 
 namespace lxhost {
 
 class Context;
+namespace mux {
+class ContainerFeed;
+}
 
 // How a Context makes what touches the network, each on first use.
 struct Services {
@@ -33,6 +37,10 @@ struct Services {
   // time. Asked for a `.local` name only when there is no mDNS daemon to ask.
   std::function<std::optional<std::vector<std::string>>(const std::string& name, std::chrono::milliseconds bound)>
       system_addresses;
+  // `publish`: a host's container listings through its master (blocks while it starts one), and
+  // the laptop's mDNS responder.
+  std::function<std::unique_ptr<mux::ContainerFeed>(Context& ctx, const HostConfig& host)> follow;
+  std::function<std::unique_ptr<Publisher>(Context& ctx, PublishNotify notify)> publisher;
 };
 
 class Context {

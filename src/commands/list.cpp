@@ -13,6 +13,7 @@
 #include "atomic_file.hpp"
 #include "commands/args.hpp"
 #include "commands/commands.hpp"
+#include "commands/container_cache.hpp"
 #include "commands/remote_run.hpp"
 #include "core/discovery.hpp"
 #include "core/lxc_output.hpp"
@@ -118,12 +119,29 @@ Lookup look_up(Discovery& discovery, const ReverseRequest& request) {
 // the host listed its containers, for the addresses the last list showed; the addresses it did
 // not ask are asked now. No mDNS daemon: no names, and one warning that says why (an empty
 // column would otherwise read as "nobody announces these").
+// A container whose name `lxhost publish` publishes has that name at once: its addresses are not asked.
 std::vector<std::string> mdns_names(Context& ctx, Discovery& discovery, const std::vector<ContainerRow>& rows,
                                     Lookup early, bool wait, const std::vector<MdnsMiss>& misses, std::int64_t now) {
   std::vector<std::string> names(rows.size());
+  const std::vector<PublishedName> published = published_now(ctx);
+  const auto published_name_of = [&](const ContainerRow& row) -> const PublishedName* {
+    const auto it = std::find_if(published.begin(), published.end(), [&](const PublishedName& n) {
+      const auto addresses = addresses_of({row});
+      return n.container == row.name && std::any_of(n.addresses.begin(), n.addresses.end(), [&](const std::string& a) {
+               return std::find(addresses.begin(), addresses.end(), a) != addresses.end();
+             });
+    });
+    return it == published.end() ? nullptr : &*it;
+  };
   std::vector<std::string> rest;
-  for (const std::string& address : addresses_of(rows))
-    if (std::find(early.asked.begin(), early.asked.end(), address) == early.asked.end()) rest.push_back(address);
+  for (const ContainerRow& row : rows) {
+    if (const PublishedName* n = published_name_of(row)) {
+      names[static_cast<size_t>(&row - rows.data())] = n->name;
+      continue;
+    }
+    for (const std::string& address : addresses_of({row}))
+      if (std::find(early.asked.begin(), early.asked.end(), address) == early.asked.end()) rest.push_back(address);
+  }
   if (!early.asked.empty())
     ctx.log().debug("list: {} address(es) of the last list asked while the host listed its containers, {} new",
                     early.asked.size(), rest.size());

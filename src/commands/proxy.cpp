@@ -6,6 +6,8 @@
 // only (stdout is ssh's connection), exit 255.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <future>
 #include <optional>
@@ -128,8 +130,29 @@ int race(Context& ctx, const std::string& host, int port) {
   }
 }
 
+// DNS names compare without case, and "web.local." is "web.local".
+bool same_local_name(std::string_view a, std::string_view b) {
+  if (a.ends_with('.')) a.remove_suffix(1);
+  if (b.ends_with('.')) b.remove_suffix(1);
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// The addresses `lxhost publish` publishes for HOST (a name of this host's container), while it runs.
+std::vector<std::string> published_addresses(Context& ctx, const std::string& host) {
+  for (const PublishedName& n : published_now(ctx))
+    if (same_local_name(n.name, host)) return n.addresses;
+  return {};
+}
+
 int proxy(Context& ctx, const std::string& host, int port, bool via_host) {
   if (via_host) return through_host(ctx, host, port, ask_host(ctx, host));
+  // Published by this laptop's own `lxhost publish`: its addresses are known without asking anyone.
+  if (const auto published = published_addresses(ctx, host); !published.empty()) {
+    ctx.log().debug("proxy: {} is published by lxhost publish: directly first", host);
+    if (joined_directly(ctx, host, port, published)) return 0;
+  }
   if (is_local_name(host) && cache_lists(containers_on_disk(ctx), without_local(host))) return race(ctx, host, port);
   if (const auto addresses = direct_addresses(ctx, host); !addresses.empty())
     if (joined_directly(ctx, host, port, addresses)) return 0;

@@ -85,6 +85,14 @@ constexpr auto mux_subcommands = std::to_array<CommandSpec>({
                     "of this user.",
      .options = mux_stop_options},
 });
+constexpr auto publish_options = std::to_array<OptionSpec>({
+    {.names = "-H,--host", .kind = Kind::text, .value = "HOST",
+     .help = "a [hosts.*] name whose containers get names (repeatable; default: publish.hosts, else the default host)",
+     .repeatable = true, .completes = Completes::hosts},
+    {.names = "--install", .help = "write and start the per-user service that runs it at login"},
+    {.names = "--uninstall", .help = "stop and remove that service", .excludes = "--install"},
+    {.names = "--dry-run", .help = "with --install or --uninstall: print the file and what would run, change nothing"},
+});
 constexpr auto shell_init_options = std::to_array<OptionSpec>({
     {.names = "SHELL", .kind = Kind::text, .help = "the shell", .required = true, .choices = shells},
     {.names = "--force", .help = "also replace functions and aliases you already have with these names"},
@@ -149,6 +157,19 @@ constexpr auto commands = std::to_array<CommandSpec>({
                     "completion cache lists as a container asks the host and mDNS at once, and goes through "
                     "the host as soon as it answers unless mDNS answered first.",
      .options = proxy_options},
+    {.name = "publish", .id = CommandId::publish,
+     .summary = "a NAME.local for every running container, on the laptop's mDNS responder",
+     .description = "Runs until SIGINT or SIGTERM and makes NAME.local resolve on the laptop's network for every "
+                    "running container with an address, through the laptop's own mDNS responder (Avahi; "
+                    "Bonjour on macOS): names are added a few seconds after containers start and withdrawn as "
+                    "they stop (followed through each host's mux master, whose watch sees every change). A name "
+                    "someone else announces (a container's own avahi-daemon, given those seconds to claim it) is "
+                    "left to it; a name that is not a DNS "
+                    "label is skipped; an address this machine has no route to is not published. [publish] "
+                    "in the config: hosts, the name template, globs to leave out. On SIGINT or SIGTERM every "
+                    "name is withdrawn and it exits 0. --install writes a systemd user unit (a launchd agent "
+                    "on macOS) that runs it at login.",
+     .options = publish_options},
     {.name = "mux", .id = CommandId::mux,
      .summary = "the connection masters: list them, or stop this host's (or all)",
      .description = "The connection masters: one per host, each keeping an SSH session for later commands.",

@@ -39,7 +39,7 @@ struct OptionSpec {
 enum class CommandId {
   none,  // a subcommand: its parent's function runs it
   list, discover, resolve, doctor, config, install_links, ssh_config, proxy, mux, shell_init, completions, help,
-  complete, refresh_cache, mux_master, man,
+  complete, refresh_cache, mux_master, man, publish,
 };
 
 struct CommandSpec {

@@ -71,6 +71,13 @@ struct MuxConfig {
   Setting<bool> watch;
 };
 
+// [publish]: what `lxhost publish` names.
+struct PublishConfig {
+  Setting<std::vector<std::string>> hosts;    // [hosts.*] names; empty: the default host
+  Setting<std::string> name;                  // "{name}.local"
+  Setting<std::vector<std::string>> exclude;  // container names or globs left out
+};
+
 // One [ssh_config.options] entry. A TOML integer or boolean is kept as ssh spells it ("30", "yes");
 // which options take those is sshconfig.cpp's to check, when rendering.
 struct SshOption {
@@ -103,6 +110,7 @@ struct Config {
   DiscoveryConfig discovery;
   CompletionConfig completion;
   MuxConfig mux;
+  PublishConfig publish;
   SshConfigConfig ssh_config;
   std::vector<VerbDefaults> verbs;  // file order; only the verbs the file names
 

@@ -1,4 +1,5 @@
 #include "core/config_keys.hpp"
+#include "core/publish_names.hpp"
 
 #include <algorithm>
 #include <array>
@@ -44,6 +45,9 @@ bool is_service_type(std::string_view type) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
   });
 }
+
+// "{name}.local", "{name}.lab.local": one {name}, and what is around it makes DNS labels.
+bool is_name_template(std::string_view text) { return valid_name_template(text); }
 
 constexpr std::string_view example_opening = R"(# lxhost configuration.
 #
@@ -124,6 +128,14 @@ constexpr auto keys = std::to_array<ConfigKey>({
         .range(1, INT_MAX),
     {"mux", "watch", "boolean", "true", "a master keeps completion current from the host's container events",
      of_config<&C::mux, &MuxConfig::watch>},
+    {"", "publish", "table", "", "`lxhost publish`: a NAME.local for every running container"},
+    {"publish", "hosts", "array of strings", "[]", "the [hosts.*] whose containers get names (empty: the default host)",
+     of_config<&C::publish, &PublishConfig::hosts>},
+    ConfigKey{"publish", "name", "string", R"("{name}.local")", "a container's published name; {name} is its own",
+              of_config<&C::publish, &PublishConfig::name>}
+        .checked({is_name_template, "must hold {name} once and make a .local name of DNS labels"}),
+    {"publish", "exclude", "array of strings", "[]", "containers not published: names or globs (\"ci-*\")",
+     of_config<&C::publish, &PublishConfig::exclude>},
     ConfigKey{"", "verbs", "table", "",
               "default arguments per verb (any verb, LXC 1 verbs too), as the zsh functions lxhost replaces had them"}
         .noted("Arguments put before the ones you type, per verb (any verb, LXC 1 verbs too;\n"

@@ -12,6 +12,8 @@ struct ContainerRow {
   std::string state;              // as LXC prints it: RUNNING, STOPPED, FROZEN, ...
   std::vector<std::string> ipv4;  // every address, in LXC's order; empty for "-"
   std::vector<std::string> ipv6;
+
+  bool operator==(const ContainerRow&) const = default;
 };
 
 // The fields `list` asks for, in this order.

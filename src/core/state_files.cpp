@@ -40,6 +40,8 @@ std::string discovered_hosts_file(std::string_view cache_dir) { return fmt::form
 
 std::string mdns_misses_file(std::string_view cache_dir) { return fmt::format("{}/mdns-misses.tsv", cache_dir); }
 
+std::string published_names_file(std::string_view cache_dir) { return fmt::format("{}/published.tsv", cache_dir); }
+
 std::string listed_addresses_file(std::string_view cache_dir, std::string_view host_name) {
   return fmt::format("{}/listed-addresses-{}.txt", cache_dir, file_safe_name(host_name));
 }

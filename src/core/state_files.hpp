@@ -1,6 +1,6 @@
 // Every file lxhost keeps between runs, named in one place: the completion cache and its lock,
 // the LXC generation of each host, the hosts `discover` saw, the addresses `list` found no mDNS
-// name for and those it last showed, the mux's sockets and their locks.
+// name for and those it last showed, the names publish has published, the mux's sockets and their locks.
 // Pure: directories in, paths out. What is in each file is read and written by its own pure
 // module (cache.*, discovered_hosts.*, mdns_misses.*, legacy_verbs.*).
 #pragma once
@@ -26,6 +26,9 @@ std::string discovered_hosts_file(std::string_view cache_dir);
 std::string mdns_misses_file(std::string_view cache_dir);
 // CACHE_DIR/listed-addresses-HOST.txt: the addresses the last `list` of a host showed.
 std::string listed_addresses_file(std::string_view cache_dir, std::string_view host_name);
+// CACHE_DIR/published.tsv: the names `lxhost publish` has published now (while it runs); its
+// lock (published.tsv.lock) is held by the one publish that runs.
+std::string published_names_file(std::string_view cache_dir);
 
 // DIR/NAME-HASH.sock: NAME the host's name (its first 32 bytes, made safe), HASH over what makes
 // the session (address, port, user, identity file, known_hosts, host key policy, config file), so

@@ -106,6 +106,11 @@ class MuxTransport : public Transport {
     return relay(fd.get(), none, output, true, false);
   }
 
+  // A connection to the master that follows the host's containers; no fd without the mux.
+  Fd follow() { return connect(encode(Type::follow)); }
+  // What the master sent with its hello's answer, and what comes next.
+  Decoder& replies() { return replies_; }
+
  private:
   Transport& direct() {
     if (!direct_) direct_ = setup_.direct();
@@ -374,7 +379,59 @@ int MuxTransport::relay(int fd, const RemoteCommand& command, OutputSink& sink, 
   }
 }
 
+class MasterFeed : public ContainerFeed {
+ public:
+  explicit MasterFeed(ClientSetup setup) : name_(setup.host.name), mux_(std::move(setup)) {
+    fd_ = mux_.follow();
+    if (fd_.get() < 0)
+      throw ConnectError(fmt::format("cannot follow {}'s containers without its mux master", name_),
+                         "the master needs [mux] enabled = true and a login that needs no terminal (a key or an agent)");
+    ::fcntl(fd_.get(), F_SETFL, ::fcntl(fd_.get(), F_GETFL) | O_NONBLOCK);
+  }
+
+  int fd() const override { return fd_.get(); }
+
+  std::vector<std::string> take() override {
+    Decoder& decoder = mux_.replies();
+    char buffer[64 * 1024];
+    for (;;) {
+      const ssize_t n = ::read(fd_.get(), buffer, sizeof(buffer));
+      if (n > 0) {
+        decoder.feed(std::string_view(buffer, static_cast<size_t>(n)));
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EAGAIN) break;
+      gone_ = true;  // EOF or an error: whatever came before it is still taken below
+      break;
+    }
+    std::vector<std::string> listings;
+    while (auto frame = decoder.next()) {
+      if (frame->type == Type::listing) {
+        listings.push_back(std::move(frame->payload));
+      } else if (frame->type == Type::exit) {
+        throw_reported(decode_exit(*frame));
+      } else {
+        throw ProtocolError(fmt::format("mux: unexpected frame '{}' from the master", static_cast<char>(frame->type)));
+      }
+    }
+    if (gone_ && listings.empty())
+      throw ConnectError(fmt::format("the mux master for {} went away", name_));
+    return listings;
+  }
+
+ private:
+  std::string name_;
+  MuxTransport mux_;
+  Fd fd_;
+  bool gone_ = false;
+};
+
 }  // namespace
+
+std::unique_ptr<ContainerFeed> follow_containers(ClientSetup setup) {
+  return std::make_unique<MasterFeed>(std::move(setup));
+}
 
 std::uint32_t protocol_version(const char* env_value) {
   if (env_value && *env_value) {

@@ -31,6 +31,23 @@ struct ClientSetup {
 
 std::unique_ptr<Transport> make_mux_transport(ClientSetup setup);
 
+// The host's containers as its master watches them (lxhost publish): a connection to the master
+// (started when there is none) over which comes each listing its watch makes, the last one at once.
+class ContainerFeed {
+ public:
+  virtual ~ContainerFeed() = default;
+  // Readable when a listing came or the master went.
+  virtual int fd() const = 0;
+  // The listings that came whole (each as `lxc-ls -f -F NAME,STATE,IPV4,IPV6` printed it), oldest
+  // first; none when no listing is whole yet. Throws ConnectError once the master is gone (and
+  // the master's own error when it refused: a master that does not watch).
+  virtual std::vector<std::string> take() = 0;
+};
+
+// Throws ConnectError when no master can serve the host (it needs a terminal to log in, or the
+// mux is off), and the master's error when it cannot connect.
+std::unique_ptr<ContainerFeed> follow_containers(ClientSetup setup);
+
 // LXHOST_MUX_PROTOCOL (tests only: a master of another version) or kProtocolVersion.
 std::uint32_t protocol_version(const char* env_value);
 

@@ -131,6 +131,16 @@ class HostWatch {
   }
 
   unsigned channels() const { return (watch_ ? 1U : 0U) + (listing_ ? 1U : 0U); }
+  bool enabled() const { return enabled_; }
+  // A follower came: a listing as soon as the host is quiet, whether or not anything changed.
+  void want_listing() {
+    if (!news_) news_since_ = Clock::now();
+    news_ = true;
+  }
+  // The last listing's text (lxc-ls -f), and how many listings there were: a new one shows as a
+  // new count.
+  const std::string& last_listing() const { return last_listing_; }
+  std::uint64_t listings() const { return listings_; }
   // What the loop should do now: start the watch or a listing (when `free_channel`), finish one.
   // `last_command`: when a command last had a channel open (a listing waits for a quiet moment).
   void tend(SshSession& ssh, bool free_channel, Clock::time_point last_command);
@@ -189,6 +199,8 @@ class HostWatch {
   std::optional<FileLock> lock_;  // the cache's refresh lock, held while a listing runs
   Clock::time_point lock_again_at_{};
   Clock::time_point listed_at_{};  // when the last listing started
+  std::string last_listing_;
+  std::uint64_t listings_ = 0;
 };
 
 void HostWatch::tend(SshSession& ssh, bool free_channel, Clock::time_point last_command) {
@@ -266,7 +278,12 @@ void HostWatch::finish_listing() {
   const bool listed = listing_state_.exit_status == 0;
   release_channel(listing_, listing_state_);
   try {
-    if (listed) write_file_atomically(cache_, render_cache(parse_lxc_ls_fancy(listing_sink_.out_)), 0600);
+    if (listed) {
+      const auto rows = parse_lxc_ls_fancy(listing_sink_.out_);  // throws for what is not a listing
+      last_listing_ = std::move(listing_sink_.out_);
+      ++listings_;
+      write_file_atomically(cache_, render_cache(rows), 0600);
+    }
   } catch (const Error&) {
     // Only a cache: a TAB refreshes it as it would without a master.
   }
@@ -310,6 +327,7 @@ struct Client : ChannelPort {
   bool gone = false;  // remove now
 
   bool eof_reported = false;  // forward: out_eof sent
+  bool opening = false;        // forward: asked for, the host has not answered yet
   bool queued = false;
   ChannelState state;
   ChannelPtr channel;
@@ -361,11 +379,13 @@ class Master {
   void ask(Client& c, Ask ask);
   void start(Client& c);
   void start_forward(Client& c);
+  void finish_opening(Client& c);
   void fail(Client& c, const Error& error);
   void pace_output(Client& c);
   void finish_if_done(Client& c);
   void write_client(Client& c);
   void stop_listening();
+  void tell_followers();
 
   SshSession& ssh_;
   std::string path_;
@@ -383,6 +403,7 @@ class Master {
   Clock::time_point retry_queued_at_{};
   Clock::time_point last_command_{};  // when a command last had a channel
   Clock::duration retry_delay_ = kRetryRefused;
+  std::uint64_t listings_told_ = 0;  // the watch's listings followers have
 };
 
 std::size_t Client::write(std::string_view bytes) {
@@ -462,6 +483,29 @@ void Master::ask(Client& c, Ask a) {
     case Ask::forward:
       start_forward(c);  // not a session: sshd's MaxSessions does not count it
       return;
+    case Ask::follow:
+      // Each listing the watch makes from now on; the last one at once, and a fresh one soon.
+      if (!watch_.last_listing().empty()) c.out += encode(Type::listing, watch_.last_listing());
+      watch_.want_listing();
+      return;  // tell_followers() ends it when the watch is off
+  }
+}
+
+// Followers get each new listing; when the master does not watch (any more) or is stopping,
+// they are told why and let go.
+void Master::tell_followers() {
+  const bool fresh = watch_.listings() != listings_told_;
+  listings_told_ = watch_.listings();
+  for (auto& c : clients_) {
+    if (!c->served.follows() || c->done || c->gone) continue;
+    if (!watch_.enabled())
+      fail(*c, Failure(fmt::format("the mux master for {} does not watch its containers", host_),
+                       "set [mux] watch = true; a host whose sshd allows fewer than 3 sessions "
+                       "(MaxSessions) cannot be watched"));
+    else if (stopping_)
+      fail(*c, ConnectError(fmt::format("the mux master for {} was stopped", host_)));
+    else if (fresh)
+      c->out += encode(Type::listing, watch_.last_listing());
   }
 }
 
@@ -501,16 +545,34 @@ void Master::start(Client& c) {
   c.served.opened(c);
 }
 
+// The open is sent and the loop goes on: the host answers once its own connect is done (an
+// address that drops packets: minutes), and every other client is served meanwhile.
 void Master::start_forward(Client& c) {
   c.state.sink = &c.sink;
   const ForwardRequest& forward = *c.served.forward();
   try {
-    c.channel = open_forward_channel(ssh_, c.state, forward.address, static_cast<int>(forward.port));
+    c.channel = begin_forward_channel(ssh_, c.state, forward.address, static_cast<int>(forward.port));
   } catch (const ConnectError& e) {
     if (!ssh_is_connected(ssh_.get())) throw;
     fail(c, e);  // the host refused this connection only
     return;
   }
+  c.opening = true;
+  finish_opening(c);
+}
+
+void Master::finish_opening(Client& c) {
+  const ForwardRequest& forward = *c.served.forward();
+  try {
+    if (!forward_channel_opened(ssh_, c.channel.get(), forward.address, static_cast<int>(forward.port))) return;
+  } catch (const ConnectError& e) {
+    if (!ssh_is_connected(ssh_.get())) throw;
+    c.opening = false;
+    release_channel(c.channel, c.state);
+    fail(c, e);  // the host could not connect to it
+    return;
+  }
+  c.opening = false;
   c.served.opened(c);
 }
 
@@ -523,7 +585,7 @@ void Master::pace_output(Client& c) {
 }
 
 void Master::finish_if_done(Client& c) {
-  if (c.state.hold) return;  // output is still held: its end comes after it
+  if (c.state.hold || c.opening) return;  // output is still held: its end comes after it
   if (c.served.forward() && c.channel && c.state.eof && !c.eof_reported) {
     c.out += encode(Type::out_eof);
     c.eof_reported = true;
@@ -571,7 +633,7 @@ void Master::session_lost(const char* during) {
   const std::string message = fmt::format("the connection to {} was lost {}", ssh_.display(), during);
   stop_listening();
   for (auto& c : clients_) {
-    if (!c->served.run()) continue;
+    if (!c->served.run() && !c->served.follows()) continue;
     c->out += encode(error_report(ConnectError(message)));
     write_client(*c);
   }
@@ -622,6 +684,10 @@ int Master::loop() {
         start(*c);
     for (auto& c : clients_) {
       if (c->done || c->gone) continue;
+      if (c->opening) {
+        finish_opening(*c);
+        if (c->opening || c->done) continue;
+      }
       c->served.pump();  // the session's read may have opened a channel's window
       pace_output(*c);
       finish_if_done(*c);
@@ -634,6 +700,7 @@ int Master::loop() {
     } catch (const ConnectError&) {  // the session is gone: every client hears it
       session_lost("while serving commands");
     }
+    tell_followers();
     for (auto it = clients_.begin(); it != clients_.end();) {
       Client& c = **it;
       if (!c.gone) {

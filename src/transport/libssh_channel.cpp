@@ -155,6 +155,40 @@ ChannelPtr open_forward_channel(SshSession& ssh, ChannelState& state, const std:
   return channel;
 }
 
+namespace {
+
+// One nonblocking step of ssh_channel_open_forward: SSH_OK, SSH_AGAIN (asked, not answered yet),
+// or the refusal thrown. libssh goes on with a pending open when it is called again.
+bool forward_step(SshSession& ssh, ssh_channel channel, const std::string& address, int port) {
+  ssh_set_blocking(ssh.get(), 0);
+  const int rc = ssh_channel_open_forward(channel, address.c_str(), port, "127.0.0.1", 0);
+  ssh_set_blocking(ssh.get(), 1);
+  if (rc == SSH_OK) return true;
+  if (rc == SSH_AGAIN) return false;
+  const std::string reason = reason_or(ssh_get_error(ssh.get()), "the host refused without a reason");
+  if (!ssh_is_connected(ssh.get())) ssh.lost("while opening a channel");
+  throw ConnectError(fmt::format("{} cannot open a connection to {} port {}: {}", ssh.display(), address, port, reason));
+}
+
+}  // namespace
+
+ChannelPtr begin_forward_channel(SshSession& ssh, ChannelState& state, const std::string& address, int port) {
+  ChannelPtr channel(ssh_channel_new(ssh.get()));
+  if (!channel) ssh.lost("while opening a channel");
+  install_callbacks(channel.get(), state);  // the far end may speak as soon as the channel is open
+  try {
+    (void)forward_step(ssh, channel.get(), address, port);
+  } catch (...) {
+    release_channel(channel, state);
+    throw;
+  }
+  return channel;
+}
+
+bool forward_channel_opened(SshSession& ssh, ssh_channel channel, const std::string& address, int port) {
+  return forward_step(ssh, channel, address, port);
+}
+
 mux::ExitReport channel_end(const ChannelState& state, std::string_view display) {
   return mux::channel_end(state.exit_status, state.exit_signal, display);
 }

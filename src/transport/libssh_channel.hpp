@@ -70,6 +70,14 @@ ChannelPtr open_exec_channel(SshSession& ssh, const std::string& line, ChannelSt
 // ConnectError: the host refused this connection (the session goes on), or the session is lost.
 ChannelPtr open_forward_channel(SshSession& ssh, ChannelState& state, const std::string& address, int port);
 
+// The same without waiting for the host, for a loop that serves others meanwhile (the mux master:
+// the host's sshd answers a direct-tcpip open only once its own connect is done, which for an
+// address that drops packets takes minutes). begin_forward_channel sends the open; each
+// forward_channel_opened call (after the session has read more) says whether the host has
+// confirmed it. Both throw ConnectError as open_forward_channel does.
+ChannelPtr begin_forward_channel(SshSession& ssh, ChannelState& state, const std::string& address, int port);
+bool forward_channel_opened(SshSession& ssh, ssh_channel channel, const std::string& address, int port);
+
 // One wait on the session's event (quick-ACK first), up to `timeout_ms` (-1: until something
 // happens). False when the session is gone.
 bool wait_on_session(SshSession& ssh, ssh_event event, int timeout_ms);

@@ -171,7 +171,9 @@ class Fakes {
           const auto found = resolver.addresses.find(name);
           if (found == resolver.addresses.end()) return std::nullopt;
           return found->second;
-        }};
+        },
+        {},   // follow: publish has no in-process test (e2e.mdns_publish runs it)
+        {}};  // publisher
     return Context(invocation, env, std::move(paths), std::move(services));
   }
 

@@ -54,6 +54,9 @@ inline void check_same_values(const Config& a, const Config& b) {
   CHECK(a.mux.enabled.value == b.mux.enabled.value);
   CHECK(a.mux.idle_timeout_s.value == b.mux.idle_timeout_s.value);
   CHECK(a.mux.watch.value == b.mux.watch.value);
+  CHECK(a.publish.hosts.value == b.publish.hosts.value);
+  CHECK(a.publish.name.value == b.publish.name.value);
+  CHECK(a.publish.exclude.value == b.publish.exclude.value);
   CHECK(a.ssh_config.user.value == b.ssh_config.user.value);
   CHECK(a.ssh_config.preferred_authentications.value == b.ssh_config.preferred_authentications.value);
   CHECK(a.ssh_config.identity_file.value == b.ssh_config.identity_file.value);
@@ -72,6 +75,9 @@ inline std::vector<bool> user_set_flags(const Config& c) {
                              c.mux.enabled.user_set(),
                              c.mux.idle_timeout_s.user_set(),
                              c.mux.watch.user_set(),
+                             c.publish.hosts.user_set(),
+                             c.publish.name.user_set(),
+                             c.publish.exclude.user_set(),
                              c.ssh_config.user.user_set(),
                              c.ssh_config.preferred_authentications.user_set(),
                              c.ssh_config.identity_file.user_set(),

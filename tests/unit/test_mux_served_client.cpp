@@ -185,6 +185,24 @@ TEST_CASE("served client: a forward's stdin and EOF, and the master's own asks",
   CHECK(stop.feed(encode(Type::stop)) == std::vector<Ask>{Ask::stop});  // before hello too
 }
 
+TEST_CASE("served client: a follower (publish) asks for listings and nothing else", "[mux]") {
+  ServedClient follower(1, 42);
+  CHECK(follower.feed(encode_hello_request(1) + encode(Type::follow)) == std::vector<Ask>{Ask::follow});
+  CHECK(follower.follows());
+  CHECK_FALSE(follower.run());
+  CHECK_FALSE(follower.forward());
+  CHECK_THROWS_AS(follower.feed(encode(Type::follow)), ProtocolError);  // one request per connection
+  ServedClient then_run(1, 42);
+  CHECK_THROWS_AS(then_run.feed(encode_hello_request(1) + encode(Type::follow) + encode(run_request(false))),
+                  ProtocolError);
+  ServedClient run_then(1, 42);
+  CHECK_THROWS_AS(run_then.feed(encode_hello_request(1) + encode(run_request(false)) + encode(Type::follow)),
+                  ProtocolError);
+  // A master's listing frame is not for a master to receive.
+  ServedClient backwards(1, 42);
+  CHECK_THROWS_AS(backwards.feed(encode_hello_request(1) + encode(Type::listing, "NAME STATE\n")), ProtocolError);
+}
+
 TEST_CASE("served client: a client that breaks the protocol", "[mux]") {
   ServedClient no_hello(1, 42);
   CHECK_THROWS_AS(no_hello.feed(encode(run_request(false))), ProtocolError);

@@ -11,7 +11,7 @@ bool known_type(char c) {
   switch (static_cast<Type>(c)) {
     case Type::hello: case Type::stop: case Type::stopped: case Type::status: case Type::run: case Type::in:
     case Type::in_eof: case Type::winch: case Type::signal: case Type::out: case Type::err: case Type::exit:
-    case Type::forward: case Type::out_eof:
+    case Type::forward: case Type::out_eof: case Type::follow: case Type::listing:
       return true;
   }
   return false;

@@ -17,7 +17,8 @@
 
 namespace lxhost::mux {
 
-constexpr std::uint32_t kProtocolVersion = 3;
+// 4: `follow` and `listing` (a client that follows the host's containers: lxhost publish).
+constexpr std::uint32_t kProtocolVersion = 4;
 constexpr std::size_t kMaxPayload = std::size_t{16} * 1024 * 1024;
 
 enum class Type : char {
@@ -30,6 +31,8 @@ enum class Type : char {
   // before they could refuse it.
   run = 'r',      // client: a RunRequest; the master answers with out/err frames, then `exit`.
   forward = 'f',  // client: a ForwardRequest (a direct-tcpip channel): out frames, out_eof, `exit`.
+  follow = 'w',   // client: send me the host's container listings (no payload): `listing` frames
+                  // until the client goes; `exit` (an error) when the master does not watch or stops.
   in = 'I',       // client: stdin bytes.
   in_eof = 'i',   // client: stdin ended.
   winch = 'W',    // client: u16 cols, u16 rows (the terminal was resized).
@@ -38,6 +41,7 @@ enum class Type : char {
   err = 'E',      // master: the command's stderr bytes.
   out_eof = 'o',  // master: the far end of a forward sent EOF.
   exit = 'X',     // master: an ExitReport; the last frame of a run.
+  listing = 'L',  // master: the host's containers, as `lxc-ls -f -F NAME,STATE,IPV4,IPV6` printed them.
 };
 
 // A peer that does not speak this protocol. Exit 255, as a lost connection.

@@ -34,9 +34,14 @@ void ServedClient::handle(const Frame& frame, std::vector<Ask>& asks) {
     case Type::status:
       asks.push_back(Ask::status);
       return;
+    case Type::follow:
+      if (run_ || forward_ || follows_) throw ProtocolError("mux: a second request");
+      follows_ = true;
+      asks.push_back(Ask::follow);
+      return;
     case Type::run:
     case Type::forward:
-      if (run_ || forward_) throw ProtocolError("mux: a second run");
+      if (run_ || forward_ || follows_) throw ProtocolError("mux: a second run");
       if (frame.type == Type::run) {
         run_ = decode_run(frame);
         asks.push_back(Ask::run);

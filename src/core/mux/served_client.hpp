@@ -27,7 +27,7 @@ class ChannelPort {
 };
 
 // What a frame asks of the master itself (not of the client's channel).
-enum class Ask { stop, status, run, forward };
+enum class Ask { stop, status, run, forward, follow };
 
 class ServedClient {
  public:
@@ -48,6 +48,8 @@ class ServedClient {
   std::string& replies() { return replies_; }
   const std::optional<RunRequest>& run() const { return run_; }
   const std::optional<ForwardRequest>& forward() const { return forward_; }
+  // The client follows the host's containers (it has no channel).
+  bool follows() const { return follows_; }
   // A signal that came before the channel opened: the command is not started (it was interrupted).
   const std::optional<std::string>& cancelled() const { return cancelled_; }
   std::size_t pending_input() const { return input_.size(); }
@@ -63,6 +65,7 @@ class ServedClient {
   bool foreign_ = false;  // the client's hello named another version: only `stop` counts
   std::optional<RunRequest> run_;
   std::optional<ForwardRequest> forward_;
+  bool follows_ = false;
   std::optional<std::string> cancelled_;
   ChannelPort* port_ = nullptr;
   std::string input_;  // stdin not yet taken by the channel
