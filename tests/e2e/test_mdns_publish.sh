@@ -166,4 +166,8 @@ check "... and the pub node resolves neither name 2 s later" eval 'gone_by "$one
 check "... published.tsv is gone" test ! -e "$T/cache/lxhost/published.tsv"
 check "... and web.local is still web's" resolves web "$WEB_ADDRS"
 "${LXP[@]}" mux stop >/dev/null 2>&1 || true
+if [ "$FAILURES" -gt 0 ]; then
+  echo "publish's stderr:"
+  sed 's/^/     /' "$PUB_LOG"
+fi
 finish
