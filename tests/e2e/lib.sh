@@ -162,6 +162,10 @@ start_bg() {
     name=$2 files=$T/$2.
     shift 2
   fi
+  # Emptied here, before the fork: the redirections below truncate in the child, which may run
+  # after the caller has already read the previous command's output (a wait_for on it).
+  : >"${files}out"
+  : >"${files}err"
   BG_T0[$name]=${EPOCHREALTIME/./}
   "${LX[@]}" "$@" </dev/null >"${files}out" 2>"${files}err" &
   BG=$!

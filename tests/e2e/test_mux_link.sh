@@ -25,6 +25,7 @@ check "it started a master ($PID)" test -n "$PID"
 
 # The link goes down in the middle of a command.
 # (start_bg runs lx: this one is recorded as start_bg records its own, for wait_bg.)
+: >"$T/out"
 BG_T0[-]=${EPOCHREALTIME/./}
 "${MX[@]}" attach -n web -- sh -c 'echo started; sleep 100' </dev/null >"$T/out" 2>"$T/err" &
 BG_PID[-]=$!
