@@ -37,9 +37,9 @@ int accept_cloexec(int listener, bool nonblocking) {
   return set_fd_flags(fd, nonblocking) ? fd : fail_closing(fd);
 }
 
-int pipe_cloexec(int fds[2]) {
+int pipe_cloexec(int fds[2], bool nonblocking) {
   if (::pipe(fds) != 0) return -1;
-  if (set_fd_flags(fds[0], false) && set_fd_flags(fds[1], false)) return 0;
+  if (set_fd_flags(fds[0], nonblocking) && set_fd_flags(fds[1], nonblocking)) return 0;
   const int saved = errno;
   ::close(fds[0]);
   ::close(fds[1]);

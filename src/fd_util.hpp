@@ -20,6 +20,6 @@ bool set_fd_flags(int fd, bool nonblocking);
 // or -1 (errno set). A child lxhost starts (a mux master) inherits none of them.
 int socket_cloexec(int domain, int type, int protocol, bool nonblocking = false);
 int accept_cloexec(int listener, bool nonblocking);
-int pipe_cloexec(int fds[2]);
+int pipe_cloexec(int fds[2], bool nonblocking = false);
 
 }  // namespace lxhost

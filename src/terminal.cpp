@@ -1,6 +1,5 @@
 #include "terminal.hpp"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -11,6 +10,8 @@
 #include <cstdlib>
 #include <string_view>
 #include <system_error>
+
+#include "fd_util.hpp"
 
 namespace lxhost {
 namespace {
@@ -26,11 +27,6 @@ extern "C" void on_signal(int signo) {
     [[maybe_unused]] const auto n = ::write(fd, &byte, 1);
   }
   errno = saved_errno;
-}
-
-void set_flags(int fd, int flags) {
-  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | flags);
-  ::fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
 }  // namespace
@@ -61,11 +57,9 @@ RawMode::~RawMode() {
 
 SignalWatch::SignalWatch(std::initializer_list<int> signals) {
   int fds[2];
-  if (::pipe(fds) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
+  if (pipe_cloexec(fds, true) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
   read_fd_ = fds[0];
   write_fd_ = fds[1];
-  set_flags(read_fd_, O_NONBLOCK);
-  set_flags(write_fd_, O_NONBLOCK);
   g_signal_pipe = write_fd_;
   for (int signo : signals) {
     // A signal ignored on entry (nohup, a background job of a script) stays ignored.

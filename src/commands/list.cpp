@@ -125,8 +125,8 @@ std::vector<std::string> mdns_names(Context& ctx, Discovery& discovery, const st
   std::vector<std::string> names(rows.size());
   const std::vector<PublishedName> published = published_now(ctx);
   const auto published_name_of = [&](const ContainerRow& row) -> const PublishedName* {
+    const auto addresses = addresses_of({row});
     const auto it = std::find_if(published.begin(), published.end(), [&](const PublishedName& n) {
-      const auto addresses = addresses_of({row});
       return n.container == row.name && std::any_of(n.addresses.begin(), n.addresses.end(), [&](const std::string& a) {
                return std::find(addresses.begin(), addresses.end(), a) != addresses.end();
              });

@@ -7,7 +7,6 @@
 // `--install`/`--uninstall` write or remove the per-user service that runs it at login.
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -97,11 +96,9 @@ class NoteQueue {
  public:
   NoteQueue() {
     int fds[2];
-    if (pipe_cloexec(fds) != 0) throw Failure(fmt::format("pipe: {}", std::strerror(errno)));
+    if (pipe_cloexec(fds, true) != 0) throw Failure(fmt::format("pipe: {}", std::strerror(errno)));
     read_fd_ = fds[0];
     write_fd_ = fds[1];
-    set_nonblocking(read_fd_);
-    set_nonblocking(write_fd_);
   }
   ~NoteQueue() {
     ::close(read_fd_);
@@ -128,7 +125,6 @@ class NoteQueue {
   int fd() const { return read_fd_; }
 
  private:
-  static void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
   int read_fd_ = -1;
   int write_fd_ = -1;
   std::mutex mutex_;
@@ -407,7 +403,7 @@ int run_and_wait(const std::vector<std::string>& argv) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-std::string shown(const std::vector<std::string>& argv) { return fmt::format("{}", fmt::join(argv, " ")); }
+std::string shown(const std::vector<std::string>& argv) { return fmt::to_string(fmt::join(argv, " ")); }
 
 // The command the service runs: this lxhost, the config it was given, `publish` and the hosts.
 std::vector<std::string> service_argv(Context& ctx, const std::vector<std::string>& hosts) {

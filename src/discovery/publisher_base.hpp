@@ -4,7 +4,6 @@
 // (ThreadedPublisher); the loop reports through the caller's notify (NoteTeller).
 #pragma once
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -25,6 +24,7 @@
 #include "core/errors.hpp"
 #include "core/log.hpp"
 #include "core/publish.hpp"
+#include "fd_util.hpp"
 
 namespace lxhost::mdns {
 
@@ -40,17 +40,7 @@ class Inbox {
  public:
   Inbox() {
     int fds[2] = {-1, -1};
-#ifdef __linux__
-    const bool made = ::pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0;
-#else
-    const bool made = ::pipe(fds) == 0;  // macOS has no pipe2
-    for (const int fd : fds) {
-      if (!made) break;
-      (void)::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-      (void)::fcntl(fd, F_SETFD, FD_CLOEXEC);
-    }
-#endif
-    if (!made) throw Failure(fmt::format("mDNS: cannot make a pipe: {}", std::strerror(errno)));
+    if (pipe_cloexec(fds, true) != 0) throw Failure(fmt::format("mDNS: cannot make a pipe: {}", std::strerror(errno)));
     wake_read_ = fds[0];
     wake_write_ = fds[1];
   }
