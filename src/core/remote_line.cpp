@@ -104,26 +104,53 @@ std::string signal_tagged_line(const std::string& container, const std::string& 
 
 std::string watch_line(const RemoteContext& ctx) {
   const std::vector<std::string> monitor = {"lxc-monitor", "-n", ".*"};
+  const std::vector<std::string> quit = {"lxc-monitor", "--quit"};
   const std::vector<std::string> config = {"lxc-config", "lxc.lxcpath"};
+  // heard(): the FIFO lxc-start writes state changes to ($r/lxc$p/monitor-fifo, $r being LXC's
+  // run directory for the user lxc-monitor runs as) is read by an lxc-monitord, which holds a
+  // write lock on it (/proc/locks). Not so (and its directory there, so that the path is right)
+  // on two checks a second apart: the lxc-monitord that lxc-monitor reached reads another FIFO,
+  // and hears nothing. It is told to quit (every client gets EOF) and lxc-monitor starts again,
+  // making a monitord that reads the right FIFO. LXC shares one socket name for an lxcpath among
+  // all users: a monitord an unprivileged lxc-monitor made serves root's clients too, deaf to
+  // root's containers. An unprivileged lxc-monitor on an lxcpath that is not its user's is not
+  // run at all: root's monitord would end at its connection (LXC takes it for an error), and it
+  // hears nothing of root's containers anyway. Three quits in a row that mend nothing (a host whose
+  // LXC keeps its FIFOs elsewhere) end the checks until one passes.
   return fmt::format(
-      "m= i=\n"
-      "end() {{ for d in 0.1 0.4 1; do kill $m $i 2>/dev/null; sleep $d; done; }}\n"
+      "m= i= q=-1 k=0 g=0\n"
+      "end() {{ for d in 0.1 0.4 1; do kill $m $i 2>/dev/null; sleep $d; {{ kill -0 $m || kill -0 $i; }} 2>/dev/null || return 0; done; }}\n"
       "trap 'end; exit 0' HUP TERM INT PIPE\n"
-      "{monitor} </dev/null 2>/dev/null &\n"
-      "m=$!\n"
       "p={lxcpath}\n"
+      "mon() {{ {monitor} </dev/null 2>/dev/null & m=$!; }}\n"
+      "if {root}; then r=/run; else r=${{XDG_RUNTIME_DIR:-$HOME/.cache/lxc/run}}; fi\n"
+      "f=$r/lxc$p/monitor-fifo\n"
+      "heard() {{ [ ! -d \"${{f%/*}}\" ] || [ ! -r /proc/locks ] || {{\n"
+      "  o=$(stat -c %i \"$f\" 2>/dev/null) && grep -q \" POSIX .* [0-9a-f]*:[0-9a-f]*:$o \" /proc/locks; }}; }}\n"
+      "if {root} || [ -O \"$p\" ]; then mon; fi\n"
       "t=$(stat -c %y \"$p\" 2>/dev/null)\n"
       "echo lxcpath\n"
       "inotifywait -m -q -e create,delete,moved_to,moved_from --format lxcpath \"$p\" </dev/null 2>/dev/null &\n"
       "i=$!\n"
-      "while kill -0 $m 2>/dev/null && [ \"$PPID\" != 1 ] && kill -0 $PPID 2>/dev/null; do\n"
-      "  if kill -0 $i 2>/dev/null; then sleep 1; continue; fi\n"
+      "while [ \"$PPID\" != 1 ] && kill -0 $PPID 2>/dev/null; do\n"
+      "  if [ -n \"$m\" ]; then\n"
+      "    kill -0 $m 2>/dev/null || break\n"
+      "    if [ $k = 0 ]; then\n"
+      "      if heard; then q=0 g=0; else q=$((q + 1)); fi\n"
+      "      if [ $q = 2 ] && [ $g -lt 3 ]; then\n"
+      "        {quit} </dev/null >/dev/null 2>&1; kill $m 2>/dev/null; sleep 0.3; mon; q=-2 g=$((g + 1)); echo lxcpath\n"
+      "      fi\n"
+      "    fi\n"
+      "  fi\n"
+      "  if kill -0 $i 2>/dev/null; then k=0; sleep 1 & wait $!; continue; fi\n"
       "  n=$(stat -c %y \"$p\" 2>/dev/null)\n"
       "  [ \"$n\" = \"$t\" ] || {{ t=$n; echo lxcpath; }}\n"
+      "  k=$(((k + 1) % 4))\n"
       "  sleep 0.25\n"
       "done\n"
       "end\n",
-      fmt::arg("monitor", command_line(monitor, ctx)),
+      fmt::arg("monitor", command_line(monitor, ctx)), fmt::arg("quit", command_line(quit, ctx)),
+      fmt::arg("root", ctx.sudo ? "true" : "[ \"$(id -u)\" = 0 ]"),
       fmt::arg("lxcpath", ctx.lxcpath.empty() ? fmt::format("$({} 2>/dev/null)", command_line(config, ctx))
                                               : quote_word(ctx.lxcpath)));
 }

@@ -42,10 +42,14 @@ std::string tool_line(std::span<const std::string> argv, const RemoteContext& ct
 // change, and the line `lxcpath` at the start and whenever an entry of the lxcpath directory is
 // made or removed (a container created or destroyed makes no state event): inotifywait tells,
 // where the host has it (inotify-tools) and it can watch the directory; else the directory's
-// modification time is read 4 times a second. It ends when lxc-monitor ends, when the SSH
-// session's process on the host ($PPID) is gone (seen within a second), or on TERM or HUP, and
-// takes lxc-monitor and inotifywait with it: TERM three times over 1.5 s, since sudo lets a TERM
-// that comes while it starts pass unrelayed (a master stopped at once would leave lxc-monitor).
+// modification time is read 4 times a second. Once a second it checks that an lxc-monitord reads
+// the FIFO LXC's containers write to; one that reads another (LXC shares an lxcpath's monitor
+// socket among users) is told to quit and lxc-monitor starts again. Unprivileged, on an lxcpath
+// that is not its user's, it runs no lxc-monitor (see remote_line.cpp). It ends when lxc-monitor
+// ends, when the SSH session's process on the host ($PPID) is gone (seen within a second), or on
+// TERM or HUP, and takes lxc-monitor and inotifywait with it: TERM three times over 1.5 s, since
+// sudo lets a TERM that comes while it starts pass unrelayed (a master stopped at once would
+// leave lxc-monitor).
 std::string watch_line(const RemoteContext& ctx);
 
 // The argv of a non-PTY `lxc-attach` tagged so that Ctrl-C can find the attached process:

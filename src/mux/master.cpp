@@ -60,6 +60,10 @@ constexpr auto kKeepaliveEvery = std::chrono::seconds(15);
 // after twice as long each time it is refused again, up to 1 s.
 constexpr auto kRetryRefused = std::chrono::milliseconds(20);
 constexpr auto kRetryRefusedLongest = std::chrono::milliseconds(1000);
+// sshd counts the watch's session until its shell has ended (within 0.1 s of TERM as a rule,
+// 1.5 s at most while lxc-monitor's sudo does not take TERM, more on a slow host): a command
+// refused meanwhile is tried again until then.
+constexpr auto kWatchEnds = std::chrono::seconds(5);
 
 int on_fd_ready(socket_t, int revents, void* userdata) {
   *static_cast<int*>(userdata) |= revents;
@@ -403,6 +407,7 @@ class Master {
   Clock::time_point retry_queued_at_{};
   Clock::time_point last_command_{};  // when a command last had a channel
   Clock::duration retry_delay_ = kRetryRefused;
+  Clock::time_point watch_ends_by_{};  // the watch gave way: its session is gone by then
   std::uint64_t listings_told_ = 0;  // the watch's listings followers have
 };
 
@@ -531,8 +536,11 @@ void Master::start(Client& c) {
     release_channel(c.channel, c.state);
     // sshd counts a channel until it has our close: with other commands' channels open, this
     // refusal (MaxSessions) passes as they end, so the command waits in the queue and is tried
-    // again in a moment. With only the watch's open, the watch gives way. With none, it fails.
-    if (command_channels() > 0 || watch_.give_way()) {
+    // again in a moment. With only the watch's open, the watch gives way, and the command waits
+    // until its session has ended. With none, it fails.
+    const auto now = Clock::now();
+    if (command_channels() == 0 && watch_.give_way()) watch_ends_by_ = now + kWatchEnds;
+    if (command_channels() > 0 || now < watch_ends_by_) {
       c.queued = true;
       retry_queued_at_ = Clock::now() + retry_delay_;
       retry_delay_ = std::min<Clock::duration>(retry_delay_ * 2, kRetryRefusedLongest);

@@ -26,4 +26,21 @@ lab_config "$T/nosudo.toml" '/^\[hosts.lab\]/a sudo = false'
 run_lx -c "$T/nosudo.toml" lxc-config lxc.lxcpath
 expect_rc 0 "sudo = false runs lxc-config unprivileged"
 check "the login user's own lxcpath ($OUT)" eval 'contains "$OUT" "/.local/share/lxc"' 
+
+# sudo = false on an lxcpath that is not the login user's: the master's watch runs no lxc-monitor
+# there. LXC names the monitor socket after the lxcpath alone, so an unprivileged lxc-monitor
+# reaches root's lxc-monitord, which takes the other user's connection for an error and ends,
+# dropping every root lxc-monitor on that lxcpath (and it would hear nothing of root's containers).
+ROOTPATH=$T/rootpath
+mkdir "$ROOTPATH"
+lxc-monitor -P "$ROOTPATH" -n '.*' </dev/null >/dev/null 2>&1 &
+RMON=$!
+trap 'rc=$?; set +e; kill "$RMON" 2>/dev/null; (exit $rc); cleanup' EXIT
+check "root's lxc-monitor has its lxc-monitord" wait_for 5 test -p "/run/lxc$ROOTPATH/monitor-fifo"
+lab_config "$T/nosudo-root.toml" '/^\[hosts.lab\]/a sudo = false' "s|^lxcpath = .*|lxcpath = \"$ROOTPATH\"|"
+run_lx -c "$T/nosudo-root.toml" lxc-config lxc.lxcpath
+expect_rc 0 "sudo = false, root's lxcpath: a command starts the master"
+sleep 2  # its watch has started
+check "... and root's lxc-monitor on that lxcpath still runs" kill -0 "$RMON"
+kill "$RMON"
 finish

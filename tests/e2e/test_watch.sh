@@ -85,7 +85,9 @@ sleep 1.5
 check "... and does not watch: a container created on the host is not offered" not_listed "$ignored"
 
 # A host whose sshd allows one session per connection: the watch gives way to commands. Each
-# command gets the one channel; none waits for long or fails.
+# command gets the one channel; none waits for long or fails. The watch has the session by the
+# second command at the latest (it takes it when the master starts, or a second after the first
+# command), and sshd counts it until the watch's shell has ended: that command waits for it.
 fault_port ONE_PORT
 "$LAB_TOOL" fault sshd start "$ONE_PORT" MaxSessions=1 >/dev/null
 FAULTS_UP+=("sshd stop $ONE_PORT")
@@ -95,8 +97,52 @@ for i in 1 2 3 4; do
   capture in_laptop lxhost -c "$T/one.toml" ls -1
   expect_rc 0 "MaxSessions 1: command $i through the master"
   check "... listed web, in $MS ms" eval 'out_has_line web && [ "$MS" -lt 5000 ]'
-  sleep 0.3  # the watch would take the channel back between commands, if it still watched
+  # The watch would take the channel back between commands, if it still watched.
+  if [ "$i" = 1 ]; then sleep 2.5; else sleep 0.3; fi
 done
 capture in_laptop lxhost -c "$T/one.toml" mux stop
 capture lxw mux stop  # the watch = false one (lib.sh's cleanup stops the lab config's masters)
+
+# A deaf lxc-monitord. LXC names an lxcpath's monitor socket after the lxcpath alone, whoever runs
+# it: the lxc-monitord an unprivileged lxc-monitor started also serves root's lxc-monitor, while it
+# reads the user's FIFO, not the one root's lxc-start writes to. A watch that reached it would hear
+# nothing until the master went; it notices, has that monitord quit, and hears again. An lxcpath of
+# this suite's own, so that no other suite's master has a monitord on it first.
+DEAF=$T/deaf
+mkdir "$DEAF"
+URUN=$(mktemp -d /tmp/lxhost-urun.XXXXXX)
+chown "$LAB_USER" "$URUN"
+deaf_cleanup() {
+  [ -z "${UMON-}" ] || kill "$UMON" 2>/dev/null
+  in_laptop lxhost -c "$T/deaf.toml" mux stop >/dev/null 2>&1
+  lxc-monitor -P "$DEAF" --quit >/dev/null 2>&1  # a user's monitord left with no client
+  [ -z "${deafc-}" ] || { lxc-stop -P "$DEAF" -n "$deafc" -k; lxc-destroy -P "$DEAF" -n "$deafc" -f; } >/dev/null 2>&1
+  rm -rf "$URUN"
+}
+trap 'rc=$?; set +e; deaf_cleanup; faults_cleanup; (exit $rc); cleanup' EXIT
+deafc=deaf-$$-$RANDOM
+lxc-copy -P "$LAB_LXCPATH" -n base -N "$deafc" -p "$DEAF" >/dev/null
+lab_config "$T/deaf.toml" "s|^lxcpath = .*|lxcpath = \"$DEAF\"|"
+printf '\n[completion]\ncache_ttl_s = 3600\n' >>"$T/deaf.toml"
+deaf_running() { in_laptop lxhost -c "$T/deaf.toml" __complete containers --state running 2>/dev/null | grep -qx "$deafc"; }
+user_monitord() { pgrep -u "$LAB_USER" -x lxc-monitord >/dev/null; }
+setpriv --reuid "$LAB_USER" --regid "$LAB_USER" --clear-groups env XDG_RUNTIME_DIR="$URUN" \
+  lxc-monitor -P "$DEAF" -n '.*' </dev/null >/dev/null 2>&1 &
+UMON=$!
+check "an unprivileged lxc-monitor has an lxc-monitord of its user's on the lxcpath" \
+  wait_for 5 user_monitord
+capture in_laptop lxhost -c "$T/deaf.toml" ls -1
+expect_rc 0 "ls -1 on that lxcpath starts a master"
+check "... which lists the container" out_has_line "$deafc"
+sleep 1  # the watch's lxc-monitor connects to the user's monitord
+kill "$UMON"
+UMON=
+t0=${EPOCHREALTIME/./}
+wait_for 10 eval '! user_monitord' || true
+ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
+check "the watch has the user's lxc-monitord quit, in $ms ms (it would serve the watch, deaf, as long as it ran)" \
+  eval '! user_monitord'
+sleep 1  # the watch's lxc-monitor again, and its own monitord
+lxc-start -P "$DEAF" -n "$deafc"
+ms_until "then a container started there is offered as running" deaf_running
 finish

@@ -4,6 +4,7 @@
 #include "catch.hpp"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -557,4 +558,33 @@ TEST_CASE("watch_line, run by sh: it ends, and takes lxc-monitor with it, when i
       "echo ended\n");
   CHECK(ran.status == 0);
   CHECK(ran.out == "ended\n");
+}
+
+TEST_CASE("watch_line, run by sh: unprivileged on an lxcpath that is not the user's, it runs no lxc-monitor",
+          "[remote_line]") {
+  // root's lxc-monitord would end at that lxc-monitor's connection (LXC takes another user's
+  // connection for an error), dropping root's lxc-monitor clients; and it would hear nothing.
+  StandIns tools;
+  watch_tools(tools);
+  tools.logging("id", "echo 1000\n");  // not root, whoever runs the test
+  std::string lxcpath = "/";            // root's, when the test does not run as root
+  if (::geteuid() == 0) {
+    lxcpath = tools.path("someone's");
+    std::filesystem::create_directory(lxcpath);
+    REQUIRE(::chown(lxcpath.c_str(), 65534, 65534) == 0);
+  }
+  std::ofstream(tools.path("watch")) << watch_line(RemoteContext{false, lxcpath});
+  const auto ran = tools.sh(
+      "/bin/sh \"$DIR/watch\" >\"$DIR/out\" &\n"
+      "w=$!\n"
+      "n=0; until grep -q '^lxcpath$' \"$DIR/out\"; do n=$((n + 1)); [ $n -lt 500 ] || exit 9; sleep 0.01; done\n"
+      "sleep 0.5\n"
+      "kill -0 $w && echo 'watch running'\n"
+      "kill -TERM $w; wait $w; echo \"watch $?\"\n"
+      "cat \"$DIR/out\"\n"
+      "[ -e \"$DIR/monitor\" ] && echo 'lxc-monitor ran'\n"
+      "true\n");
+  CHECK(ran.status == 0);
+  CHECK(ran.out == "watch running\nwatch 0\nlxcpath\n");
+  CHECK(tools.received().find("lxc-monitor") == std::string::npos);
 }
