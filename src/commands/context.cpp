@@ -59,6 +59,16 @@ const Config& Context::config() {
   return *config_;
 }
 
+Context Context::for_host(const HostConfig& host) {
+  Invocation invocation = invocation_;
+  // As if given -H NAME: a master it starts is told which host it serves.
+  invocation.options.host = Setting<std::string>{host.name, {Origin::Kind::flag, "-H"}};
+  Context other(std::move(invocation), env_, paths_, services_);
+  other.config_ = config();
+  other.host_ = host;
+  return other;
+}
+
 const HostConfig& Context::host() {
   if (!host_) host_ = select_host(config(), invocation_.options.host);
   return *host_;

@@ -46,6 +46,9 @@ struct Services {
 class Context {
  public:
   Context(Invocation invocation, Environment env, Paths paths, Services services);
+  // The same invocation for another configured host (`list --all-hosts`): this one's config, that
+  // host, a transport and mDNS of its own.
+  Context for_host(const HostConfig& host);
 
   const Invocation& invocation() const { return invocation_; }
   const Environment& env() const { return env_; }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <exception>
+#include <future>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,26 +32,40 @@ std::string joined(const std::vector<std::string>& values) {
   return text;
 }
 
-void print_table(const std::vector<ContainerRow>& rows, const std::vector<std::string>& mdns) {
+// The rows of one host, or why it gave none (one line).
+struct HostRows {
+  std::string host;
+  std::vector<ContainerRow> rows;
+  std::string failure;
+};
+
+// `hosts` (several): a HOST column first.
+void print_table(const std::vector<HostRows>& hosts, const std::vector<std::string>& mdns, bool host_column) {
   std::vector<std::vector<std::string>> cells = {{"NAME", "STATE", "IPV4", "IPV6", "MDNS"}};
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const ContainerRow& row = rows[i];
-    cells.push_back({row.name, row.state, joined(row.ipv4), joined(row.ipv6), mdns[i].empty() ? "-" : mdns[i]});
-  }
+  if (host_column) cells.front().insert(cells.front().begin(), "HOST");
+  size_t i = 0;
+  for (const HostRows& host : hosts)
+    for (const ContainerRow& row : host.rows) {
+      cells.push_back({row.name, row.state, joined(row.ipv4), joined(row.ipv6), mdns[i].empty() ? "-" : mdns[i]});
+      if (host_column) cells.back().insert(cells.back().begin(), host.host);
+      ++i;
+    }
   fmt::print("{}", render_table(cells));
 }
 
-void print_json(const std::vector<ContainerRow>& rows, const std::vector<std::string>& mdns, const std::string& host) {
+void print_json(const std::vector<HostRows>& hosts, const std::vector<std::string>& mdns) {
   nlohmann::json list = nlohmann::json::array();
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const ContainerRow& row = rows[i];
-    list.push_back({{"host", host},
-                    {"name", row.name},
-                    {"state", row.state},
-                    {"ipv4", row.ipv4},
-                    {"ipv6", row.ipv6},
-                    {"mdns", mdns[i].empty() ? nlohmann::json(nullptr) : nlohmann::json(mdns[i])}});
-  }
+  size_t i = 0;
+  for (const HostRows& host : hosts)
+    for (const ContainerRow& row : host.rows) {
+      list.push_back({{"host", host.host},
+                      {"name", row.name},
+                      {"state", row.state},
+                      {"ipv4", row.ipv4},
+                      {"ipv6", row.ipv6},
+                      {"mdns", mdns[i].empty() ? nlohmann::json(nullptr) : nlohmann::json(mdns[i])}});
+      ++i;
+    }
   fmt::print("{}\n", list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
@@ -166,6 +181,19 @@ std::vector<std::string> mdns_names(Context& ctx, Discovery& discovery, const st
   return names;
 }
 
+// The host's containers (lxc-ls -f), or why not in `failure` when `keep_going` (else it throws).
+HostRows list_host(Context& ctx, bool keep_going) {
+  HostRows listed{ctx.host().name, {}, {}};
+  try {
+    const std::vector<std::string> argv = {"lxc-ls", "-f", "-F", std::string(lxc_ls_fields)};
+    listed.rows = parse_lxc_ls_fancy(capture_remote(ctx, tool_line(argv, ctx.remote_context()), "lxc-ls"));
+  } catch (const Error& e) {
+    if (!keep_going) throw;
+    listed.failure = e.what();
+  }
+  return listed;
+}
+
 }  // namespace
 
 int run_list(Context& ctx, std::span<const std::string> args) {
@@ -173,32 +201,65 @@ int run_list(Context& ctx, std::span<const std::string> args) {
   if (!parsed) return 0;
   const bool json = parsed->has("--json");
   const bool mdns_wait = parsed->has("--mdns-wait") || ctx.config().discovery.list_mdns_wait.value;
+  const auto& host_option = ctx.invocation().options.host;
+  if (parsed->has("--all-hosts") && host_option)
+    throw UsageError(fmt::format("list: --all-hosts and -H {} ask for different hosts: give one of them", host_option->value));
+  // -H (or $LXHOST_HOST) picks one host over list_all_hosts.
+  const bool all_hosts = parsed->has("--all-hosts") || (ctx.config().list_all_hosts.value && !host_option);
+  std::vector<Context> contexts;
+  if (all_hosts) contexts.reserve(ctx.config().hosts.size());
+  if (all_hosts)
+    for (const HostConfig& host : ctx.config().hosts) contexts.push_back(ctx.for_host(host));
 
   Discovery& discovery = ctx.discovery();
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   const std::vector<MdnsMiss> misses = read_misses(ctx);
-  const std::string listed_file = listed_addresses_file(ctx.paths().cache_dir, ctx.host().name);
-  const std::string listed_before = read_cache_text(listed_file);
-  // While the host lists its containers, the mDNS libraries load and the addresses the last list
-  // showed are looked up (--mdns-wait asks once it knows them all, the old way).
+  std::vector<std::string> listed_files;
+  std::vector<std::string> listed_before;
+  std::vector<std::string> listed_addresses;
+  for (const std::string& host : all_hosts ? ctx.config().host_names() : std::vector<std::string>{ctx.host().name}) {
+    listed_files.push_back(listed_addresses_file(ctx.paths().cache_dir, host));
+    listed_before.push_back(read_cache_text(listed_files.back()));
+    const auto addresses = parse_listed_addresses(listed_before.back());
+    listed_addresses.insert(listed_addresses.end(), addresses.begin(), addresses.end());
+  }
+  // While the hosts list their containers, the mDNS libraries load and the addresses the last
+  // lists showed are looked up (--mdns-wait asks once it knows them all, the old way).
   const ReverseRequest early_request =
-      reverse_request(ctx, mdns_wait ? std::vector<std::string>{} : parse_listed_addresses(listed_before), false, misses, now);
+      reverse_request(ctx, mdns_wait ? std::vector<std::string>{} : std::move(listed_addresses), false, misses, now);
   Lookup early;
-  std::string output;
+  std::vector<HostRows> hosts;
   {
     const std::jthread early_lookup([&discovery, &early_request, &early] {
       discovery.prepare();
       early = look_up(discovery, early_request);
     });
-    const std::vector<std::string> argv = {"lxc-ls", "-f", "-F", std::string(lxc_ls_fields)};
-    output = capture_remote(ctx, tool_line(argv, ctx.remote_context()), "lxc-ls");
+    if (all_hosts) {
+      // Every host at once, each through its own master: as long as the slowest.
+      std::vector<std::future<HostRows>> listings;
+      listings.reserve(contexts.size());
+      for (Context& host : contexts)
+        listings.push_back(std::async(std::launch::async, [&host] { return list_host(host, true); }));
+      for (auto& listing : listings) hosts.push_back(listing.get());
+    } else {
+      hosts.push_back(list_host(ctx, false));
+    }
   }
-  const std::vector<ContainerRow> rows = parse_lxc_ls_fancy(output);
+  std::vector<ContainerRow> rows;
+  for (const HostRows& host : hosts) rows.insert(rows.end(), host.rows.begin(), host.rows.end());
   const std::vector<std::string> mdns = mdns_names(ctx, discovery, rows, std::move(early), mdns_wait, misses, now);
-  write_cache_file(ctx, listed_file, listed_before, render_listed_addresses(addresses_of(rows)));
-  if (json) print_json(rows, mdns, ctx.host().name);
-  else print_table(rows, mdns);
-  return 0;
+  int status = 0;
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    if (!hosts[i].failure.empty()) {
+      fmt::print(stderr, "lxhost: error: {}: {}\n", hosts[i].host, hosts[i].failure);
+      status = 1;
+      continue;  // what its last list showed is kept
+    }
+    write_cache_file(ctx, listed_files[i], listed_before[i], render_listed_addresses(addresses_of(hosts[i].rows)));
+  }
+  if (json) print_json(hosts, mdns);
+  else print_table(hosts, mdns, all_hosts);
+  return status;
 }
 
 }  // namespace lxhost

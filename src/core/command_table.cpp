@@ -15,6 +15,9 @@ constexpr auto shells = std::to_array<std::string_view>({"bash", "zsh"});
 
 constexpr auto list_options = std::to_array<OptionSpec>({
     {.names = "--json", .help = "print a JSON array: host, name, state, ipv4, ipv6, mdns"},
+    {.names = "--all-hosts",
+     .help = "every configured host at once, with a HOST column (as list_all_hosts); a host that fails is "
+             "named on stderr, the others listed, exit 1"},
     {.names = "--mdns-wait",
      .help = "wait for every address's mDNS name, up to discovery.resolve_timeout_ms (as discovery.list_mdns_wait)"},
 });

@@ -105,6 +105,7 @@ struct VerbDefaults {
 struct Config {
   std::string source;                 // the file parsed, or "" for built-in defaults
   Setting<std::string> default_host;
+  Setting<bool> list_all_hosts;
   std::vector<HostConfig> hosts;      // file order; built-in: one host, named by default_host
   Origin hosts_origin;                // the file's [hosts] key position, or builtin
   DiscoveryConfig discovery;

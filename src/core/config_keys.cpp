@@ -72,6 +72,9 @@ using H = HostConfig;
 constexpr auto keys = std::to_array<ConfigKey>({
     {"", "default_host", "string", R"("containers")", "the [hosts.*] table used when -H / $LXHOST_HOST is not given",
      of_config<&C::default_host>},
+    {"", "list_all_hosts", "boolean", "false",
+     "list asks every configured host at once, as `list --all-hosts` (-H still picks one)",
+     of_config<&C::list_all_hosts>},
     ConfigKey{"", "hosts", "table", "",
               "one [hosts.NAME] table per container host; -H NAME picks one (none: the built-in host)"}
         .noted("One table per container host; `-H NAME` picks one. With no [hosts] table at all,\n"

@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -28,7 +29,8 @@
 namespace lxhost::testing {
 
 // The container host: each remote line gets the answer of the first rule whose needle it
-// contains (no rule: exit 127, as a shell says of a command it does not find).
+// contains (no rule: exit 127, as a shell says of a command it does not find). Lines may come
+// from several threads at once (`list --all-hosts`).
 struct FakeHost {
   struct Rule {
     std::string needle;
@@ -37,6 +39,7 @@ struct FakeHost {
   std::vector<Rule> rules;
   std::vector<std::string> lines;                     // every line run or captured, in order
   std::vector<std::pair<std::string, int>> forwards;  // every forward's address and port
+  std::mutex lock;
 
   void answer(std::string needle, int exit_code, std::string out, std::string err = {}) {
     rules.push_back({std::move(needle), [answer = Captured{exit_code, std::move(out), std::move(err)}](
@@ -46,6 +49,7 @@ struct FakeHost {
     rules.push_back({std::move(needle), std::move(answer)});
   }
   Captured reply(const std::string& line) {
+    const std::lock_guard hold(lock);
     lines.push_back(line);
     for (const Rule& rule : rules)
       if (line.find(rule.needle) != std::string::npos) return rule.answer(line);

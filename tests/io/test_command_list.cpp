@@ -1,6 +1,7 @@
 // `list` in-process: lxc-ls's rows from a fake host, each row's mDNS name from a fake daemon.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -161,4 +162,55 @@ TEST_CASE("list without an mDNS daemon remembers no misses", "[commands]") {
   fakes.mdns.unavailable = true;
   list_json(fakes);
   CHECK_FALSE(std::filesystem::exists(misses_file(fakes)));
+}
+
+TEST_CASE("list --all-hosts lists every configured host at once, and names the one that fails", "[commands]") {
+  Fakes fakes;
+  std::filesystem::create_directories(fakes.home() + "/.config/lxhost");
+  std::ofstream(fakes.home() + "/.config/lxhost/config.toml") << "default_host = \"a\"\n"
+                                                                 "[hosts.a]\nlxcpath = \"/a\"\n"
+                                                                 "[hosts.b]\nlxcpath = \"/b\"\n"
+                                                                 "[hosts.c]\nlxcpath = \"/c\"\n";
+  fakes.host.answer("-P /a ", 0, std::string(kRows));
+  fakes.host.answer("-P /b ", 0, "NAME STATE   IPV4     IPV6 \nbuild RUNNING 10.0.4.2 -    \n");
+  fakes.host.answer("-P /c ", 1, "", "lxc-ls: permission denied\n");
+  fakes.mdns.names = {{"10.0.4.2", "build.local"}};
+  {
+    Context ctx = fakes.context();
+    CapturedFd out(1);
+    CapturedFd err(2);
+    CHECK(run_list(ctx, std::vector<std::string>{"--all-hosts", "--json"}) == 1);
+    const nlohmann::json rows = nlohmann::json::parse(out.take());
+    REQUIRE(rows.size() == 4);
+    CHECK(rows[0]["host"] == "a");  // the config's order, whichever answered first
+    CHECK(rows[2]["host"] == "a");
+    CHECK(rows[3]["host"] == "b");
+    CHECK(rows[3]["name"] == "build");
+    CHECK(rows[3]["mdns"] == "build.local");  // one reverse lookup for every host's addresses
+    const std::string said = err.take();
+    CHECK(said.find("lxhost: error: c: ") != std::string::npos);
+    CHECK(std::count(said.begin(), said.end(), '\n') == 1);
+  }
+  CHECK(fakes.host.asked("lxc-ls") == 3);
+  {
+    Context ctx = fakes.context();
+    CapturedFd out(1);
+    CapturedFd err(2);
+    CHECK(run_list(ctx, std::vector<std::string>{"--all-hosts"}) == 1);
+    const std::string table = out.take();
+    CHECK(table.starts_with("HOST  NAME "));
+    CHECK(table.find("\nb     build ") != std::string::npos);
+  }
+  // list_all_hosts makes it the default; -H picks one host; -H with --all-hosts is a usage error.
+  {
+    std::ofstream config(fakes.home() + "/.config/lxhost/config.toml");
+    config << "default_host = \"a\"\nlist_all_hosts = true\n[hosts.a]\nlxcpath = \"/a\"\n[hosts.b]\nlxcpath = \"/b\"\n";
+  }
+  CHECK(list_json(fakes).size() == 4);
+  Context picked = fakes.context({"lxhost", "-q", "-H", "b"});
+  CapturedFd out(1);
+  CHECK(run_list(picked, std::vector<std::string>{"--json"}) == 0);
+  CHECK(nlohmann::json::parse(out.take()).size() == 1);
+  Context both = fakes.context({"lxhost", "-q", "-H", "b"});
+  CHECK_THROWS_AS(run_list(both, std::vector<std::string>{"--all-hosts"}), UsageError);
 }

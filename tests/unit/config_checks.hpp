@@ -46,6 +46,7 @@ inline void check_same_values(const Config& a, const Config& b) {
     CHECK(x.known_hosts.value == y.known_hosts.value);
     CHECK(x.connect_timeout_ms.value == y.connect_timeout_ms.value);
   }
+  CHECK(a.list_all_hosts.value == b.list_all_hosts.value);
   CHECK(a.discovery.resolve_timeout_ms.value == b.discovery.resolve_timeout_ms.value);
   CHECK(a.discovery.list_mdns_wait.value == b.discovery.list_mdns_wait.value);
   CHECK(a.discovery.browse_timeout_ms.value == b.discovery.browse_timeout_ms.value);
@@ -67,6 +68,7 @@ inline void check_same_values(const Config& a, const Config& b) {
 // Every Setting of the config and its hosts, for "all set" / "none set" checks.
 inline std::vector<bool> user_set_flags(const Config& c) {
   std::vector<bool> flags = {c.default_host.user_set(),
+                             c.list_all_hosts.user_set(),
                              c.discovery.resolve_timeout_ms.user_set(),
                              c.discovery.list_mdns_wait.user_set(),
                              c.discovery.browse_timeout_ms.user_set(),

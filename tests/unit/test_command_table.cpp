@@ -45,7 +45,7 @@ bool has(const std::vector<std::string>& values, std::string_view value) {
 }  // namespace
 
 TEST_CASE("synopses are derived from the options", "[command_table]") {
-  CHECK(synopsis(*find_command("list")) == "list [--json] [--mdns-wait]");
+  CHECK(synopsis(*find_command("list")) == "list [--json] [--all-hosts] [--mdns-wait]");
   CHECK(synopsis(*find_command("discover")) == "discover [--json] [--timeout MS] [--type T]... [-6]");
   CHECK(synopsis(*find_command("resolve")) == "resolve NAME [-4|-6|--all] [--timeout MS]");
   CHECK(synopsis(*find_command("config")) == "config init [--force]|show|path");
