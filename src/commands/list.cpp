@@ -206,10 +206,11 @@ int run_list(Context& ctx, std::span<const std::string> args) {
     throw UsageError(fmt::format("list: --all-hosts and -H {} ask for different hosts: give one of them", host_option->value));
   // -H (or $LXHOST_HOST) picks one host over list_all_hosts.
   const bool all_hosts = parsed->has("--all-hosts") || (ctx.config().list_all_hosts.value && !host_option);
-  std::vector<Context> contexts;
-  if (all_hosts) contexts.reserve(ctx.config().hosts.size());
-  if (all_hosts)
+  std::vector<Context> contexts;  // one per host with --all-hosts
+  if (all_hosts) {
+    contexts.reserve(ctx.config().hosts.size());
     for (const HostConfig& host : ctx.config().hosts) contexts.push_back(ctx.for_host(host));
+  }
 
   Discovery& discovery = ctx.discovery();
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
