@@ -220,6 +220,7 @@ void HostWatch::tend(SshSession& ssh, bool free_channel, Clock::time_point last_
   }
   if (listing_ && listing_state_.closed) finish_listing();
   if (!watch_ && free_channel && now >= watch_again_at_) {
+    watch_state_ = ChannelState();  // the last watch's end (`closed`) would end this one at once
     watch_state_.sink = &news_sink_;
     try {
       watch_ = open_exec_channel(ssh, watch_line(context_), watch_state_, nullptr);

@@ -236,6 +236,24 @@ new_name() {
   CREATED+=("${!1}")
 }
 
+# watch_state: for a failure's message, what watches the lab's lxcpath on the host: the
+# lxc-monitor, lxc-monitord, inotifywait and lxc-ls processes with what each waits on (wchan),
+# the lock that the lxc-monitord reading the lxcpath's FIFO holds on it, and the lab sshd's last log
+# lines (sessions started, with their connections).
+watch_state() {
+  ps -eo pid,ppid,stat,etimes,wchan:24,args | awk 'NR == 1 || /lxc-monitor|lxc-ls|inotifywait/ && !/awk/' |
+    cut -c1-160 | sed 's/^/     /'
+  local fifo=/run/lxc$LAB_LXCPATH/monitor-fifo inode
+  if inode=$(stat -c %i "$fifo" 2>/dev/null); then
+    grep -E "^[0-9]+: .*:$inode " /proc/locks | sed 's/^/     lock: /' || echo "     $fifo: not locked"
+  else
+    echo "     $fifo: none"
+  fi
+  ss -xlp 2>/dev/null | grep -F "lxc/" | sed 's/^/     socket: /'
+  echo "     the lab sshd's log, last 30 lines:"
+  tail -n 30 "$LXHOST_LAB_DIR/sshd/sshd.log" | sed 's/^/     /'
+}
+
 container_exists() { [ -d "$LAB_LXCPATH/$1" ]; }
 container_state() { host_lxc info -n "$1" -s -H 2>/dev/null || echo ABSENT; }
 

@@ -35,6 +35,8 @@ ms_until() {
     ms=$(((${EPOCHREALTIME/./} - start) / 1000))
     if [ "$ms" -ge 15000 ]; then
       fail "$what: not after $ms ms"
+      "${LXP[@]}" mux status 2>&1 | sed 's/^/     /'
+      watch_state
       return 0
     fi
     sleep 0.05

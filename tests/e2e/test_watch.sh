@@ -22,6 +22,7 @@ ms_until() {
     ms=$(((${EPOCHREALTIME/./} - start) / 1000))
     if [ "$ms" -ge 10000 ]; then
       fail "$what: not seen after $ms ms"
+      watch_state
       return 0
     fi
     sleep 0.02
@@ -145,4 +146,17 @@ check "the watch has the user's lxc-monitord quit, in $ms ms (it would serve the
 sleep 1  # the watch's lxc-monitor again, and its own monitord
 lxc-start -P "$DEAF" -n "$deafc"
 ms_until "then a container started there is offered as running" deaf_running
+
+# The watch ends (its lxc-monitor killed on the host: LXC's lxc-monitord quit, say): the master
+# starts it again within seconds, and that one hears.
+deaf_monitor() { pgrep -f -- "^lxc-monitor -P $DEAF -n" || true; }
+deaf_stopped() { in_laptop lxhost -c "$T/deaf.toml" __complete containers --state stopped 2>/dev/null | grep -qx "$deafc"; }
+old_monitor=$(deaf_monitor)
+check "the watch's lxc-monitor runs on the host" test -n "$old_monitor"
+kill $old_monitor
+restarted() { [ -n "$(deaf_monitor)" ] && [ "$(deaf_monitor)" != "$old_monitor" ]; }
+check "killed, the watch is started again within 5 s" wait_for 5 restarted
+sleep 0.5  # its lxc-monitor connects
+lxc-stop -P "$DEAF" -n "$deafc" -k
+ms_until "... and hears: a container stopped there is offered as stopped" deaf_stopped
 finish
