@@ -106,7 +106,16 @@ std::string watch_line(const RemoteContext& ctx) {
   const std::vector<std::string> monitor = {"lxc-monitor", "-n", ".*"};
   const std::vector<std::string> quit = {"lxc-monitor", "--quit"};
   const std::vector<std::string> config = {"lxc-config", "lxc.lxcpath"};
-  // heard(): the FIFO lxc-start writes state changes to ($r/lxc$p/monitor-fifo, $r being LXC's
+  // Only this shell writes to the channel. lxc-monitor and inotifywait write to a FIFO (made,
+  // opened and unlinked at once, so that nothing is left behind) that a reader empties, sending
+  // this shell USR1 for each line; the shell prints one `changed` for however many came since it
+  // last printed. lxc-monitord writes to its clients with blocking writes: an lxc-monitor held up
+  // by a channel nobody reads (a laptop asleep, a link cut: the session half-open for as long as
+  // TCP takes to give up) would, once the buffers between filled, hold up lxc-monitord and every
+  // client of that lxcpath. Now only this shell can block. Without mktemp or mkfifo the helpers
+  // write to the channel themselves, as before.
+  //
+  // heard(): the FIFO lxc-start writes state changes to ($r0/lxc$p/monitor-fifo, $r0 being LXC's
   // run directory for the user lxc-monitor runs as) is read by an lxc-monitord, which holds a
   // write lock on it (/proc/locks). Not so (and its directory there, so that the path is right)
   // on two checks a second apart: the lxc-monitord that lxc-monitor reached reads another FIFO,
@@ -117,22 +126,34 @@ std::string watch_line(const RemoteContext& ctx) {
   // run at all: root's monitord would end at its connection (LXC takes it for an error), and it
   // hears nothing of root's containers anyway. Three quits in a row that mend nothing (a host whose
   // LXC keeps its FIFOs elsewhere) end the checks until one passes.
+  //
+  // nap(): a sleep that USR1 cuts short (wait returns when a trapped signal comes, or has come).
   return fmt::format(
-      "m= i= q=-1 k=0 g=0\n"
-      "end() {{ for d in 0.1 0.4 1; do kill $m $i 2>/dev/null; sleep $d; {{ kill -0 $m || kill -0 $i; }} 2>/dev/null || return 0; done; }}\n"
+      "m= i= r= s= d= q=-1 k=0 g=0 u=0\n"
+      "end() {{ for d in 0.1 0.4 1; do kill $m $i $r 2>/dev/null; sleep $d; {{ kill -0 $m || kill -0 $i; }} 2>/dev/null || return 0; done; }}\n"
       "trap 'end; exit 0' HUP TERM INT PIPE\n"
+      "trap u=1 USR1\n"
+      "if d=$(mktemp -d 2>/dev/null) && mkfifo \"$d/e\" 2>/dev/null; then\n"
+      "  exec 3<>\"$d/e\" 4>\"$d/e\" 5<\"$d/e\" 3<&-\n"
+      "  {{ while read -r l; do kill -USR1 $$ 2>/dev/null || exit 0; done; }} <&5 4>&- &\n"
+      "  r=$!\n"
+      "  exec 5<&-\n"
+      "else exec 4>&1; fi\n"
+      "[ -z \"$d\" ] || rm -rf \"$d\"\n"
       "p={lxcpath}\n"
-      "mon() {{ {monitor} </dev/null 2>/dev/null & m=$!; }}\n"
-      "if {root}; then r=/run; else r=${{XDG_RUNTIME_DIR:-$HOME/.cache/lxc/run}}; fi\n"
-      "f=$r/lxc$p/monitor-fifo\n"
+      "mon() {{ {monitor} </dev/null >&4 2>/dev/null & m=$!; }}\n"
+      "nap() {{ sleep $1 & s=$!; [ $u = 1 ] || wait $s; kill $s 2>/dev/null; }}\n"
+      "if {root}; then r0=/run; else r0=${{XDG_RUNTIME_DIR:-$HOME/.cache/lxc/run}}; fi\n"
+      "f=$r0/lxc$p/monitor-fifo\n"
       "heard() {{ [ ! -d \"${{f%/*}}\" ] || [ ! -r /proc/locks ] || {{\n"
       "  o=$(stat -c %i \"$f\" 2>/dev/null) && grep -q \" POSIX .* [0-9a-f]*:[0-9a-f]*:$o \" /proc/locks; }}; }}\n"
       "if {root} || [ -O \"$p\" ]; then mon; fi\n"
       "t=$(stat -c %y \"$p\" 2>/dev/null)\n"
       "echo lxcpath\n"
-      "inotifywait -m -q -e create,delete,moved_to,moved_from --format lxcpath \"$p\" </dev/null 2>/dev/null &\n"
+      "inotifywait -m -q -e create,delete,moved_to,moved_from --format lxcpath \"$p\" </dev/null >&4 2>/dev/null &\n"
       "i=$!\n"
       "while [ \"$PPID\" != 1 ] && kill -0 $PPID 2>/dev/null; do\n"
+      "  [ $u = 0 ] || {{ u=0; echo changed; }}\n"
       "  if [ -n \"$m\" ]; then\n"
       "    kill -0 $m 2>/dev/null || break\n"
       "    if [ $k = 0 ]; then\n"
@@ -142,11 +163,11 @@ std::string watch_line(const RemoteContext& ctx) {
       "      fi\n"
       "    fi\n"
       "  fi\n"
-      "  if kill -0 $i 2>/dev/null; then k=0; sleep 1 & wait $!; continue; fi\n"
+      "  if kill -0 $i 2>/dev/null; then k=0; nap 1; continue; fi\n"
       "  n=$(stat -c %y \"$p\" 2>/dev/null)\n"
       "  [ \"$n\" = \"$t\" ] || {{ t=$n; echo lxcpath; }}\n"
       "  k=$(((k + 1) % 4))\n"
-      "  sleep 0.25\n"
+      "  nap 0.25\n"
       "done\n"
       "end\n",
       fmt::arg("monitor", command_line(monitor, ctx)), fmt::arg("quit", command_line(quit, ctx)),

@@ -38,18 +38,20 @@ std::string command_line(std::span<const std::string> argv, const RemoteContext&
 // UsageError when it is too long for the host (require_line_fits).
 std::string tool_line(std::span<const std::string> argv, const RemoteContext& ctx);
 
-// The mux master's watch of a host's containers, one channel: lxc-monitor's line for every state
-// change, and the line `lxcpath` at the start and whenever an entry of the lxcpath directory is
-// made or removed (a container created or destroyed makes no state event): inotifywait tells,
-// where the host has it (inotify-tools) and it can watch the directory; else the directory's
-// modification time is read 4 times a second. Once a second it checks that an lxc-monitord reads
-// the FIFO LXC's containers write to; one that reads another (LXC shares an lxcpath's monitor
-// socket among users) is told to quit and lxc-monitor starts again. Unprivileged, on an lxcpath
-// that is not its user's, it runs no lxc-monitor (see remote_line.cpp). It ends when lxc-monitor
-// ends, when the SSH session's process on the host ($PPID) is gone (seen within a second), or on
-// TERM or HUP, and takes lxc-monitor and inotifywait with it: TERM three times over 1.5 s, since
-// sudo lets a TERM that comes while it starts pass unrelayed (a master stopped at once would
-// leave lxc-monitor).
+// The mux master's watch of a host's containers, one channel: the line `changed` when lxc-monitor
+// reports state changes (one line for however many came since the last), and the line `lxcpath`
+// at the start and whenever an entry of the lxcpath directory is made or removed (a container
+// created or destroyed makes no state event): inotifywait tells (then as `changed`), where the
+// host has it (inotify-tools) and it can watch the directory; else the directory's modification
+// time is read 4 times a second. Only the script's own shell writes to the channel: lxc-monitor
+// is never held up by a channel nobody reads (which would hold up the host's lxc-monitord and
+// every other watch of that lxcpath). Once a second it checks that an lxc-monitord reads the FIFO
+// LXC's containers write to; one that reads another (LXC shares an lxcpath's monitor socket among
+// users) is told to quit and lxc-monitor starts again. Unprivileged, on an lxcpath that is not its
+// user's, it runs no lxc-monitor (see remote_line.cpp). It ends when lxc-monitor ends, when the
+// SSH session's process on the host ($PPID) is gone (seen within a second), or on TERM or HUP, and
+// takes lxc-monitor and inotifywait with it: TERM three times over 1.5 s, since sudo lets a TERM
+// that comes while it starts pass unrelayed (a master stopped at once would leave lxc-monitor).
 std::string watch_line(const RemoteContext& ctx);
 
 // The argv of a non-PTY `lxc-attach` tagged so that Ctrl-C can find the attached process:

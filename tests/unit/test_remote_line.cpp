@@ -487,7 +487,7 @@ void watch_tools(const StandIns& tools, bool inotify = false) {
 
 }  // namespace
 
-TEST_CASE("watch_line, run by sh: lxc-monitor's lines, a line per lxcpath change, TERM ends both", "[remote_line]") {
+TEST_CASE("watch_line, run by sh: a line for lxc-monitor's news, a line per lxcpath change, TERM ends both", "[remote_line]") {
   for (const bool inotify : {false, true}) {
     StandIns tools;
     watch_tools(tools, inotify);
@@ -505,20 +505,21 @@ TEST_CASE("watch_line, run by sh: lxc-monitor's lines, a line per lxcpath change
       INFO("inotifywait " << inotify << ", sudo " << c.ctx.sudo << ", lxcpath '" << c.ctx.lxcpath << "'");
       std::filesystem::create_directory(c.lxcpath);
       std::ofstream(tools.path("watch")) << watch_line(c.ctx);
-      // Waits for the monitor's line and the first `lxcpath`, makes a container's directory (and,
-      // with inotifywait, has it tell), waits for the second `lxcpath`, then TERM.
+      // Waits for the monitor's news (`changed`) and the first `lxcpath`, makes a container's
+      // directory (and, with inotifywait, has it tell: `changed` again; without, the directory's
+      // time tells: `lxcpath`), waits for that third line, then TERM.
       const auto ran = tools.sh(
           "W=" + quote_word(c.lxcpath) +
           "\n"
           "/bin/sh \"$DIR/watch\" >\"$DIR/out\" &\n"
           "w=$!\n"
-          "lines() { grep -c '^lxcpath$' \"$DIR/out\"; }\n"
-          "n=0; until [ \"$(lines)\" = 1 ] && grep -q changed \"$DIR/out\"; do n=$((n + 1)); [ $n -lt 500 ] || exit 9; sleep 0.01; done\n"
+          "lines() { grep -c \"^$1$\" \"$DIR/out\"; }\n"
+          "n=0; until [ \"$(lines lxcpath)\" = 1 ] && [ \"$(lines changed)\" = 1 ]; do n=$((n + 1)); [ $n -lt 500 ] || exit 9; sleep 0.01; done\n"
           "mkdir \"$W/c2\"\n" +
           (inotify ? "n=0; until [ -s \"$DIR/inotify\" ]; do n=$((n + 1)); [ $n -lt 500 ] || exit 7; sleep 0.01; done\n"
                      "touch \"$DIR/fire\"\n"
                    : "") +
-          "n=0; until [ \"$(lines)\" = 2 ]; do n=$((n + 1)); [ $n -lt 500 ] || exit 8; sleep 0.01; done\n"
+          "n=0; until [ \"$(wc -l <\"$DIR/out\")\" = 3 ]; do n=$((n + 1)); [ $n -lt 500 ] || exit 8; sleep 0.01; done\n"
           "sleep 0.6\n"  // nothing more comes (with inotifywait, the directory's time is not read)
           "kill -TERM $w; wait $w; echo \"watch $?\"\n"
           "for f in monitor inotify; do\n"
@@ -528,7 +529,7 @@ TEST_CASE("watch_line, run by sh: lxc-monitor's lines, a line per lxcpath change
           "LC_ALL=C sort \"$DIR/out\"\n"
           "rmdir \"$W/c2\"\n");
       CHECK(ran.status == 0);
-      CHECK(ran.out == "watch 0\n'c1' changed state to [RUNNING]\nlxcpath\nlxcpath\n");  // sorted
+      CHECK(ran.out == (inotify ? "watch 0\nchanged\nchanged\nlxcpath\n" : "watch 0\nchanged\nlxcpath\nlxcpath\n"));  // sorted
       const std::string config = c.ctx.lxcpath.empty() ? logged({"lxc-config", "lxc.lxcpath"}) : "";
       const std::string log = tools.received();  // the tools' entries interleave: each looked for alone
       CHECK(log.find(logged(c.monitor)) != std::string::npos);
@@ -558,6 +559,31 @@ TEST_CASE("watch_line, run by sh: it ends, and takes lxc-monitor with it, when i
       "echo ended\n");
   CHECK(ran.status == 0);
   CHECK(ran.out == "ended\n");
+}
+
+TEST_CASE("watch_line, run by sh: lxc-monitor is not held up when nobody reads the channel", "[remote_line]") {
+  // A channel nobody reads (a laptop asleep, a link cut): were lxc-monitor held up by it, the
+  // host's lxc-monitord would be too, and every other client of the lxcpath with it.
+  StandIns tools;
+  watch_tools(tools);
+  tools.logging("lxc-monitor",
+                "echo $$ >\"$DIR/monitor\"\n"
+                "i=0; while [ $i -lt 5000 ]; do echo \"'c$i' changed state to [RUNNING]\"; i=$((i + 1)); done\n"
+                ": >\"$DIR/told\"\n"
+                "exec sleep 30\n");
+  std::filesystem::create_directory(tools.path("lxc"));
+  std::ofstream(tools.path("watch")) << watch_line(RemoteContext{false, tools.path("lxc")});
+  // The watch's stdout is a pipe already full (64 KiB) that nobody reads: its first line blocks.
+  // lxc-monitor's 5000 lines (180 KB) get out all the same. Ending the pipe's reader ends the watch.
+  const auto ran = tools.sh(
+      "mkfifo \"$DIR/pipe\"\n"
+      "sleep 30 <\"$DIR/pipe\" & reader=$!\n"
+      "{ head -c 65536 /dev/zero; exec /bin/sh \"$DIR/watch\"; } >\"$DIR/pipe\" & w=$!\n"
+      "n=0; until [ -e \"$DIR/told\" ]; do n=$((n + 1)); [ $n -lt 1000 ] || { echo 'lxc-monitor held up'; break; }; sleep 0.01; done\n"
+      "kill $reader; wait $w; echo \"watch $?\"\n"
+      "n=0; while kill -0 \"$(cat \"$DIR/monitor\")\" 2>/dev/null; do n=$((n + 1)); [ $n -lt 300 ] || { echo 'lxc-monitor alive'; break; }; sleep 0.01; done\n");
+  CHECK(ran.status == 0);
+  CHECK(ran.out == "watch 0\n");
 }
 
 TEST_CASE("watch_line, run by sh: unprivileged on an lxcpath that is not the user's, it runs no lxc-monitor",
