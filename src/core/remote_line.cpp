@@ -127,7 +127,8 @@ std::string watch_line(const RemoteContext& ctx) {
   // hears nothing of root's containers anyway. Three quits in a row that mend nothing (a host whose
   // LXC keeps its FIFOs elsewhere) end the checks until one passes.
   //
-  // nap(): a sleep that USR1 cuts short (wait returns when a trapped signal comes, or has come).
+  // nap(): a sleep during which each USR1 prints `changed` at once (wait returns when a trapped
+  // signal comes, or has come) while the loop's checks still run once a second, not per change.
   return fmt::format(
       "m= i= r= s= d= q=-1 k=0 g=0 u=0\n"
       "end() {{ for d in 0.1 0.4 1; do kill $m $i $r 2>/dev/null; sleep $d; {{ kill -0 $m || kill -0 $i; }} 2>/dev/null || return 0; done; }}\n"
@@ -141,8 +142,9 @@ std::string watch_line(const RemoteContext& ctx) {
       "else exec 4>&1; fi\n"
       "[ -z \"$d\" ] || rm -rf \"$d\"\n"
       "p={lxcpath}\n"
+      "tell() {{ [ $u = 0 ] || {{ u=0; echo changed; }}; }}\n"
       "mon() {{ {monitor} </dev/null >&4 2>/dev/null & m=$!; }}\n"
-      "nap() {{ sleep $1 & s=$!; [ $u = 1 ] || wait $s; kill $s 2>/dev/null; }}\n"
+      "nap() {{ sleep $1 & s=$!; while kill -0 $s 2>/dev/null; do tell; wait $s; done; tell; }}\n"
       "if {root}; then r0=/run; else r0=${{XDG_RUNTIME_DIR:-$HOME/.cache/lxc/run}}; fi\n"
       "f=$r0/lxc$p/monitor-fifo\n"
       "heard() {{ [ ! -d \"${{f%/*}}\" ] || [ ! -r /proc/locks ] || {{\n"
@@ -153,7 +155,6 @@ std::string watch_line(const RemoteContext& ctx) {
       "inotifywait -m -q -e create,delete,moved_to,moved_from --format lxcpath \"$p\" </dev/null >&4 2>/dev/null &\n"
       "i=$!\n"
       "while [ \"$PPID\" != 1 ] && kill -0 $PPID 2>/dev/null; do\n"
-      "  [ $u = 0 ] || {{ u=0; echo changed; }}\n"
       "  if [ -n \"$m\" ]; then\n"
       "    kill -0 $m 2>/dev/null || break\n"
       "    if [ $k = 0 ]; then\n"
