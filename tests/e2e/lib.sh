@@ -249,7 +249,7 @@ watch_state() {
   else
     echo "     $fifo: none"
   fi
-  ss -xlp 2>/dev/null | grep -F "lxc/" | sed 's/^/     socket: /'
+  ss -xlp 2>/dev/null | grep -F "lxc/" | sed 's/^/     socket: /' || true
   echo "     the lab sshd's log, last 30 lines:"
   tail -n 30 "$LXHOST_LAB_DIR/sshd/sshd.log" | sed 's/^/     /'
 }

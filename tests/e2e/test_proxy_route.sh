@@ -15,8 +15,10 @@ expect_rc 0 "ls -1 (the mux master)"
 capture in_home "$LXHOST_BIN" __refresh-cache
 expect_rc 0 "__refresh-cache"
 CACHE=$H/.cache/lxhost/containers-lab.tsv
+# __refresh-cache leaves the cache to a refresh that holds its lock (the master's watch lists the
+# containers as it starts) and returns at once: the file comes when that listing ends.
 check "the completion cache lists sshd1 and sshd2" \
-  eval 'grep -q "^sshd1	RUNNING$" "$CACHE" && grep -q "^sshd2	RUNNING$" "$CACHE"'
+  wait_for 10 eval 'grep -qs "^sshd1	RUNNING$" "$CACHE" && grep -qs "^sshd2	RUNNING$" "$CACHE"'
 
 # --- sshd2: cached, nobody announces it. Through the host, without waiting for mDNS's 5 s.
 capture ssh_to sshd2.local hostname
