@@ -4,6 +4,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "core/errors.hpp"
 
 namespace lxhost {
 namespace {
@@ -45,6 +50,31 @@ int pipe_cloexec(int fds[2], bool nonblocking) {
   ::close(fds[1]);
   errno = saved;
   return -1;
+}
+
+WakePipe::WakePipe(std::string_view what) {
+  int fds[2] = {-1, -1};
+  if (pipe_cloexec(fds, true) != 0) throw Failure(fmt::format("{}: {}", what, std::strerror(errno)));
+  read_ = fds[0];
+  write_ = fds[1];
+}
+
+WakePipe::~WakePipe() {
+  ::close(read_);
+  ::close(write_);
+}
+
+void WakePipe::wake() const {
+  const char byte = 1;
+  // A full pipe already holds a wake-up; nothing else can go wrong with a pipe we own.
+  while (::write(write_, &byte, 1) < 0 && errno == EINTR) {
+  }
+}
+
+void WakePipe::drain() const {
+  char bytes[256];
+  while (::read(read_, bytes, sizeof bytes) > 0) {
+  }
 }
 
 }  // namespace lxhost

@@ -4,6 +4,8 @@
 
 #include <sys/socket.h>
 
+#include <string_view>
+
 namespace lxhost {
 
 // send() flags that keep a closed peer from raising SIGPIPE. Without MSG_NOSIGNAL (macOS) the
@@ -21,5 +23,24 @@ bool set_fd_flags(int fd, bool nonblocking);
 int socket_cloexec(int domain, int type, int protocol, bool nonblocking = false);
 int accept_cloexec(int listener, bool nonblocking);
 int pipe_cloexec(int fds[2], bool nonblocking = false);
+
+// A non-blocking pipe that wakes a poll loop from any thread: wake() writes a byte (a full pipe
+// already holds a wake-up), the loop polls fd() and drain()s it before it looks at what changed.
+class WakePipe {
+ public:
+  // Throws Failure "WHAT: REASON" when no pipe can be made.
+  explicit WakePipe(std::string_view what);
+  ~WakePipe();
+  WakePipe(const WakePipe&) = delete;
+  WakePipe& operator=(const WakePipe&) = delete;
+
+  int fd() const { return read_; }
+  void wake() const;
+  void drain() const;
+
+ private:
+  int read_ = -1;
+  int write_ = -1;
+};
 
 }  // namespace lxhost

@@ -94,39 +94,22 @@ bool routable(const std::string& address) {
 // The publisher's notes, from its thread to the loop: queued, and a byte on a pipe wakes the poll.
 class NoteQueue {
  public:
-  NoteQueue() {
-    int fds[2];
-    if (pipe_cloexec(fds, true) != 0) throw Failure(fmt::format("pipe: {}", std::strerror(errno)));
-    read_fd_ = fds[0];
-    write_fd_ = fds[1];
-  }
-  ~NoteQueue() {
-    ::close(read_fd_);
-    ::close(write_fd_);
-  }
-  NoteQueue(const NoteQueue&) = delete;
-  NoteQueue& operator=(const NoteQueue&) = delete;
-
   void push(const PublishNote& note) {
     {
       const std::lock_guard lock(mutex_);
       notes_.push_back(note);
     }
-    const char byte = 1;
-    (void)!::write(write_fd_, &byte, 1);  // a full pipe already wakes the loop
+    wake_.wake();
   }
   std::vector<PublishNote> take() {
-    char buffer[256];
-    while (::read(read_fd_, buffer, sizeof(buffer)) > 0) {
-    }
+    wake_.drain();
     const std::lock_guard lock(mutex_);
     return std::exchange(notes_, {});
   }
-  int fd() const { return read_fd_; }
+  int fd() const { return wake_.fd(); }
 
  private:
-  int read_fd_ = -1;
-  int write_fd_ = -1;
+  WakePipe wake_{"pipe"};
   std::mutex mutex_;
   std::vector<PublishNote> notes_;
 };

@@ -38,32 +38,19 @@ constexpr auto kStopBound = std::chrono::milliseconds(1000);
 // thread waits in a call to a daemon that hangs.
 class Inbox {
  public:
-  Inbox() {
-    int fds[2] = {-1, -1};
-    if (pipe_cloexec(fds, true) != 0) throw Failure(fmt::format("mDNS: cannot make a pipe: {}", std::strerror(errno)));
-    wake_read_ = fds[0];
-    wake_write_ = fds[1];
-  }
-  ~Inbox() {
-    ::close(wake_read_);
-    ::close(wake_write_);
-  }
-  Inbox(const Inbox&) = delete;
-  Inbox& operator=(const Inbox&) = delete;
-
   // Any thread.
   void set(std::vector<PublishedName> names) {
     {
       std::lock_guard lock(mutex_);
       wanted_ = std::move(names);
     }
-    wake('s');
+    wake_.wake();
   }
   // True once the thread has withdrawn everything, false when `bound` ran out first.
   bool withdraw_all(std::chrono::milliseconds bound) {
     std::unique_lock lock(mutex_);
     withdraw_wanted_ = true;
-    wake('w');
+    wake_.wake();
     return withdrawn_cv_.wait_for(lock, bound, [this] { return withdrawn_; });
   }
   // For a loop that runs a thread of its own (dns_sd's; Avahi's poll has its own stop): it ends
@@ -73,16 +60,12 @@ class Inbox {
       std::lock_guard lock(mutex_);
       quit_ = true;
     }
-    wake('q');
+    wake_.wake();
   }
 
   // The thread's.
-  int wake_fd() const { return wake_read_; }  // readable when there is something to take
-  void drain() const {
-    char bytes[64];
-    while (::read(wake_read_, bytes, sizeof bytes) > 0) {
-    }
-  }
+  int wake_fd() const { return wake_.fd(); }  // readable when there is something to take
+  void drain() const { wake_.drain(); }
   struct Taken {
     std::optional<std::vector<PublishedName>> names;  // set() was called since the last take
     bool withdraw = false;                             // withdraw_all() was, and has yet to be done
@@ -108,20 +91,13 @@ class Inbox {
   }
 
  private:
-  void wake(char byte) const {
-    // A full pipe already holds a wake-up; nothing else can go wrong with a pipe we own.
-    while (::write(wake_write_, &byte, 1) < 0 && errno == EINTR) {
-    }
-  }
-
+  WakePipe wake_{"mDNS: cannot make a pipe"};
   std::mutex mutex_;
   std::condition_variable withdrawn_cv_;
   std::optional<std::vector<PublishedName>> wanted_;
   bool withdraw_wanted_ = false;
   bool withdrawn_ = false;  // the thread has withdrawn everything: nothing is published any more
   bool quit_ = false;
-  int wake_read_ = -1;
-  int wake_write_ = -1;
 };
 
 // The caller's notify, called from the thread, never once close() has returned.
