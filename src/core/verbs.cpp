@@ -18,14 +18,24 @@ constexpr auto common_flags = std::to_array<Flag>({
     "-?", "--help", "--usage", "--version",
 });
 
-template <std::size_t N>
-constexpr std::array<Flag, N + common_flags.size()> with_common(const std::array<Flag, N>& own) {
-  std::array<Flag, N + common_flags.size()> all{};
+// The common options that take a value (getopt's required_argument in LXC's arguments.h).
+constexpr auto common_values = std::to_array<Flag>({
+    "-n", "--name", "-o", "--logfile", "-l", "--logpriority", "-P", "--lxcpath", "--rcfile",
+});
+
+template <std::size_t N, std::size_t M>
+constexpr std::array<Flag, N + M> join(const std::array<Flag, N>& first, const std::array<Flag, M>& second) {
+  std::array<Flag, N + M> all{};
   std::size_t i = 0;
-  for (Flag f : own) all[i++] = f;
-  for (Flag f : common_flags) all[i++] = f;
+  for (Flag f : first) all[i++] = f;
+  for (Flag f : second) all[i++] = f;
   return all;
 }
+
+template <std::size_t N>
+constexpr auto with_common(const std::array<Flag, N>& own) { return join(own, common_flags); }
+template <std::size_t N>
+constexpr auto with_common_values(const std::array<Flag, N>& own) { return join(own, common_values); }
 
 // Each tool's own options, as `lxc-TOOL --help` of LXC 5.0.2 lists them (short and long forms).
 constexpr auto ls_flags = with_common(std::to_array<Flag>({
@@ -111,6 +121,50 @@ constexpr auto start_ephemeral_flags = std::to_array<Flag>({
     "-u", "--union-type",
 });
 
+// The flags of each tool that take a value (getopt's required_argument in LXC's sources), so that
+// a value is never read as a container's name. Optional values (lxc-attach -e, lxc-ls --nesting)
+// are not: getopt takes those only from the flag's own word. LXC's parser gives every tool -n and
+// --rcfile, also where --help does not list them.
+constexpr auto ls_values = with_common_values(std::to_array<Flag>({"-F", "--fancy-format", "-g", "--groups", "--filter"}));
+constexpr auto start_values = with_common_values(std::to_array<Flag>({
+    "-p", "--pidfile", "-f", "-c", "--console", "-L", "--console-log", "-s", "--define",
+    "--share-net", "--share-ipc", "--share-uts", "--share-pid",
+}));
+constexpr auto timeout_values = with_common_values(std::to_array<Flag>({"-t", "--timeout"}));
+constexpr auto attach_values = with_common_values(std::to_array<Flag>({
+    "-a", "--arch", "-s", "--namespaces", "--keep-var", "-v", "--set-var", "-L", "--pty-log",
+    "-f", "-u", "--uid", "-g", "--gid", "-c", "--context",
+}));
+constexpr auto copy_values = with_common_values(std::to_array<Flag>({
+    "-N", "--newname", "-p", "--newpath", "-m", "--mount", "-B", "--backingstorage", "-L", "--fssize",
+}));
+constexpr auto wait_values = with_common_values(std::to_array<Flag>({"-s", "--state", "-t", "--timeout"}));
+constexpr auto info_values = with_common_values(std::to_array<Flag>({"-c", "--config"}));
+constexpr auto create_values = with_common_values(std::to_array<Flag>({
+    "-B", "--bdev", "-f", "--config", "-t", "--template", "--lvname", "--vgname", "--thinpool",
+    "--fstype", "--fssize", "--zfsroot", "--dir", "--rbdname", "--rbdpool",
+}));
+constexpr auto console_values = with_common_values(std::to_array<Flag>({"-t", "--tty", "-e", "--escape"}));
+constexpr auto execute_values = with_common_values(std::to_array<Flag>({
+    "-f", "-s", "--define", "-u", "--uid", "-g", "--gid",
+}));
+constexpr auto snapshot_values = with_common_values(std::to_array<Flag>({
+    "-r", "--restore", "-N", "--newname", "-d", "--destroy", "-c", "--comment",
+}));
+constexpr auto top_values = with_common_values(std::to_array<Flag>({"-d", "--delay", "-s", "--sort"}));
+constexpr auto checkpoint_values = with_common_values(std::to_array<Flag>({
+    "-D", "--checkpoint-dir", "-A", "--action-script", "--predump-dir",
+}));
+constexpr auto autostart_values = with_common_values(std::to_array<Flag>({"-g", "--groups", "-t", "--timeout"}));
+constexpr auto update_config_values = std::to_array<Flag>({"-c", "--config"});
+constexpr std::array<Flag, 0> no_values{};
+constexpr auto clone_values = std::to_array<Flag>({
+    "-o", "--orig", "-n", "--new", "-B", "--backingstore", "-L", "--fssize", "-p", "--lxcpath", "-P", "--newpath",
+});
+constexpr auto start_ephemeral_values = std::to_array<Flag>({
+    "-o", "--orig", "-n", "--name", "-b", "--bdir", "-u", "--union-type",
+});
+
 using NF = NameFilter;
 using CE = CacheEffect;
 constexpr bool tty = true;
@@ -120,47 +174,47 @@ constexpr bool no_lxcpath = false;
 
 constexpr Verb pass(std::string_view name, std::string_view tool, std::string_view summary,
                     bool interactive, NF names, CE cache, bool takes_lxcpath,
-                    std::span<const Flag> flags) {
-  return Verb{name, tool, summary, interactive, names, cache, takes_lxcpath, false, flags};
+                    std::span<const Flag> flags, std::span<const Flag> values = common_values) {
+  return Verb{name, tool, summary, interactive, names, cache, takes_lxcpath, false, flags, values};
 }
 
 constexpr Verb lxc1(std::string_view name, std::string_view tool, std::string_view summary,
-                    NF names, CE cache, std::span<const Flag> flags) {
+                    NF names, CE cache, std::span<const Flag> flags, std::span<const Flag> values) {
   // LXC 1's lxc-clone used -P for the new path, so the config's lxcpath is never added.
-  return Verb{name, tool, summary, false, names, cache, false, true, flags};
+  return Verb{name, tool, summary, false, names, cache, false, true, flags, values};
 }
 
 constexpr std::array verbs = {
-    pass("ls", "lxc-ls", "List containers, optionally with state and addresses (-f)",
-         no_tty, NF::none, CE::none, lxcpath, ls_flags),
+    pass("ls", "lxc-ls", "List containers, optionally with state and addresses (-f); --all-hosts: every host's",
+         no_tty, NF::none, CE::none, lxcpath, ls_flags, ls_values),
     pass("start", "lxc-start", "Start a container", no_tty, NF::stopped, CE::invalidate, lxcpath,
-         start_flags),
+         start_flags, start_values),
     pass("stop", "lxc-stop", "Stop a container (clean shutdown, or kill with -k)", no_tty,
-         NF::running, CE::invalidate, lxcpath, stop_flags),
+         NF::running, CE::invalidate, lxcpath, stop_flags, timeout_values),
     pass("attach", "lxc-attach", "Run a command, by default a shell, inside a running container",
-         tty, NF::running, CE::none, lxcpath, attach_flags),
+         tty, NF::running, CE::none, lxcpath, attach_flags, attach_values),
     pass("copy", "lxc-copy", "Copy, snapshot or rename a container, or start an ephemeral copy",
-         no_tty, NF::defined, CE::invalidate, lxcpath, copy_flags),
+         no_tty, NF::defined, CE::invalidate, lxcpath, copy_flags, copy_values),
     pass("destroy", "lxc-destroy", "Destroy a container and its root filesystem", no_tty,
          NF::stopped, CE::invalidate, lxcpath, destroy_flags),
     pass("wait", "lxc-wait", "Wait until a container reaches one of the given states", no_tty,
-         NF::defined, CE::none, lxcpath, wait_flags),
+         NF::defined, CE::none, lxcpath, wait_flags, wait_values),
     pass("info", "lxc-info", "Show a container's state, PID, IP addresses and resource use",
-         no_tty, NF::defined, CE::none, lxcpath, info_flags),
+         no_tty, NF::defined, CE::none, lxcpath, info_flags, info_values),
     pass("create", "lxc-create", "Create a container from a template", no_tty, NF::none,
-         CE::invalidate, lxcpath, create_flags),
+         CE::invalidate, lxcpath, create_flags, create_values),
     pass("freeze", "lxc-freeze", "Freeze every process of a running container", no_tty,
          NF::running, CE::invalidate, lxcpath, name_rcfile_flags),
     pass("unfreeze", "lxc-unfreeze", "Thaw a frozen container", no_tty, NF::frozen,
          CE::invalidate, lxcpath, name_rcfile_flags),
     pass("console", "lxc-console", "Connect to a tty of a running container's console", tty,
-         NF::running, CE::none, lxcpath, console_flags),
+         NF::running, CE::none, lxcpath, console_flags, console_values),
     pass("execute", "lxc-execute", "Run one command as an application container (via lxc-init)",
-         no_tty, NF::stopped, CE::invalidate, lxcpath, execute_flags),
+         no_tty, NF::stopped, CE::invalidate, lxcpath, execute_flags, execute_values),
     pass("snapshot", "lxc-snapshot", "Create, list, restore or destroy snapshots of a container",
-         no_tty, NF::stopped, CE::invalidate, lxcpath, snapshot_flags),
+         no_tty, NF::stopped, CE::invalidate, lxcpath, snapshot_flags, snapshot_values),
     pass("top", "lxc-top", "Show the CPU, memory and I/O use of running containers, refreshed",
-         tty, NF::none, CE::none, lxcpath, top_flags),
+         tty, NF::none, CE::none, lxcpath, top_flags, top_values),
     pass("monitor", "lxc-monitor", "Print containers' state changes as they happen", no_tty,
          NF::defined, CE::none, lxcpath, monitor_flags),
     pass("cgroup", "lxc-cgroup", "Get or set a cgroup value of a running container", no_tty,
@@ -168,24 +222,28 @@ constexpr std::array verbs = {
     pass("device", "lxc-device", "Add a host device to a running container, or remove it", no_tty,
          NF::running, CE::none, lxcpath, name_rcfile_flags),
     pass("checkpoint", "lxc-checkpoint", "Checkpoint a running container to disk, or restore it (CRIU)",
-         no_tty, NF::running, CE::invalidate, lxcpath, checkpoint_flags),
+         no_tty, NF::running, CE::invalidate, lxcpath, checkpoint_flags, checkpoint_values),
     pass("autostart", "lxc-autostart", "Start, stop, reboot or kill the containers marked to autostart",
-         no_tty, NF::none, CE::invalidate, lxcpath, autostart_flags),
+         no_tty, NF::none, CE::invalidate, lxcpath, autostart_flags, autostart_values),
     pass("update-config", "lxc-update-config",
          "Rewrite a container config file that uses pre-LXC 2.1 keys with the current keys", no_tty,
-         NF::none, CE::none, no_lxcpath, update_config_flags),
+         NF::none, CE::none, no_lxcpath, update_config_flags, update_config_values),
     pass("config", "lxc-config", "Print LXC's system settings (lxc.lxcpath, ...); -l lists the keys",
-         no_tty, NF::none, CE::none, no_lxcpath, config_flags),
+         no_tty, NF::none, CE::none, no_lxcpath, config_flags, no_values),
     lxc1("clone", "lxc-clone", "LXC 1: copy or snapshot a container (sent as lxc-copy)",
-         NF::defined, CE::invalidate, clone_flags),
+         NF::defined, CE::invalidate, clone_flags, clone_values),
     lxc1("start-ephemeral", "lxc-start-ephemeral",
          "LXC 1: start a throwaway copy of a container (sent as lxc-copy -e)",
-         NF::defined, CE::invalidate, start_ephemeral_flags),
+         NF::defined, CE::invalidate, start_ephemeral_flags, start_ephemeral_values),
 };
 
 }  // namespace
 
 std::span<const Verb> verb_table() { return verbs; }
+
+bool takes_value(const Verb& verb, std::string_view flag) {
+  return std::find(verb.values.begin(), verb.values.end(), flag) != verb.values.end();
+}
 
 const Verb* find_tool(std::string_view tool) {
   const auto* it = std::find_if(verbs.begin(), verbs.end(),

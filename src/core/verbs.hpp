@@ -27,7 +27,11 @@ struct Verb {
   bool takes_lxcpath;        // accepts -P LXCPATH (the config's lxcpath is passed to it)
   bool legacy;               // an LXC 1 verb: translated (see legacy_verbs.hpp), not passed through
   std::span<const std::string_view> flags;  // every flag the tool accepts, "-n" and "--name" forms
+  std::span<const std::string_view> values;  // the flags that take a value ("-n", "--name", "-t", ...)
 };
+
+// Whether `flag` ("-t", "--timeout") takes a value for `verb`.
+bool takes_value(const Verb& verb, std::string_view flag);
 
 // Every verb, pass-through first (LXC's tools, most used first), then the LXC 1 verbs.
 std::span<const Verb> verb_table();

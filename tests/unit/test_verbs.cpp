@@ -16,6 +16,7 @@ using lxhost::find_tool;
 using lxhost::find_verb;
 using lxhost::known_words;
 using lxhost::resolve_word;
+using lxhost::takes_value;
 using lxhost::verb_word;
 using lxhost::NameFilter;
 using lxhost::Verb;
@@ -107,6 +108,36 @@ TEST_CASE("verb table: flags are well formed", "[verbs]") {
       CHECK(seen.insert(flag).second);  // no duplicates within a verb
     }
   }
+}
+
+TEST_CASE("verb table: the flags that take a value are the tool's own", "[verbs]") {
+  // LXC's parser gives every tool -n and --rcfile (LXC_COMMON_OPTIONS), also where --help does not
+  // list them (lxc-ls, lxc-top, lxc-autostart).
+  const std::set<std::string_view> parser_given = {"-n", "--name", "--rcfile"};
+  for (const Verb& v : verb_table()) {
+    CAPTURE(v.name);
+    std::set<std::string_view> seen;
+    for (std::string_view flag : v.values) {
+      CAPTURE(flag);
+      CHECK((has_flag(v, flag) || (!v.legacy && parser_given.contains(flag))));
+      CHECK(seen.insert(flag).second);
+    }
+    if (has_flag(v, "-n")) CHECK(takes_value(v, "-n"));
+    if (has_flag(v, "-P")) CHECK(takes_value(v, "-P"));
+    CHECK(!takes_value(v, "-q"));
+    CHECK(!takes_value(v, "--help"));
+  }
+  // Optional values are taken from the flag's own word only: not values here.
+  CHECK(!takes_value(row("attach"), "-e"));
+  CHECK(!takes_value(row("ls"), "--nesting"));
+  CHECK(takes_value(row("attach"), "-u"));
+  CHECK(takes_value(row("start"), "-s"));
+  CHECK(!takes_value(row("start"), "-d"));
+  CHECK(takes_value(row("copy"), "-N"));
+  CHECK(!takes_value(row("copy"), "-s"));
+  CHECK(takes_value(row("clone"), "-o"));
+  CHECK(!takes_value(row("clone"), "-s"));
+  CHECK(!takes_value(row("config"), "-l"));
 }
 
 TEST_CASE("verb table: LXC's common options on every tool that uses LXC's argument parser",
