@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -15,11 +16,36 @@
 #include "core/cli.hpp"
 #include "core/command_table.hpp"
 #include "core/errors.hpp"
+#include "core/name_route.hpp"
 #include "core/suggest.hpp"
 #include "core/verbs.hpp"
 
 namespace lxhost {
 namespace {
+
+int run_verb_here(Context& ctx, const Verb& verb, std::span<const std::string> args) {
+  return verb.legacy ? run_legacy(ctx, verb, args) : run_passthrough(ctx, verb, args);
+}
+
+// A verb goes to the host its HOST:NAME names pick (core/name_route.hpp), without the prefixes.
+int run_verb(Context& ctx, const Verb& verb, std::span<const std::string> args) {
+  if (std::none_of(args.begin(), args.end(), [](const std::string& a) { return a.find(':') != std::string::npos; }))
+    return run_verb_here(ctx, verb, args);
+  const Config& config = ctx.config();
+  const HostRoute route = route_by_names(verb, args, config.host_names());
+  if (!route.host) return run_verb_here(ctx, verb, args);
+  const auto& requested = ctx.invocation().options.host;
+  if (requested && requested->value != *route.host) {
+    throw UsageError(fmt::format("{} {} and '{}' name different hosts", requested->origin.describe(), requested->value,
+                                 route.named),
+                     fmt::format("leave out {}: '{}' sends the command to {}", requested->origin.describe(), route.named,
+                                 *route.host));
+  }
+  const auto host = std::find_if(config.hosts.begin(), config.hosts.end(),
+                                 [&](const HostConfig& h) { return h.name == *route.host; });
+  Context routed = ctx.for_host(*host);
+  return run_verb_here(routed, verb, route.args);
+}
 
 int dispatch(Context& ctx) {
   const Invocation& inv = ctx.invocation();
@@ -36,8 +62,7 @@ int dispatch(Context& ctx) {
     return exit_code::usage;
   }
   const WordMeaning meaning = resolve_word(inv.verb);
-  if (const Verb* verb = meaning.verb)
-    return verb->legacy ? run_legacy(ctx, *verb, inv.args) : run_passthrough(ctx, *verb, inv.args);
+  if (const Verb* verb = meaning.verb) return run_verb(ctx, *verb, inv.args);
   if (const CommandSpec* command = meaning.command) {
     const CommandRunner run_command = command_runner(command->id);
     if (run_command == nullptr) throw Failure(fmt::format("internal error: '{}' has no runner", command->name));

@@ -21,14 +21,36 @@
 namespace lxhost {
 namespace {
 
-void add_containers(Context& ctx, NameFilter filter, const std::string& prefix, const std::string& value_prefix,
-                    const std::vector<std::string>& unless_one_of, std::vector<Candidate>& out) {
-  const std::vector<CachedContainer> containers = cached_containers(ctx);
-  for (const CachedContainer& container : containers)
-    if (std::find(unless_one_of.begin(), unless_one_of.end(), container.name) != unless_one_of.end()) return;
-  for (const CachedContainer& container : containers)
-    if (state_matches(container.state, filter) && container.name.starts_with(prefix))
-      out.push_back({value_prefix + container.name, container.state});
+// The containers of the line's host as NAME, and of every other configured host as HOST:NAME
+// (from each host's own cache; one without a cache gets a refresh started and is offered from a
+// later TAB: only the line's host is waited for). Nothing when the line already names one of them.
+void add_containers(Context& line, const CompletionPlan& plan, NameFilter filter, std::vector<Candidate>& out) {
+  struct Listed {
+    std::string tag;  // "" or "HOST:"
+    std::vector<CachedContainer> containers;
+  };
+  std::vector<Listed> hosts;
+  hosts.push_back({"", cached_containers(line)});
+  try {
+    const std::string here = line.host().name;
+    for (const HostConfig& host : line.config().hosts) {
+      std::string tag = host.name + ":";
+      const bool may_match = tag.starts_with(plan.prefix) || plan.prefix.starts_with(tag) || !plan.unless_one_of.empty();
+      if (host.name == here || !may_match) continue;
+      Context other = line.for_host(host);
+      hosts.push_back({std::move(tag), cached_containers(other, std::chrono::milliseconds(0))});
+    }
+  } catch (const Error&) {
+    // A broken config: the line's host's names only.
+  }
+  const std::vector<std::string>& named = plan.unless_one_of;
+  for (const Listed& host : hosts)
+    for (const CachedContainer& container : host.containers)
+      if (std::find(named.begin(), named.end(), host.tag + container.name) != named.end()) return;
+  for (const Listed& host : hosts)
+    for (const CachedContainer& container : host.containers)
+      if (state_matches(container.state, filter) && (host.tag + container.name).starts_with(plan.prefix))
+        out.push_back({plan.value_prefix + host.tag + container.name, container.state});
 }
 
 // `discover`'s hosts that announced SSH, unforgotten, without the line's host's containers
@@ -80,8 +102,7 @@ int complete_words(Context& ctx, std::span<const std::string> words) {
   std::vector<Candidate> candidates = plan.fixed;
   if (plan.containers || plan.hosts) {
     Context line = context_for(ctx, plan);
-    if (plan.containers)
-      add_containers(line, *plan.containers, plan.prefix, plan.value_prefix, plan.unless_one_of, candidates);
+    if (plan.containers) add_containers(line, plan, *plan.containers, candidates);
     if (plan.hosts) add_hosts(line, plan.prefix, candidates);
   }
   fmt::print("{}", render_candidates(candidates));
@@ -108,9 +129,8 @@ int complete_containers(Context& ctx, std::span<const std::string> args) {
     }
   }
   Context line = context_for(ctx, plan);
-  std::vector<Candidate> candidates;
-  add_containers(line, filter, "", "", {}, candidates);
-  for (const Candidate& candidate : candidates) fmt::print("{}\n", candidate.value);
+  for (const CachedContainer& container : cached_containers(line))
+    if (state_matches(container.state, filter)) fmt::print("{}\n", container.name);
   return 0;
 }
 

@@ -22,9 +22,6 @@
 namespace lxhost {
 namespace {
 
-// How long a TAB waits for a first fetch when there is no cache yet.
-constexpr auto kFirstFetchBound = std::chrono::milliseconds(300);
-
 std::string cache_path(Context& ctx) { return container_cache_file(ctx.paths().cache_dir, ctx.host().name); }
 
 struct CacheFile {
@@ -75,7 +72,7 @@ void start_refresh(Context& ctx) {
 
 }  // namespace
 
-std::vector<CachedContainer> cached_containers(Context& ctx) {
+std::vector<CachedContainer> cached_containers(Context& ctx, std::chrono::milliseconds first_fetch) {
   const std::string path = cache_path(ctx);
   CacheFile file = read_cache(path);
   if (file.containers) {
@@ -86,7 +83,7 @@ std::vector<CachedContainer> cached_containers(Context& ctx) {
   // No usable cache: wait a little for a refresh (ours, or one a TAB just before started). One
   // still running at the bound goes on detached, and the next TAB finds its result.
   start_refresh(ctx);
-  const auto deadline = std::chrono::steady_clock::now() + kFirstFetchBound;
+  const auto deadline = std::chrono::steady_clock::now() + first_fetch;
   while (std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     file = read_cache(path);

@@ -3,6 +3,7 @@
 // TABs starts one refresh.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,9 +15,11 @@
 namespace lxhost {
 
 // Names for completion: fresh cache -> at once; stale -> at once, and a refresh starts in the
-// background; no (or a corrupt) cache -> a refresh, waited for at most 300 ms. Never throws for
-// I/O problems (completion must stay silent).
-std::vector<CachedContainer> cached_containers(Context& ctx);
+// background; no (or a corrupt) cache -> a refresh, waited for at most `first_fetch` (one running
+// past it goes on detached, and a later TAB finds its result). Never throws for I/O problems
+// (completion must stay silent).
+constexpr std::chrono::milliseconds kFirstFetchBound{300};
+std::vector<CachedContainer> cached_containers(Context& ctx, std::chrono::milliseconds first_fetch = kFirstFetchBound);
 // What the host's cache holds now, fresh or not; empty without one. Never refreshes or waits
 // (for a TAB that only needs to leave containers out, such as -H's).
 std::vector<CachedContainer> containers_on_disk(Context& ctx);

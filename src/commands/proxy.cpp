@@ -2,16 +2,19 @@
 // (mDNS, then the system) and the port answers within a short bound; otherwise through the
 // container host: LXC says the container's address, and a direct-tcpip channel on the host's SSH
 // session reaches it. A name the host's completion cache lists as one of its containers asks the
-// host and mDNS at once, and does not wait for mDNS once the host has answered. Errors on stderr
-// only (stdout is ssh's connection), exit 255.
+// host and mDNS at once, and does not wait for mDNS once the host has answered. With several
+// configured hosts (and no -H), the host that has the container is found first (proxy_any_host).
+// Errors on stderr only (stdout is ssh's connection), exit 255.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <future>
+#include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "call_within.hpp"
@@ -146,8 +149,62 @@ std::vector<std::string> published_addresses(Context& ctx, const std::string& ho
   return {};
 }
 
-int proxy(Context& ctx, const std::string& host, int port, bool via_host) {
-  if (via_host) return through_host(ctx, host, port, ask_host(ctx, host));
+// No cache lists the container: every configured host is asked at once (the selected one first),
+// and the proxy goes through the first that knows an address for it. Each answer is bounded by its
+// host's connection bounds; past the longest of them plus kCommandBound, hosts that have not
+// answered are left to end by themselves.
+constexpr auto kCommandBound = std::chrono::milliseconds(2000);
+
+int through_any_host(Context& ctx, const std::string& host, int port) {
+  struct Asked {
+    std::shared_ptr<Context> ctx;  // shared with its thread, which may outlive this call
+    std::future<HostAddresses> answer;
+    std::optional<HostAddresses> got;
+  };
+  std::vector<Asked> asked;
+  std::vector<HostConfig> hosts = ctx.config().hosts;
+  std::stable_partition(hosts.begin(), hosts.end(), [&](const HostConfig& h) { return h.name == ctx.host().name; });
+  auto bound = std::chrono::milliseconds(0);
+  for (const HostConfig& h : hosts) {
+    auto own = std::make_shared<Context>(ctx.for_host(h));
+    bound = std::max(bound, std::chrono::milliseconds(h.connect_timeout_ms.value) + kCommandBound);
+    asked.push_back({own, call_detached([own, host]() -> HostAddresses {
+                       try {
+                         return ask_host(*own, host);
+                       } catch (const Error& e) {
+                         return {{}, e.what(), e.hint()};
+                       }
+                     }),
+                     std::nullopt});
+  }
+  ctx.log().debug("proxy: no cache lists {}: asking {} hosts at once", host, asked.size());
+  const auto deadline = std::chrono::steady_clock::now() + bound;
+  for (;;) {
+    bool pending = false;
+    for (Asked& a : asked) {
+      if (!a.got && a.answer.wait_for(std::chrono::seconds(0)) == std::future_status::ready) a.got = a.answer.get();
+      if (!a.got) pending = true;
+      else if (!a.got->addresses.empty()) return through_host(*a.ctx, host, port, *a.got);
+    }
+    if (!pending || std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::string why;
+  for (const Asked& a : asked) {
+    const std::string name = a.ctx->host().name;
+    why += (why.empty() ? "" : "; ") +
+           (a.got ? fmt::format("{}: {}", name, a.got->why) : fmt::format("{}: no answer within {} ms", name, bound.count()));
+  }
+  unreachable(host, {{}, "no configured host has an address for it: " + why, ""});
+}
+
+// Through the selected host, or when `any_host`, whichever host has the container.
+int through_a_host(Context& ctx, const std::string& host, int port, bool any_host) {
+  return any_host ? through_any_host(ctx, host, port) : through_host(ctx, host, port, ask_host(ctx, host));
+}
+
+int proxy(Context& ctx, const std::string& host, int port, bool via_host, bool any_host) {
+  if (via_host) return through_a_host(ctx, host, port, any_host);
   // Published by this laptop's own `lxhost publish`: its addresses are known without asking anyone.
   if (const auto published = published_addresses(ctx, host); !published.empty()) {
     ctx.log().debug("proxy: {} is published by lxhost publish: directly first", host);
@@ -156,7 +213,33 @@ int proxy(Context& ctx, const std::string& host, int port, bool via_host) {
   if (is_local_name(host) && cache_lists(containers_on_disk(ctx), without_local(host))) return race(ctx, host, port);
   if (const auto addresses = direct_addresses(ctx, host); !addresses.empty())
     if (joined_directly(ctx, host, port, addresses)) return 0;
-  return through_host(ctx, host, port, ask_host(ctx, host));
+  return through_a_host(ctx, host, port, any_host);
+}
+
+// Several configured hosts and no -H: the host whose container `host` names. `HOST--NAME.local`
+// is HOST's NAME.local, always through HOST (mDNS would answer for whichever container announces
+// NAME.local). Else the first host whose cache lists it, the selected host first, so a name two
+// hosts have is the selected host's; no cache lists it: mDNS, then every host at once.
+int proxy_any_host(Context& ctx, const std::string& host, int port, bool via_host) {
+  const std::vector<HostConfig>& hosts = ctx.config().hosts;
+  if (!is_local_name(host) || hosts.size() < 2 || ctx.invocation().options.host)
+    return proxy(ctx, host, port, via_host, false);
+  auto configured = [&](const std::string& name) {
+    return *std::find_if(hosts.begin(), hosts.end(), [&](const HostConfig& h) { return h.name == name; });
+  };
+  if (const auto hosted = split_hosted_name(host, ctx.config().host_names())) {
+    Context other = ctx.for_host(configured(hosted->host));
+    ctx.log().debug("proxy: {} is {} of {}", host, hosted->name, hosted->host);
+    return through_host(other, hosted->name, port, ask_host(other, hosted->name));
+  }
+  const std::string name = without_local(host);
+  if (cache_lists(containers_on_disk(ctx), name)) return proxy(ctx, host, port, via_host, false);
+  for (const HostConfig& h : hosts) {
+    if (h.name == ctx.host().name) continue;
+    Context other = ctx.for_host(h);
+    if (cache_lists(containers_on_disk(other), name)) return proxy(other, host, port, via_host, false);
+  }
+  return proxy(ctx, host, port, via_host, true);
 }
 
 }  // namespace
@@ -168,7 +251,7 @@ int run_proxy(Context& ctx, std::span<const std::string> args) {
   const int port = parsed->integer("PORT").value_or(22);
   const bool via_host = parsed->has("--via-host");
   try {
-    return proxy(ctx, host, port, via_host);
+    return proxy_any_host(ctx, host, port, via_host);
   } catch (const UsageError&) {
     throw;
   } catch (const Error& e) {

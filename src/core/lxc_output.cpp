@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "core/errors.hpp"
+#include "core/verbs.hpp"
 
 namespace lxhost {
 
@@ -111,6 +112,146 @@ std::vector<ContainerRow> parse_lxc_ls_fancy(std::string_view text) {
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+LsLayout ls_layout(std::span<const std::string> args) {
+  const Verb* ls = find_tool("lxc-ls");
+  bool line = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--") break;
+    if (arg == "--fancy") return LsLayout::table;
+    if (arg == "--line") line = true;
+    if (arg.starts_with("--")) {
+      if (arg.find('=') == std::string::npos && takes_value(*ls, arg)) ++i;
+      continue;
+    }
+    if (arg.size() < 2 || arg[0] != '-') continue;
+    for (std::size_t j = 1; j < arg.size(); ++j) {
+      if (arg[j] == 'f') return LsLayout::table;
+      if (arg[j] == '1') line = true;
+      if (takes_value(*ls, std::string{'-', arg[j]})) {
+        if (j + 1 == arg.size()) ++i;
+        break;
+      }
+    }
+  }
+  return line ? LsLayout::lines : LsLayout::names;
+}
+
+namespace {
+
+// lxc-ls's print_names: each name padded to the longest, a line break when the next would reach
+// `termwidth`.
+std::string names_in_columns(const std::vector<std::string>& names, std::size_t termwidth) {
+  std::size_t width = 0;
+  for (const std::string& name : names) width = std::max(width, name.size());
+  std::string out;
+  std::size_t used = 0;
+  for (const std::string& name : names) {
+    out += name + std::string(width - name.size(), ' ');
+    used += width;
+    if (used + width >= termwidth) {
+      out += '\n';
+      used = 0;
+    } else {
+      out += ' ';
+      ++used;
+    }
+  }
+  if (used > 0) out += '\n';
+  return out;
+}
+
+struct LsTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+};
+
+// Each host's table into one: cells cut where the header's names start; the NAME column's cells
+// (or a HOST column) say the host.
+LsTable merge_tables(std::span<const HostLsOutput> outputs) {
+  LsTable merged;
+  for (const HostLsOutput& output : outputs) {
+    const std::vector<std::string_view> lines = split_lines(output.text);
+    std::size_t i = 0;
+    while (i < lines.size() && trim(lines[i]).empty()) ++i;
+    if (i == lines.size()) continue;  // no containers: lxc-ls prints no header either
+    const std::string_view header = lines[i++];
+    std::vector<std::size_t> starts;
+    std::vector<std::string> names;
+    for (std::size_t pos = header.find_first_not_of(blanks); pos != std::string_view::npos;
+         pos = header.find_first_not_of(blanks, pos)) {
+      const std::size_t end = std::min(header.find_first_of(blanks, pos), header.size());
+      starts.push_back(pos);
+      names.emplace_back(header.substr(pos, end - pos));
+      pos = end;
+    }
+    const auto name_column = std::find(names.begin(), names.end(), "NAME");
+    const bool has_name = name_column != names.end();
+    const auto name_at = static_cast<std::size_t>(name_column - names.begin());
+    if (!has_name) names.insert(names.begin(), "HOST");
+    if (merged.header.empty()) merged.header = names;
+    if (names != merged.header) unexpected(header);
+    for (; i < lines.size(); ++i) {
+      const std::string_view line = lines[i];
+      if (trim(line).empty()) continue;
+      std::vector<std::string> row;
+      if (!has_name) row.push_back(output.host);
+      for (std::size_t k = 0; k < starts.size(); ++k) {
+        const std::size_t start = starts[k];
+        const std::size_t end = k + 1 < starts.size() ? starts[k + 1] : line.size();
+        const std::string_view cell = start < line.size() ? trim(line.substr(start, std::max(end, start) - start)) : "";
+        row.emplace_back(has_name && k == name_at ? output.host + ":" + std::string(cell) : std::string(cell));
+      }
+      merged.rows.push_back(std::move(row));
+    }
+  }
+  return merged;
+}
+
+// As lxc-ls prints a table: every column as wide as its widest cell and followed by a space;
+// sizes ("12.50MB") to the right, as its RAM and SWAP columns are.
+std::string render_ls_table(const LsTable& table) {
+  std::vector<std::size_t> widths(table.header.size(), 0);
+  for (std::size_t k = 0; k < widths.size(); ++k) {
+    widths[k] = table.header[k].size();
+    for (const auto& row : table.rows) widths[k] = std::max(widths[k], row[k].size());
+  }
+  auto render = [&](const std::vector<std::string>& cells, bool header) {
+    std::string line;
+    for (std::size_t k = 0; k < cells.size(); ++k) {
+      const std::string pad(widths[k] - cells[k].size(), ' ');
+      line += !header && cells[k].ends_with("MB") ? pad + cells[k] : cells[k] + pad;
+      line += ' ';
+    }
+    return line + '\n';
+  };
+  if (table.header.empty()) return "";
+  std::string out = render(table.header, true);
+  for (const auto& row : table.rows) out += render(row, false);
+  return out;
+}
+
+}  // namespace
+
+std::string merge_ls_outputs(LsLayout layout, std::span<const HostLsOutput> outputs, std::size_t termwidth) {
+  if (layout == LsLayout::table) return render_ls_table(merge_tables(outputs));
+  std::vector<std::string> names;
+  for (const HostLsOutput& output : outputs) {
+    for (std::string_view line : split_lines(output.text)) {
+      for (std::size_t pos = line.find_first_not_of(blanks); pos != std::string_view::npos;
+           pos = line.find_first_not_of(blanks, pos)) {
+        const std::size_t end = std::min(line.find_first_of(blanks, pos), line.size());
+        names.push_back(output.host + ":" + std::string(line.substr(pos, end - pos)));
+        pos = end;
+      }
+    }
+  }
+  if (layout == LsLayout::names) return names_in_columns(names, termwidth);
+  std::string out;
+  for (const std::string& name : names) out += name + '\n';
+  return out;
 }
 
 std::vector<std::string> parse_lxc_info_ips(std::string_view text) {

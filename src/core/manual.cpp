@@ -143,7 +143,9 @@ std::string lxhost_page() {
   page += ".SH VERBS\n" +
           prose("Each runs lxc-VERB on the host with the arguments exactly as typed; `lxhost lxc-VERB ...` always "
                 "works too, and `lxhost VERB --help` is the remote tool's own help. The flags listed are the "
-                "remote tool's, offered by completion.") +
+                "remote tool's, offered by completion. A container of another configured host is HOST:NAME "
+                "wherever a verb takes a container's name: the verb runs on HOST and the tool sees NAME; names "
+                "of two hosts in one command, or a -H naming another host, are a usage error.") +
           "\n";
   for (const Verb& verb : verb_table())
     if (!verb.legacy) page += verb_entry(verb);
@@ -165,13 +167,14 @@ std::string lxhost_page() {
   page += ".SH \"EXIT STATUS\"\n";
   for (const ExitStatus& status : exit_statuses()) page += item(bold(status.code), prose(status.help));
   page += ".SH EXAMPLES\n";
-  constexpr std::array<std::pair<std::string_view, std::string_view>, 7> examples = {{
+  constexpr std::array<std::pair<std::string_view, std::string_view>, 8> examples = {{
       {"lxhost clone -o base -n web2 -s", "a snapshot clone of base, in LXC 1 syntax (lxc-copy -n base -N web2 -s)"},
       {"lxhost start -n web2", "start it"},
       {"lxhost attach -n web2 -- make test", "run a command in it, with its output and exit status"},
       {"lxhost list --json", "every container with state, addresses and mDNS name, as JSON"},
       {"eval \"$(lxhost shell-init zsh)\"", "in ~/.zshrc: lxc-* functions and completion"},
       {"lxhost ssh-config --install", "make `ssh web2.local` work"},
+      {"lxhost attach -n build:ci -- make", "run make in the container ci of the host named build in the config"},
       {"lxhost -H build doctor", "check every link to the host named build in the config"},
   }};
   for (const auto& [command, what] : examples) page += item(bold(command), prose(what));

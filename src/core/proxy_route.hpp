@@ -3,7 +3,23 @@
 // decides the next step. Pure: the asking is in commands/proxy.cpp.
 #pragma once
 
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
 namespace lxhost {
+
+// `HOST--NAME.local`: the container NAME.local of the configured host HOST, for a name that
+// containers of several hosts have (`ssh builds--web.local`; "--" keeps it one valid DNS label).
+// HOST compares without case, as DNS names do, and is returned as configured.
+struct HostedName {
+  std::string host;
+  std::string name;  // "NAME.local"
+};
+// nullopt for a name that is not `.local`, or whose first label has no "--" after a configured
+// host's name (a container may have "--" in its own name).
+std::optional<HostedName> split_hosted_name(std::string_view local_name, std::span<const std::string> hosts);
 
 // What the host said of the container: an address, or none (no such container, not running,
 // or the host could not be asked).

@@ -3,6 +3,8 @@
 # own holding a container of its own) and one whose port refuses. The rows of both reachable hosts
 # come with their HOST, the broken one is named on stderr with its reason, exit 1; JSON has
 # "host"; list_all_hosts makes it the default and -H still picks one; --all-hosts with -H is exit 2.
+# HOST:NAME sends a verb to that host without the prefix, names of two hosts or a -H that
+# disagrees are exit 2, and completion offers the other host's containers as HOST:NAME.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/faults_lib.sh"
 
@@ -68,6 +70,60 @@ check "... and not the lab's" eval '! grep -q "^web " <<<"$OUT"'
 run_lx -c "$T/all.toml" -H lab list --all-hosts
 expect_rc 2 "-H with --all-hosts"
 expect_err_has "--all-hosts and -H lab"
+
+# ls --all-hosts: lxc-ls's own layouts, every name HOST:NAME, the broken host named.
+run_lx -c "$T/all.toml" ls --all-hosts -1
+expect_rc 1 "ls --all-hosts -1, one host refusing"
+check "... lab:web" out_has_line lab:web
+check "... other:$other" out_has_line "other:$other"
+check "... no bare names" eval '! grep -qv ":" <<<"$OUT"'
+expect_err_has "lxhost: error: broken: "
+run_lx -c "$T/two.toml" ls --all-hosts -f
+expect_rc 0 "ls --all-hosts -f"
+check "... lxc-ls's header" eval '[ "$(head -1 <<<"$OUT" | awk "{print \$1, \$2}")" = "NAME STATE" ]'
+check "... lab:web RUNNING" eval 'grep -qE "^lab:web +RUNNING " <<<"$OUT"'
+check "... other:$other STOPPED" eval 'grep -qE "^other:$other +STOPPED " <<<"$OUT"'
+check "... its columns aligned (STATE starts in one place)" eval '[ "$(awk "{print index(\$0, \$2)}" <<<"$OUT" | sort -u | wc -l)" = 1 ]'
+run_lx -c "$T/two.toml" -H lab ls --all-hosts
+expect_rc 2 "-H with ls --all-hosts"
+
+# HOST:NAME: the verb runs on that host, the prefix removed; the remote exit code comes back.
+lxc-start -P "$OTHER" -n "$other"
+run_lx -c "$T/two.toml" attach -n "other:$other" -- sh -c 'exit 6'
+expect_rc 6 "attach -n other:NAME -- sh -c 'exit 6'"
+run_lx -c "$T/two.toml" attach "--name=other:$other" -- hostname
+expect_rc 0 "attach --name=other:NAME"
+expect_out "$other" "... ran in the other host's container"
+run_lx -c "$T/two.toml" info -s "other:$other"
+expect_rc 0 "info other:NAME (a name in place of -n)"
+expect_out_has RUNNING
+run_lx -c "$T/two.toml" attach -n "$other" -- true
+check "without the prefix the default host is asked, which has no $other (exit $RC)" test "$RC" != 0
+run_lx -c "$T/two.toml" attach -n lab:web -- hostname
+expect_rc 0 "attach -n lab:web (the default host's own prefix)"
+expect_out web
+run_lx -c "$T/two.toml" -H lab attach -n "other:$other" -- true
+expect_rc 2 "-H lab with other:NAME"
+expect_err_has "flag -H lab and 'other:$other' name different hosts"
+run_lx -c "$T/two.toml" copy -n lab:web -N "other:copy-$$"
+expect_rc 2 "copy between two hosts"
+expect_err_has "'lab:web' and 'other:copy-$$' are containers of two hosts"
+run_lx -c "$T/two.toml" info -n "nohost:$other"
+check "a prefix that is no configured host stays in the name (exit $RC)" test "$RC" != 0 -a "$RC" != 2
+expect_err_has "nohost:$other"
+
+# Completion: the default host's names as they are, the other host's as other:NAME.
+offered() { in_laptop lxhost -c "$T/two.toml" __complete words -- lxhost attach -n "$1" 2>/dev/null | cut -f1; }
+offers_other() { grep -qxF "other:$other" <<<"$(offered '')"; }
+check "completion offers other:$other (its cache filled in the background)" wait_for 10 offers_other
+OUT=$(offered '')
+check "... and the default host's web, unprefixed" out_has_line web
+check "... not lab:web" eval '! out_has_line lab:web'
+OUT=$(offered 'other:')
+check "other: offers only other's containers" eval '[ "$OUT" = "other:$other" ]'
+OUT=$(in_laptop lxhost -c "$T/two.toml" __complete words -- lxhost attach "--name=oth" 2>/dev/null | cut -f1)
+check "--name=oth offers --name=other:$other" out_has_line "--name=other:$other"
+lxc-stop -P "$OTHER" -n "$other" -k
 
 run_lx -c "$T/all.toml" mux stop --all
 finish

@@ -156,6 +156,18 @@ offers_only "without bash-completion: lxhost -c DIR/o<TAB>: files" "$T/confs/one
 bcomp "lxhost -c $T/empty.toml start -n "
 offers_only "a host with no containers (cached): nothing"
 
+# A second configured host's containers come as HOST:NAME; readline splits the word at ':'.
+lab_config "$T/two.toml"
+{ echo; sed -n '/^\[hosts\.lab\]/,$p' "$LAB_CONFIG" | sed '1s/.*/[hosts.lab2]/'; } >>"$T/two.toml"
+check "the second host's cache is written" wait_cache containers-lab2.tsv web -c "$T/two.toml" -H lab2
+bcomp "lxhost -c $T/two.toml attach -n "
+offers "a second host: lxhost attach -n <TAB>: web and lab2:web" web lab2:web
+offers_not "... running ones only" base lab2:base
+bcomp "lxhost -c $T/two.toml attach -n lab2:w"
+offers_only "lxhost attach -n lab2:w<TAB>: what follows the ':' readline replaces" web
+bcomp "lxhost -c $T/two.toml attach -n lab2:w" nobc
+offers_only "without bash-completion: lxhost attach -n lab2:w<TAB>" web
+
 bcomp "lxhost -c $T/down.toml start -n "
 offers_only "a host that is down: nothing"
 check "a host that is down: the TAB took ${CMS} ms (at most $TAB_MAX)" test "$CMS" -le "$TAB_MAX"

@@ -169,3 +169,63 @@ TEST_CASE("lxc-info -i -H: one address per line", "[lxc_output]") {
   CHECK(parse_lxc_info_ips("  10.0.3.15  \r\n\n\tfe80::1%eth0\t\n") ==
         Strings{"10.0.3.15", "fe80::1%eth0"});
 }
+
+TEST_CASE("ls --all-hosts: the layout lxc-ls's arguments ask for", "[lxc_output]") {
+  using lxhost::LsLayout;
+  using lxhost::ls_layout;
+  CHECK(ls_layout(Strings{}) == LsLayout::names);
+  CHECK(ls_layout(Strings{"--running"}) == LsLayout::names);
+  CHECK(ls_layout(Strings{"-1"}) == LsLayout::lines);
+  CHECK(ls_layout(Strings{"--line"}) == LsLayout::lines);
+  CHECK(ls_layout(Strings{"-f"}) == LsLayout::table);
+  CHECK(ls_layout(Strings{"--fancy"}) == LsLayout::table);
+  CHECK(ls_layout(Strings{"-1f"}) == LsLayout::table);  // lxc-ls: fancy wins over -1
+  CHECK(ls_layout(Strings{"-f", "-F", "NAME,STATE"}) == LsLayout::table);
+  CHECK(ls_layout(Strings{"-F", "NAME"}) == LsLayout::names);  // -F alone: no table
+  CHECK(ls_layout(Strings{"-g", "-f"}) == LsLayout::names);    // -g's value, not -f
+  CHECK(ls_layout(Strings{"--filter", "-1"}) == LsLayout::names);
+  CHECK(ls_layout(Strings{"-Ff"}) == LsLayout::names);  // -F's value "f"
+  CHECK(ls_layout(Strings{"--", "-f"}) == LsLayout::names);
+}
+
+TEST_CASE("ls --all-hosts: names, one a line, and in columns as lxc-ls lays them out", "[lxc_output]") {
+  using lxhost::HostLsOutput;
+  using lxhost::LsLayout;
+  using lxhost::merge_ls_outputs;
+  // Without a terminal lxc-ls pads each name to the longest and puts each on a line of its own.
+  const std::vector<HostLsOutput> outputs = {{"lab", "base  \nweb   \nsshd1 \n"}, {"vm", "db\n"}, {"empty", ""}};
+  CHECK(merge_ls_outputs(LsLayout::names, outputs, 0) == "lab:base \nlab:web  \nlab:sshd1\nvm:db    \n");
+  CHECK(merge_ls_outputs(LsLayout::names, outputs, 30) == "lab:base  lab:web   lab:sshd1\nvm:db     \n");
+  CHECK(merge_ls_outputs(LsLayout::lines, {{{"lab", "base\nweb\n"}, {"vm", "db\n"}}}, 0) ==
+        "lab:base\nlab:web\nvm:db\n");
+  CHECK(merge_ls_outputs(LsLayout::lines, {{{"lab", ""}}}, 0).empty());
+}
+
+TEST_CASE("ls --all-hosts: tables, widened to the widest cell, NAME with its host", "[lxc_output]") {
+  using lxhost::HostLsOutput;
+  using lxhost::LsLayout;
+  using lxhost::merge_ls_outputs;
+  const std::vector<HostLsOutput> outputs = {
+      {"lab",
+       "NAME  STATE   AUTOSTART GROUPS IPV4                   IPV6 UNPRIVILEGED \n"
+       "base  STOPPED 0         -      -                      -    false        \n"
+       "web   RUNNING 0         -      10.203.0.10, 10.0.0.11 -    false        \n"},
+      {"vm", ""},  // no containers: no header either
+      {"builds",
+       "NAME STATE   AUTOSTART GROUPS IPV4 IPV6 UNPRIVILEGED \n"
+       "ci-1 STOPPED 1         ci     -    -    true         \n"},
+  };
+  CHECK(merge_ls_outputs(LsLayout::table, outputs, 80) ==
+        "NAME        STATE   AUTOSTART GROUPS IPV4                   IPV6 UNPRIVILEGED \n"
+        "lab:base    STOPPED 0         -      -                      -    false        \n"
+        "lab:web     RUNNING 0         -      10.203.0.10, 10.0.0.11 -    false        \n"
+        "builds:ci-1 STOPPED 1         ci     -                      -    true         \n");
+  // -F without NAME: a HOST column first. Sizes stay to the right.
+  CHECK(merge_ls_outputs(LsLayout::table, {{{"lab", "STATE   RAM     \nRUNNING 12.50MB \nSTOPPED -       \n"}}}, 80) ==
+        "HOST STATE   RAM     \n"
+        "lab  RUNNING 12.50MB \n"
+        "lab  STOPPED -       \n");
+  CHECK(merge_ls_outputs(LsLayout::table, {{{"lab", ""}}}, 80).empty());
+  CHECK_THROWS_AS(merge_ls_outputs(LsLayout::table, {{{"a", "NAME STATE\nx RUNNING\n"}, {"b", "NAME\ny\n"}}}, 80),
+                  Failure);
+}
