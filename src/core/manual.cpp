@@ -128,7 +128,9 @@ std::string lxhost_page() {
                 "completion cache current from the host's container events while it runs; it exits after "
                 "mux.idle_timeout_s without clients. Host names ending in .local are resolved by mDNS (Avahi on "
                 "Linux, dns_sd on macOS), every wait bounded. Called as lxc-VERB, lxhost takes its own options "
-                "from the environment (see ENVIRONMENT).") +
+                "from the environment (see ENVIRONMENT). A container of another configured host is HOST:NAME "
+                "wherever a verb takes a container's name: the verb runs on HOST and the tool sees NAME; names "
+                "of two hosts in one command, or a -H naming another host, are a usage error.") +
           "\n";
   page += ".SH OPTIONS\nlxhost's own options come before the verb; everything after it goes to the remote tool.\n";
   for (const GlobalOption& global : global_options()) {
@@ -143,9 +145,7 @@ std::string lxhost_page() {
   page += ".SH VERBS\n" +
           prose("Each runs lxc-VERB on the host with the arguments exactly as typed; `lxhost lxc-VERB ...` always "
                 "works too, and `lxhost VERB --help` is the remote tool's own help. The flags listed are the "
-                "remote tool's, offered by completion. A container of another configured host is HOST:NAME "
-                "wherever a verb takes a container's name: the verb runs on HOST and the tool sees NAME; names "
-                "of two hosts in one command, or a -H naming another host, are a usage error.") +
+                "remote tool's, offered by completion.") +
           "\n";
   for (const Verb& verb : verb_table())
     if (!verb.legacy) page += verb_entry(verb);

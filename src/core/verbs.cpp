@@ -185,7 +185,7 @@ constexpr Verb lxc1(std::string_view name, std::string_view tool, std::string_vi
 }
 
 constexpr std::array verbs = {
-    pass("ls", "lxc-ls", "List containers, optionally with state and addresses (-f); --all-hosts: every host's",
+    pass("ls", "lxc-ls", "List containers, optionally with state and addresses (-f)",
          no_tty, NF::none, CE::none, lxcpath, ls_flags, ls_values),
     pass("start", "lxc-start", "Start a container", no_tty, NF::stopped, CE::invalidate, lxcpath,
          start_flags, start_values),
