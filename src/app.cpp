@@ -41,9 +41,7 @@ int run_verb(Context& ctx, const Verb& verb, std::span<const std::string> args) 
                      fmt::format("leave out {}: '{}' sends the command to {}", requested->origin.describe(), route.named,
                                  *route.host));
   }
-  const auto host = std::find_if(config.hosts.begin(), config.hosts.end(),
-                                 [&](const HostConfig& h) { return h.name == *route.host; });
-  Context routed = ctx.for_host(*host);
+  Context routed = ctx.for_host(*config.find_host(*route.host));
   return run_verb_here(routed, verb, route.args);
 }
 

@@ -224,11 +224,8 @@ int proxy_any_host(Context& ctx, const std::string& host, int port, bool via_hos
   const std::vector<HostConfig>& hosts = ctx.config().hosts;
   if (!is_local_name(host) || hosts.size() < 2 || ctx.invocation().options.host)
     return proxy(ctx, host, port, via_host, false);
-  auto configured = [&](const std::string& name) {
-    return *std::find_if(hosts.begin(), hosts.end(), [&](const HostConfig& h) { return h.name == name; });
-  };
   if (const auto hosted = split_hosted_name(host, ctx.config().host_names())) {
-    Context other = ctx.for_host(configured(hosted->host));
+    Context other = ctx.for_host(*ctx.config().find_host(hosted->host));
     ctx.log().debug("proxy: {} is {} of {}", host, hosted->name, hosted->host);
     return through_host(other, hosted->name, port, ask_host(other, hosted->name));
   }
