@@ -127,24 +127,36 @@ std::string watch_line(const RemoteContext& ctx) {
   // hears nothing of root's containers anyway. Three quits in a row that mend nothing (a host whose
   // LXC keeps its FIFOs elsewhere) end the checks until one passes.
   //
+  // settle(): a container's directory is made before LXC writes its config, and lxc-ls lists no
+  // directory without one; the config's arrival is not an event of the lxcpath, and the user (not
+  // root) may not look inside. So for 5 s after any change of the lxcpath (USR2 from the reader,
+  // or its time without inotifywait) the entries' times are read four times a second and any
+  // change (a file made in a container's directory changes its time) prints `changed` again;
+  // each change makes it 5 s more. The first reading is taken before `changed` is printed for
+  // the event, so a config written after the listing that line starts is always seen.
+  //
   // nap(): a sleep during which each USR1 prints `changed` at once (wait returns when a trapped
   // signal comes, or has come) while the loop's checks still run once a second, not per change.
+  // A second's nap ends early when settle's readings begin.
   return fmt::format(
-      "m= i= r= s= d= q=-1 k=0 g=0 u=0\n"
+      "m= i= r= s= d= q=-1 k=0 g=0 u=0 w=0 z=0 e=\n"
       "end() {{ for d in 0.1 0.4 1; do kill $m $i $r 2>/dev/null; sleep $d; {{ kill -0 $m || kill -0 $i; }} 2>/dev/null || return 0; done; }}\n"
       "trap 'end; exit 0' HUP TERM INT PIPE\n"
       "trap u=1 USR1\n"
+      "trap 'u=1 w=1' USR2\n"
       "if d=$(mktemp -d 2>/dev/null) && mkfifo \"$d/e\" 2>/dev/null; then\n"
       "  exec 3<>\"$d/e\" 4>\"$d/e\" 5<\"$d/e\" 3<&-\n"
-      "  {{ while read -r l; do kill -USR1 $$ 2>/dev/null || exit 0; done; }} <&5 4>&- &\n"
+      "  {{ while read -r l; do case $l in lxcpath) kill -USR2 $$ ;; *) kill -USR1 $$ ;; esac 2>/dev/null || exit 0; done; }} <&5 4>&- &\n"
       "  r=$!\n"
       "  exec 5<&-\n"
       "else exec 4>&1; fi\n"
       "[ -z \"$d\" ] || rm -rf \"$d\"\n"
       "p={lxcpath}\n"
-      "tell() {{ [ $u = 0 ] || {{ u=0; echo changed; }}; }}\n"
+      "snap() {{ e=$(stat -c '%n %y' \"$p\"/* 2>/dev/null); z=20; }}\n"
+      "tell() {{ [ $u = 0 ] || {{ u=0; [ $w = 0 ] || {{ w=0; snap; }}; echo changed; }}; }}\n"
+      "settle() {{ [ $z = 0 ] && return; o=$e y=$z; snap; if [ \"$e\" = \"$o\" ]; then z=$((y - 1)); else echo changed; fi; }}\n"
       "mon() {{ {monitor} </dev/null >&4 2>/dev/null & m=$!; }}\n"
-      "nap() {{ sleep $1 & s=$!; while kill -0 $s 2>/dev/null; do tell; wait $s; done; tell; }}\n"
+      "nap() {{ sleep $1 & s=$!; while kill -0 $s 2>/dev/null; do tell; [ $z = 0 ] || [ $1 != 1 ] || kill $s 2>/dev/null; wait $s; done; tell; }}\n"
       "if {root}; then r0=/run; else r0=${{XDG_RUNTIME_DIR:-$HOME/.cache/lxc/run}}; fi\n"
       "f=$r0/lxc$p/monitor-fifo\n"
       "heard() {{ [ ! -d \"${{f%/*}}\" ] || [ ! -r /proc/locks ] || {{\n"
@@ -164,9 +176,13 @@ std::string watch_line(const RemoteContext& ctx) {
       "      fi\n"
       "    fi\n"
       "  fi\n"
-      "  if kill -0 $i 2>/dev/null; then k=0; nap 1; continue; fi\n"
+      "  settle\n"
+      "  if kill -0 $i 2>/dev/null; then\n"
+      "    if [ $z = 0 ]; then k=0; nap 1; else k=$(((k + 1) % 4)); nap 0.25; fi\n"
+      "    continue\n"
+      "  fi\n"
       "  n=$(stat -c %y \"$p\" 2>/dev/null)\n"
-      "  [ \"$n\" = \"$t\" ] || {{ t=$n; echo lxcpath; }}\n"
+      "  [ \"$n\" = \"$t\" ] || {{ t=$n; snap; echo lxcpath; }}\n"
       "  k=$(((k + 1) % 4))\n"
       "  nap 0.25\n"
       "done\n"

@@ -43,7 +43,7 @@ end_remote "sleep $secs\$"
 
 run_lx ls -1
 expect_rc 0 "the next command"
-check "... without a word on stderr" test -z "$ERR"
+check "... without a word on stderr" quiet_ls_err
 NEW=$(master_pids)
 check "... through a fresh master ($NEW, not $MASTER)" eval '[ -n "$NEW" ] && [ "$NEW" != "$MASTER" ]'
 MASTER=$NEW

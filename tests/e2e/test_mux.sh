@@ -11,7 +11,7 @@ alive() { kill -0 "$1" 2>/dev/null; }
 run_lx ls -1
 expect_rc 0 "the first command (no master yet)"
 expect_out_has web
-check "... and said nothing on stderr" test -z "$ERR"
+check "... and said nothing on stderr" quiet_ls_err
 check "the mux directory is 0700" test "$(stat -c %a "$RUN")" = 700
 SOCK=$(ls "$RUN"/*.sock)
 check "one socket, 0600" test "$(stat -c %a "$SOCK")" = 600
@@ -80,7 +80,7 @@ check "... at once, not at the end of the command ($MS ms)" test "$MS" -lt 15000
 check "the dead master's socket is still there (stale)" test -S "$SOCK"
 run_lx ls -1
 expect_rc 0 "the next command, over a stale socket"
-check "... without a word on stderr" test -z "$ERR"
+check "... without a word on stderr" quiet_ls_err
 NEW=$(master_pids)
 check "... through a new master ($NEW, not $PID)" eval '[ -n "$NEW" ] && [ "$NEW" != "$PID" ]'
 PID=$NEW
@@ -122,7 +122,7 @@ check "mux status shows the old master's version" eval 'contains "$OUT" "(protoc
 OLD=$(master_pids)
 run_lx ls -1
 expect_rc 0 "a command of this version meets it"
-check "... without a word on stderr" test -z "$ERR"
+check "... without a word on stderr" quiet_ls_err
 NEW=$(master_pids)
 check "... and replaced it ($OLD -> $NEW)" eval '[ -n "$NEW" ] && [ "$NEW" != "$OLD" ] && [ "$(master_pids | wc -l)" = 1 ]'
 check "the old master is gone" wait_for 5 eval '! alive "$OLD"'
@@ -183,7 +183,7 @@ check "no master there" eval '! ls "$RUN"/*.sock >/dev/null 2>&1'
 chmod 755 "$RUN"
 run_lx ls -1
 expect_rc 0 "with the mux directory 0755"
-check "... no warning" test -z "$ERR"
+check "... no warning" quiet_ls_err
 check "... and the directory is 0700 again" test "$(stat -c %a "$RUN")" = 700
 lx mux stop >/dev/null
 

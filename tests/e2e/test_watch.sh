@@ -56,6 +56,16 @@ check "... and no longer as running" eval '! running "$name"'
 host_lxc destroy -n "$name"
 ms_until "destroyed on the host: $name no longer offered" not_listed "$name"
 
+# A container's directory made, and its config written 0.6 s later (a slow lxc-copy or lxc-create):
+# the listing at the directory's news finds no container there; the config's arrival is seen.
+new_name slow watch
+mkdir -m 0770 "$LAB_LXCPATH/$slow"
+sleep 0.6
+sed "s/^lxc.uts.name.*/lxc.uts.name = $slow/" "$LAB_LXCPATH/base/config" >"$LAB_LXCPATH/$slow/config"
+ms_until "config written 0.6 s after its directory: $slow offered" listed "$slow"
+rm -r "${LAB_LXCPATH:?}/$slow"
+ms_until "its directory removed: $slow no longer offered" not_listed "$slow"
+
 # Many changes at once: the last state wins.
 new_name burst watch
 host_lxc copy -n base -N "$burst" -s >/dev/null

@@ -542,6 +542,40 @@ TEST_CASE("watch_line, run by sh: a line for lxc-monitor's news, a line per lxcp
   }
 }
 
+TEST_CASE("watch_line, run by sh: a container's config written after its directory tells again", "[remote_line]") {
+  // lxc-ls lists no directory without a config, and LXC writes the config after making the
+  // directory: a listing made at the directory's news may miss the container. The file's arrival
+  // changes the directory's time, which the watch reads for a while after each lxcpath change.
+  for (const bool inotify : {false, true}) {
+    INFO("inotifywait " << inotify);
+    StandIns tools;
+    watch_tools(tools, inotify);
+    std::filesystem::create_directory(tools.path("lxc"));
+    std::ofstream(tools.path("watch")) << watch_line(RemoteContext{false, tools.path("lxc")});
+    // After the monitor's `changed` and the first `lxcpath`: a directory (its line: `changed` with
+    // inotifywait, `lxcpath` without), then 0.7 s later its config: one more `changed` within 1 s.
+    // Nothing more in the next 0.6 s.
+    const auto ran = tools.sh(
+        "/bin/sh \"$DIR/watch\" >\"$DIR/out\" &\n"
+        "w=$!\n"
+        "lines() { wc -l <\"$DIR/out\" | tr -d ' '; }\n"
+        "n=0; until [ \"$(lines)\" = 2 ]; do n=$((n + 1)); [ $n -lt 500 ] || exit 9; sleep 0.01; done\n"
+        "mkdir \"$DIR/lxc/c2\"\n" +
+        std::string(inotify ? "n=0; until [ -s \"$DIR/inotify\" ]; do n=$((n + 1)); [ $n -lt 500 ] || exit 7; sleep 0.01; done\n"
+                              "touch \"$DIR/fire\"\n"
+                            : "") +
+        "n=0; until [ \"$(lines)\" = 3 ]; do n=$((n + 1)); [ $n -lt 500 ] || exit 8; sleep 0.01; done\n"
+        "sleep 0.7\n"
+        ": >\"$DIR/lxc/c2/config\"\n"
+        "n=0; until [ \"$(lines)\" = 4 ]; do n=$((n + 1)); [ $n -lt 100 ] || { echo 'config not told within 1 s'; break; }; sleep 0.01; done\n"
+        "sleep 0.6\n"
+        "kill -TERM $w; wait $w; echo \"watch $?\"\n"
+        "tail -n +3 \"$DIR/out\"\n");
+    CHECK(ran.status == 0);
+    CHECK(ran.out == (inotify ? "watch 0\nchanged\nchanged\n" : "watch 0\nlxcpath\nchanged\n"));
+  }
+}
+
 TEST_CASE("watch_line, run by sh: it ends, and takes lxc-monitor with it, when its parent (the session) is gone",
           "[remote_line]") {
   StandIns tools;
