@@ -1,4 +1,4 @@
-// `doctor [-H HOST]`: every link from the config to a snapshot clone, checked in order and timed,
+// `doctor [-H HOST | --all-hosts]`: every link from the config to a snapshot clone, checked in order and timed,
 // each failure with one concrete fix. The remote checks share ONE libssh session of their own
 // (never the mux master's), built stage by stage so each stage is timed on its own.
 #include "commands/doctor_checks.hpp"
@@ -228,10 +228,38 @@ Outcome Doctor::check_mux_dir() {
 
 }  // namespace doctor
 
+namespace {
+
+// `doctor --all-hosts`: each configured host's checks in turn, under its name, as `doctor -H
+// HOST` would run them; exit 1 when any check of any host failed.
+int doctor_all_hosts(Context& ctx, const std::string& host) {
+  const auto& global = ctx.invocation().options.host;
+  if (!host.empty() || global) {
+    throw UsageError(fmt::format("doctor: --all-hosts and -H {} ask for different hosts: give one of them",
+                                 host.empty() ? global->value : host));
+  }
+  std::vector<std::string> names;
+  try {
+    names = ctx.config().host_names();
+  } catch (const ConfigError&) {
+    return doctor::Doctor(ctx, std::nullopt).run();  // its config check says what is wrong, and the fix
+  }
+  int status = exit_code::ok;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    fmt::print("{}{}:\n", i == 0 ? "" : "\n", names[i]);
+    doctor::Doctor doctor(ctx, Setting<std::string>{names[i], Origin{Origin::Kind::flag, "-H"}});
+    if (doctor.run() != exit_code::ok) status = exit_code::failure;
+  }
+  return status;
+}
+
+}  // namespace
+
 int run_doctor(Context& ctx, std::span<const std::string> args) {
   const auto parsed = parse_args("doctor", args);
   if (!parsed) return 0;
   const std::string host = parsed->value("--host").value_or("");
+  if (parsed->has("--all-hosts")) return doctor_all_hosts(ctx, host);
   std::optional<Setting<std::string>> host_flag;
   if (!host.empty()) host_flag = Setting<std::string>{host, Origin{Origin::Kind::flag, "-H"}};
   doctor::Doctor doctor(ctx, std::move(host_flag));

@@ -42,6 +42,7 @@ constexpr auto resolve_options = std::to_array<OptionSpec>({
 constexpr auto doctor_options = std::to_array<OptionSpec>({
     {.names = "-H,--host", .kind = Kind::text, .value = "HOST", .help = "the host to check (as lxhost -H)",
      .completes = Completes::hosts},
+    {.names = "--all-hosts", .help = "check every configured host in turn, each under its name; exit 1 when any failed"},
 });
 constexpr auto config_init_options = std::to_array<OptionSpec>({
     {.names = "--force", .help = "replace an existing file"},
@@ -135,7 +136,7 @@ constexpr auto commands = std::to_array<CommandSpec>({
      .summary = "check every link from the config to a snapshot clone on the host; one fix per failure",
      .description = "Checks every link from the config to a snapshot clone on the host, in order and timed; each "
                     "failure comes with one fix. Uses a connection of its own and writes nothing to known_hosts. "
-                    "Exit 0 when all pass, else 1.",
+                    "--all-hosts checks every configured host in turn. Exit 0 when all pass, else 1.",
      .options = doctor_options},
     {.name = "config", .id = CommandId::config,
      .summary = "write, show or locate lxhost's config",

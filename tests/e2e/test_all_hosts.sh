@@ -4,7 +4,8 @@
 # come with their HOST, the broken one is named on stderr with its reason, exit 1; JSON has
 # "host"; list_all_hosts makes it the default and -H still picks one; --all-hosts with -H is exit 2.
 # HOST:NAME sends a verb to that host without the prefix, names of two hosts or a -H that
-# disagrees are exit 2, and completion offers the other host's containers as HOST:NAME.
+# disagrees are exit 2, and completion offers the other host's containers as HOST:NAME. doctor
+# --all-hosts checks each host under its name.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/faults_lib.sh"
 
@@ -124,6 +125,24 @@ check "other: offers only other's containers" eval '[ "$OUT" = "other:$other" ]'
 OUT=$(in_laptop lxhost -c "$T/two.toml" __complete words -- lxhost attach "--name=oth" 2>/dev/null | cut -f1)
 check "--name=oth offers --name=other:$other" out_has_line "--name=other:$other"
 lxc-stop -P "$OTHER" -n "$other" -k
+
+# doctor --all-hosts: each host's checks under its name; the broken one fails, so exit 1.
+run_lx -c "$T/all.toml" doctor --all-hosts
+expect_rc 1 "doctor --all-hosts, one host refusing"
+check "... a heading for each host, in the config's order" \
+  eval '[ "$(grep -E "^(lab|other|broken):$" <<<"$OUT" | tr "\n" " ")" = "lab: other: broken: " ]'
+# group HOST: the lines from HOST's heading to the next blank line.
+group() { awk -v h="$1:" '$0 == h { on = 1; next } on && $0 == "" { exit } on' <<<"$OUT"; }
+check "... lab's snapshot clone made and removed" eval 'group lab | grep -q "made a snapshot"'
+check "... other's too, in its own lxcpath" eval 'group other | grep -q "$OTHER is .*made a snapshot"'
+check "... lab's and other's groups without a failure" eval '! group lab | grep -q "^FAIL" && ! group other | grep -q "^FAIL"'
+check "... broken's group names the refused port" eval 'group broken | grep -q "$REFUSED_PORT"'
+run_lx -c "$T/two.toml" doctor --all-hosts
+expect_rc 0 "doctor --all-hosts, every host answering"
+run_lx -c "$T/two.toml" -H lab doctor --all-hosts
+expect_rc 2 "-H with doctor --all-hosts"
+expect_err_has "--all-hosts and -H lab"
+expect_err_lines 1
 
 run_lx -c "$T/all.toml" mux stop --all
 finish
