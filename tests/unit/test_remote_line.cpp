@@ -485,6 +485,13 @@ void watch_tools(const StandIns& tools, bool inotify = false) {
                                        : "exit 1\n");
 }
 
+// The stand-ins, and $DIR/watch: the watch of $DIR/lxc, run without sudo.
+void watch_script(const StandIns& tools, bool inotify = false) {
+  watch_tools(tools, inotify);
+  std::filesystem::create_directory(tools.path("lxc"));
+  std::ofstream(tools.path("watch")) << watch_line(RemoteContext{false, tools.path("lxc")});
+}
+
 }  // namespace
 
 TEST_CASE("watch_line, run by sh: a line for lxc-monitor's news, a line per lxcpath change, TERM ends both", "[remote_line]") {
@@ -549,9 +556,7 @@ TEST_CASE("watch_line, run by sh: a container's config written after its directo
   for (const bool inotify : {false, true}) {
     INFO("inotifywait " << inotify);
     StandIns tools;
-    watch_tools(tools, inotify);
-    std::filesystem::create_directory(tools.path("lxc"));
-    std::ofstream(tools.path("watch")) << watch_line(RemoteContext{false, tools.path("lxc")});
+    watch_script(tools, inotify);
     // After the monitor's `changed` and the first `lxcpath`: a directory (its line: `changed` with
     // inotifywait, `lxcpath` without), then 0.7 s later its config: one more `changed` within 1 s.
     // Nothing more in the next 0.6 s.
@@ -579,9 +584,7 @@ TEST_CASE("watch_line, run by sh: a container's config written after its directo
 TEST_CASE("watch_line, run by sh: it ends, and takes lxc-monitor with it, when its parent (the session) is gone",
           "[remote_line]") {
   StandIns tools;
-  watch_tools(tools);
-  std::filesystem::create_directory(tools.path("lxc"));
-  std::ofstream(tools.path("watch")) << watch_line(RemoteContext{false, tools.path("lxc")});
+  watch_script(tools);
   // The watch's parent sh ends once lxc-monitor runs; the watch notices within a second, and ends
   // lxc-monitor over 1.5 s.
   const auto ran = tools.sh(
@@ -599,14 +602,12 @@ TEST_CASE("watch_line, run by sh: lxc-monitor is not held up when nobody reads t
   // A channel nobody reads (a laptop asleep, a link cut): were lxc-monitor held up by it, the
   // host's lxc-monitord would be too, and every other client of the lxcpath with it.
   StandIns tools;
-  watch_tools(tools);
+  watch_script(tools);
   tools.logging("lxc-monitor",
                 "echo $$ >\"$DIR/monitor\"\n"
                 "i=0; while [ $i -lt 5000 ]; do echo \"'c$i' changed state to [RUNNING]\"; i=$((i + 1)); done\n"
                 ": >\"$DIR/told\"\n"
                 "exec sleep 30\n");
-  std::filesystem::create_directory(tools.path("lxc"));
-  std::ofstream(tools.path("watch")) << watch_line(RemoteContext{false, tools.path("lxc")});
   // The watch's stdout is a pipe already full (64 KiB) that nobody reads: its first line blocks.
   // lxc-monitor's 5000 lines (180 KB) get out all the same. Ending the pipe's reader ends the watch.
   const auto ran = tools.sh(
