@@ -8,6 +8,7 @@ class Lxhost < Formula
   head "https://github.com/lxhost/lxhost.git", branch: "main"
   license "MIT"
 
+  depends_on "boost" => :build
   depends_on "cli11" => :build
   depends_on "cmake" => :build
   depends_on "nlohmann-json" => :build
