@@ -59,6 +59,13 @@ const Config& Context::config() {
   return *config_;
 }
 
+void Context::refuse_one_host(std::string_view command, std::string_view command_host) const {
+  const auto& global = invocation_.options.host;
+  if (command_host.empty() && !global) return;
+  throw UsageError(fmt::format("{}: --all-hosts and -H {} ask for different hosts: give one of them", command,
+                               command_host.empty() ? std::string_view(global->value) : command_host));
+}
+
 Context Context::for_host(const HostConfig& host) {
   Invocation invocation = invocation_;
   // As if given -H NAME: a master it starts is told which host it serves.

@@ -49,6 +49,9 @@ class Context {
   // The same invocation for another configured host (`list --all-hosts`): this one's config, that
   // host, a transport and mDNS of its own.
   Context for_host(const HostConfig& host);
+  // `COMMAND --all-hosts` asks every host: a host named as well (the command's own -H, else lxhost's
+  // -H or $LXHOST_HOST) is a usage error, exit 2.
+  void refuse_one_host(std::string_view command, std::string_view command_host = {}) const;
 
   const Invocation& invocation() const { return invocation_; }
   const Environment& env() const { return env_; }

@@ -233,11 +233,7 @@ namespace {
 // `doctor --all-hosts`: each configured host's checks in turn, under its name, as `doctor -H
 // HOST` would run them; exit 1 when any check of any host failed.
 int doctor_all_hosts(Context& ctx, const std::string& host) {
-  const auto& global = ctx.invocation().options.host;
-  if (!host.empty() || global) {
-    throw UsageError(fmt::format("doctor: --all-hosts and -H {} ask for different hosts: give one of them",
-                                 host.empty() ? global->value : host));
-  }
+  ctx.refuse_one_host("doctor", host);
   std::vector<std::string> names;
   try {
     names = ctx.config().host_names();

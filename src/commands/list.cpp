@@ -202,8 +202,7 @@ int run_list(Context& ctx, std::span<const std::string> args) {
   const bool json = parsed->has("--json");
   const bool mdns_wait = parsed->has("--mdns-wait") || ctx.config().discovery.list_mdns_wait.value;
   const auto& host_option = ctx.invocation().options.host;
-  if (parsed->has("--all-hosts") && host_option)
-    throw UsageError(fmt::format("list: --all-hosts and -H {} ask for different hosts: give one of them", host_option->value));
+  if (parsed->has("--all-hosts")) ctx.refuse_one_host("list");
   // -H (or $LXHOST_HOST) picks one host over list_all_hosts.
   const bool all_hosts = parsed->has("--all-hosts") || (ctx.config().list_all_hosts.value && !host_option);
   std::vector<Context> contexts;  // one per host with --all-hosts

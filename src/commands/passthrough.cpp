@@ -31,8 +31,7 @@ std::optional<std::vector<std::string>> without_all_hosts(std::span<const std::s
 // master, printed as one output in lxc-ls's layout with every name HOST:NAME. A host that fails
 // is named on stderr in one line, the others are printed; exit 1 then.
 int ls_all_hosts(Context& ctx, const Verb& verb, std::span<const std::string> args) {
-  if (const auto& host = ctx.invocation().options.host)
-    throw UsageError(fmt::format("ls: --all-hosts and -H {} ask for different hosts: give one of them", host->value));
+  ctx.refuse_one_host("ls");
   struct Listed {
     HostLsOutput output;
     std::string failure;
