@@ -16,11 +16,12 @@ printf 'web.local\t10.203.0.10\t0\t_workstation._tcp\t%s\n' "$EPOCHSECONDS" >>"$
 
 # What starting the binary costs here (median of 5 `lxhost --version`; a sanitizer build pays
 # ~200 ms): the time bounds below are lxhost's own waits on top of that. A TAB waits at most
-# the 300 ms first-fetch bound; a test allows 3x that (how fast it really is: bench/completion).
-# A TAB that waited for the down host's connection would take its connect_timeout_ms (3000).
+# the 300 ms first-fetch bound; a test allows 3x that (SLOW times that in a sanitizer build; how
+# fast it really is: bench/completion). A TAB that waited for the down host's connection would
+# take its connect_timeout_ms (3000).
 START_MS=$(in_laptop bash -c 'for i in 1 2 3 4 5; do s=${EPOCHREALTIME/./}; lxhost --version >/dev/null
   echo $(((${EPOCHREALTIME/./} - s) / 1000)); done | sort -n | sed -n 3p')
-TAB_MAX=$((3 * 300 + START_MS)) NEXT_MAX=$((2000 + 2 * START_MS))
+TAB_MAX=$((SLOW * 3 * 300 + START_MS)) NEXT_MAX=$((SLOW * 2000 + 2 * START_MS))
 
 # Two stopped containers whose names have -, _ and . in them, under a prefix of this run's own
 # (PRE-a_b.c-PID-RANDOM, PRE-d.e_f-PID-RANDOM).

@@ -154,7 +154,10 @@ TEST_CASE("proxy: a container the cache lists that mDNS answered for first is tr
   const int port = closed_port();
   fakes.mdns.addresses["web.local"] = {"127.0.0.1"};
   fakes.host.answer("lxc-info", [&fakes](const std::string&) {
-    wait_for_resolves(fakes, 1);  // the host answers after mDNS did
+    // The host answers after mDNS did: after the fake's resolve returned, and after the proxy's
+    // thread has handed its answer over (its future is set a little later, more so under ASan).
+    wait_for_resolves(fakes, 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
     return Captured{0, "10.0.3.5\n", ""};
   });
   CapturedFd err(2);
