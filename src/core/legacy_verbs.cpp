@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/errors.hpp"
+#include "core/getopt_args.hpp"
 
 namespace lxhost {
 
@@ -19,12 +20,9 @@ enum class Opt {
   name, daemon, keep_data, bdir, union_type,                                           // ephemeral
 };
 
-struct OptionSpec {
-  char short_name;
-  std::string_view long_name;  // without the leading "--"
-  bool takes_value;
-  Opt opt;
-};
+using OptionSpec = GetoptOption<Opt>;
+using Given = GetoptGiven<Opt>;
+using Parsed = GetoptArgs<Opt>;
 
 constexpr std::array clone_options = {
     OptionSpec{'o', "orig", true, Opt::orig},
@@ -47,83 +45,8 @@ constexpr std::array start_ephemeral_options = {
     OptionSpec{'u', "union-type", true, Opt::union_type},
 };
 
-struct Given {
-  Opt opt;
-  std::string typed;  // the flag as the user wrote it, "-o" or "--orig", for messages
-  std::string value;
-};
-
-struct Parsed {
-  std::vector<Given> options;  // in the order typed
-  std::vector<std::string> positionals;
-  bool saw_double_dash = false;
-  std::vector<std::string> after_double_dash;
-};
-
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
-
-// getopt_long's syntax (-oA, -o A, --orig=A, --orig A, bundles like -sKM or -so A, `--` ends
-// the options, options may follow positionals), restricted to `specs`: anything else that starts
-// with '-' is an error naming the verb and the flag. No abbreviated long options.
-Parsed parse(std::string_view verb, std::span<const OptionSpec> specs,
-             std::span<const std::string> args) {
-  const std::string prefix = std::string(verb) + ": ";
-  Parsed parsed;
-  std::size_t i = 0;
-  // The value of a value-taking flag: the rest of its word, else the next argument, whatever
-  // it looks like (as getopt does).
-  auto next_value = [&](const std::string& typed) -> std::string {
-    if (i + 1 >= args.size()) throw UsageError(prefix + typed + " needs a value");
-    return args[++i];
-  };
-
-  for (; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--") {
-      parsed.saw_double_dash = true;
-      parsed.after_double_dash.assign(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
-      break;
-    }
-    if (arg.starts_with("--")) {
-      const std::size_t eq = arg.find('=');
-      const std::string typed = arg.substr(0, eq);
-      const OptionSpec* spec = nullptr;
-      for (const OptionSpec& s : specs) {
-        if (typed.substr(2) == s.long_name) spec = &s;
-      }
-      if (spec == nullptr) throw UsageError(prefix + "unknown flag " + quoted(typed));
-      if (!spec->takes_value) {
-        if (eq != std::string::npos) throw UsageError(prefix + typed + " takes no value");
-        parsed.options.push_back({spec->opt, typed, {}});
-      } else if (eq != std::string::npos) {
-        parsed.options.push_back({spec->opt, typed, arg.substr(eq + 1)});
-      } else {
-        parsed.options.push_back({spec->opt, typed, next_value(typed)});
-      }
-      continue;
-    }
-    if (arg.starts_with("-")) {
-      if (arg.size() == 1) throw UsageError(prefix + "unknown flag '-'");
-      for (std::size_t j = 1; j < arg.size(); ++j) {
-        const std::string typed = std::string("-") + arg[j];
-        const OptionSpec* spec = nullptr;
-        for (const OptionSpec& s : specs) {
-          if (arg[j] == s.short_name) spec = &s;
-        }
-        if (spec == nullptr) throw UsageError(prefix + "unknown flag " + quoted(typed));
-        if (!spec->takes_value) {
-          parsed.options.push_back({spec->opt, typed, {}});
-          continue;
-        }
-        std::string value = j + 1 < arg.size() ? arg.substr(j + 1) : next_value(typed);
-        parsed.options.push_back({spec->opt, typed, std::move(value)});
-        break;
-      }
-      continue;
-    }
-    parsed.positionals.push_back(arg);
-  }
-  return parsed;
+Parsed parse(std::string_view verb, std::span<const OptionSpec> specs, std::span<const std::string> args) {
+  return parse_getopt(verb, specs, args);
 }
 
 std::vector<std::string> old_tool(std::string_view tool, std::span<const std::string> args) {
@@ -162,7 +85,7 @@ Translation translate_clone(std::span<const std::string> args, LxcGeneration gen
   std::optional<std::string> new_lxcpath;
   std::vector<std::string> mapped;
   for (const Given& g : parsed.options) {
-    switch (g.opt) {
+    switch (g.id) {
       case Opt::orig: orig = g.value; break;
       case Opt::new_name: new_name = g.value; break;
       case Opt::snapshot: mapped.push_back("-s"); break;
@@ -182,7 +105,7 @@ Translation translate_clone(std::span<const std::string> args, LxcGeneration gen
   if (!orig && next < parsed.positionals.size()) orig = parsed.positionals[next++];
   if (!new_name && next < parsed.positionals.size()) new_name = parsed.positionals[next++];
   if (next < parsed.positionals.size()) {
-    throw UsageError("clone: unexpected argument " + quoted(parsed.positionals[next]));
+    throw UsageError("clone: unexpected argument " + single_quoted(parsed.positionals[next]));
   }
   if (!orig) throw UsageError("clone: missing the original container (-o NAME or first argument)");
   if (!new_name) {
@@ -213,7 +136,7 @@ Translation translate_start_ephemeral(std::span<const std::string> args, LxcGene
   bool keep_data = false;
   std::vector<std::string> mapped;
   for (const Given& g : parsed.options) {
-    switch (g.opt) {
+    switch (g.id) {
       case Opt::orig: orig = g.value; break;
       case Opt::name: name = g.value; break;
       case Opt::daemon: daemon_flag = g.typed; break;  // lxc-copy -e daemonizes by default
@@ -224,7 +147,7 @@ Translation translate_start_ephemeral(std::span<const std::string> args, LxcGene
     }
   }
   if (!parsed.positionals.empty()) {
-    throw UsageError("start-ephemeral: unexpected argument " + quoted(parsed.positionals.front()),
+    throw UsageError("start-ephemeral: unexpected argument " + single_quoted(parsed.positionals.front()),
                      "name the original container with -o NAME; a command goes after --");
   }
   if (!orig) throw UsageError("start-ephemeral: missing the original container (-o NAME)");
