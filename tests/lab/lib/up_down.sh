@@ -115,7 +115,10 @@ cmd_down() {
   now
   t0=$NOW
 
-  # mDNS first, by their pid files: each avahi-daemon ends on SIGTERM (with goodbye packets).
+  # The LXD cluster first: its instances stopped through LXD, its daemons, namespaces and route.
+  lxd_down
+
+  # mDNS, by their pid files: each avahi-daemon ends on SIGTERM (with goodbye packets).
   local -a mdns_pids=()
   if [[ -d $MDNS_DIR ]]; then
     for name in "${MDNS_NODES[@]}"; do
