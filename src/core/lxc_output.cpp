@@ -141,33 +141,6 @@ LsLayout ls_layout(std::span<const std::string> args) {
 
 namespace {
 
-// lxc-ls's print_names: each name padded to the longest, a line break when the next would reach
-// `termwidth`.
-std::string names_in_columns(const std::vector<std::string>& names, std::size_t termwidth) {
-  std::size_t width = 0;
-  for (const std::string& name : names) width = std::max(width, name.size());
-  std::string out;
-  std::size_t used = 0;
-  for (const std::string& name : names) {
-    out += name + std::string(width - name.size(), ' ');
-    used += width;
-    if (used + width >= termwidth) {
-      out += '\n';
-      used = 0;
-    } else {
-      out += ' ';
-      ++used;
-    }
-  }
-  if (used > 0) out += '\n';
-  return out;
-}
-
-struct LsTable {
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-};
-
 // Each host's table into one: cells cut where the header's names start; the NAME column's cells
 // (or a HOST column) say the host.
 LsTable merge_tables(std::span<const HostLsOutput> outputs) {
@@ -210,30 +183,50 @@ LsTable merge_tables(std::span<const HostLsOutput> outputs) {
   return merged;
 }
 
-// As lxc-ls prints a table: every column as wide as its widest cell and followed by a space;
-// sizes ("12.50MB") to the right, as its RAM and SWAP columns are.
+}  // namespace
+
+std::string render_ls_names(std::span<const std::string> names, std::size_t termwidth) {
+  // lxc-ls's print_names: a line break when the next name would reach `termwidth`.
+  std::size_t width = 4;
+  for (const std::string& name : names) width = std::max(width, name.size());
+  std::string out;
+  std::size_t used = 0;
+  for (const std::string& name : names) {
+    out += name + std::string(width - name.size(), ' ');
+    used += width;
+    if (used + width >= termwidth) {
+      out += '\n';
+      used = 0;
+    } else {
+      out += ' ';
+      ++used;
+    }
+  }
+  if (used > 0) out += '\n';
+  return out;
+}
+
 std::string render_ls_table(const LsTable& table) {
+  if (table.header.empty()) return "";
+  const auto holds_sizes = [&](std::size_t k) { return table.header[k] == "RAM" || table.header[k] == "SWAP"; };
   std::vector<std::size_t> widths(table.header.size(), 0);
   for (std::size_t k = 0; k < widths.size(); ++k) {
-    widths[k] = table.header[k].size();
+    widths[k] = std::max(table.header[k].size(), holds_sizes(k) ? std::string_view("0.00MB").size() : 0);
     for (const auto& row : table.rows) widths[k] = std::max(widths[k], row[k].size());
   }
   auto render = [&](const std::vector<std::string>& cells, bool header) {
     std::string line;
     for (std::size_t k = 0; k < cells.size(); ++k) {
       const std::string pad(widths[k] - cells[k].size(), ' ');
-      line += !header && cells[k].ends_with("MB") ? pad + cells[k] : cells[k] + pad;
+      line += !header && holds_sizes(k) && cells[k] != "-" ? pad + cells[k] : cells[k] + pad;
       line += ' ';
     }
     return line + '\n';
   };
-  if (table.header.empty()) return "";
   std::string out = render(table.header, true);
   for (const auto& row : table.rows) out += render(row, false);
   return out;
 }
-
-}  // namespace
 
 std::string merge_ls_outputs(LsLayout layout, std::span<const HostLsOutput> outputs, std::size_t termwidth) {
   if (layout == LsLayout::table) return render_ls_table(merge_tables(outputs));
@@ -248,7 +241,7 @@ std::string merge_ls_outputs(LsLayout layout, std::span<const HostLsOutput> outp
       }
     }
   }
-  if (layout == LsLayout::names) return names_in_columns(names, termwidth);
+  if (layout == LsLayout::names) return render_ls_names(names, termwidth);
   std::string out;
   for (const std::string& name : names) out += name + '\n';
   return out;

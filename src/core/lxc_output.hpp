@@ -1,4 +1,4 @@
-// Parsers for LXC tools' text output (lxc-ls has no JSON).
+// Parsers for LXC tools' text output (lxc-ls has no JSON), and lxc-ls's layouts.
 #pragma once
 
 #include <cstddef>
@@ -47,6 +47,21 @@ struct HostLsOutput {
 // by a space as lxc-ls prints them. A table without a NAME column (-F STATE) gets a HOST column
 // first. Throws Failure for a table whose rows do not fit its header.
 std::string merge_ls_outputs(LsLayout layout, std::span<const HostLsOutput> outputs, std::size_t termwidth);
+
+// lxc-ls's names layout: each name padded to the longest (at least 4, NAME's width), in columns a
+// terminal `termwidth` columns wide allows (0: no terminal, one name a line).
+std::string render_ls_names(std::span<const std::string> names, std::size_t termwidth);
+
+// A table as lxc-ls -f prints one: a header, then a row a container with a cell under each name
+// ("-" for none).
+struct LsTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+};
+// Every column as wide as its widest cell and followed by a space; RAM and SWAP at least as wide
+// as "0.00MB" (lxc-ls measures a stopped container's 0.00 too), their sizes to the right. Nothing
+// for a table without a header.
+std::string render_ls_table(const LsTable& table);
 
 // Output of `lxc-info -n NAME -i -H`: one address per line, v4 and v6 mixed.
 std::vector<std::string> parse_lxc_info_ips(std::string_view text);
