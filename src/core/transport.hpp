@@ -67,6 +67,12 @@ class Transport {
   // channel), passing EOF on in both directions, until both are done or either side closes.
   // Returns 0. Throws ConnectError when the host cannot open the connection.
   virtual int forward(const std::string& address, int port) = 0;
+  // One exchange with a unix socket on the host (a direct-streamlocal channel: LXD's API): the
+  // request's bytes are sent, then what comes back is handed to `take` as it comes, until `take`
+  // returns true (the answer is complete) or the far end closes. Throws ConnectError when the
+  // host cannot open the socket, the session is lost, or no complete answer came within `bound`.
+  virtual void exchange(const std::string& socket, std::string_view request,
+                        const std::function<bool(std::string_view)>& take, std::chrono::milliseconds bound) = 0;
 };
 
 // A `.local` name's addresses, IPv4 first, and when there are none, why ("mDNS found no address

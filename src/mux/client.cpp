@@ -11,7 +11,9 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <optional>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -99,11 +101,21 @@ class MuxTransport : public Transport {
 
   // stdin and stdout joined to ADDRESS:PORT through the master's session (a direct-tcpip channel).
   int forward(const std::string& address, int port) override {
-    Fd fd = connect(encode(ForwardRequest{address, static_cast<std::uint32_t>(port)}));
+    Fd fd = connect(encode(ForwardRequest{address, static_cast<std::uint32_t>(port), {}}));
     if (fd.get() < 0) return direct().forward(address, port);
     LocalOutput output;
     RemoteCommand none;
     return relay(fd.get(), none, output, true, false);
+  }
+
+  // The request to a unix socket on the host through the master's session (a direct-streamlocal
+  // channel), the answer to `take` until it is complete.
+  void exchange(const std::string& socket, std::string_view request, const std::function<bool(std::string_view)>& take,
+                std::chrono::milliseconds bound) override {
+    const auto deadline = Clock::now() + bound;
+    Fd fd = connect(encode(ForwardRequest{"", 0, socket}));
+    if (fd.get() < 0) return direct().exchange(socket, request, take, bound);
+    exchange_through(fd.get(), socket, encode(Type::in, request), take, deadline, bound);
   }
 
   // A connection to the master that follows the host's containers; no fd without the mux.
@@ -121,6 +133,8 @@ class MuxTransport : public Transport {
   Fd connect(const std::string& request);
   std::optional<Fd> greet(const std::string& path, const std::string& request);
   bool start_master(const std::string& path);
+  void exchange_through(int fd, const std::string& socket, std::string out, const std::function<bool(std::string_view)>& take,
+                        Clock::time_point deadline, std::chrono::milliseconds bound);
   // Relays stdin, signals and the master's frames until its exit frame.
   int relay(int fd, const RemoteCommand& command, OutputSink& sink, bool with_stdin, bool with_signals);
 
@@ -373,6 +387,68 @@ int MuxTransport::relay(int fd, const RemoteCommand& command, OutputSink& sink, 
         if (errno == EINTR) continue;
         if (errno == EAGAIN) break;
         throw ConnectError(fmt::format("the mux master for {} went away during the command", setup_.host.name));
+      }
+      out.erase(0, static_cast<size_t>(n));
+    }
+  }
+}
+
+// Sends `out` (the request, in an `in` frame) and hands the out frames to `take` until it says the
+// answer is complete; the far end's EOF or the end of the forward end it too. Closing the
+// connection ends the channel.
+void MuxTransport::exchange_through(int fd, const std::string& socket, std::string out,
+                                    const std::function<bool(std::string_view)>& take, Clock::time_point deadline,
+                                    std::chrono::milliseconds bound) {
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  Decoder& decoder = replies_;
+  std::vector<char> buffer(std::size_t{64} * 1024);
+  const auto lost = [&] {
+    return ConnectError(fmt::format("the mux master for {} went away during a request to {}", setup_.host.name, socket),
+                        "the next command starts a new one; `lxhost mux status` shows the masters");
+  };
+  // True once the answer is complete, or the far end has said all it will.
+  const auto take_frames = [&]() -> bool {
+    while (auto frame = decoder.next()) {
+      switch (frame->type) {
+        case Type::out:
+          if (take(frame->payload)) return true;
+          break;
+        case Type::err:
+          break;
+        case Type::out_eof:
+          return true;
+        case Type::exit: {
+          const ExitReport report = decode_exit(*frame);
+          if (report.kind == ExitReport::Kind::error) throw_reported(report);
+          return true;
+        }
+        default:
+          throw ProtocolError(fmt::format("mux: unexpected frame '{}' from the master", static_cast<char>(frame->type)));
+      }
+    }
+    return false;
+  };
+  if (take_frames()) return;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0)
+      throw ConnectError(fmt::format("{}: no answer from the unix socket {} within {} ms", setup_.host.name, socket,
+                                     bound.count()));
+    pollfd pfd{fd, static_cast<short>(POLLIN | (out.empty() ? 0 : POLLOUT)), 0};
+    if (::poll(&pfd, 1, static_cast<int>(left)) < 0 && errno != EINTR)
+      throw ConnectError(fmt::format("mux: poll: {}", std::strerror(errno)));
+    if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
+      const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+      if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) throw lost();
+      if (n > 0) decoder.feed(std::string_view(buffer.data(), static_cast<size_t>(n)));
+      if (take_frames()) return;
+    }
+    while (!out.empty()) {
+      const ssize_t n = ::send(fd, out.data(), out.size(), kSendNoSignal);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN) break;
+        throw lost();
       }
       out.erase(0, static_cast<size_t>(n));
     }

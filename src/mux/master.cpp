@@ -554,13 +554,17 @@ void Master::start(Client& c) {
   c.served.opened(c);
 }
 
+ForwardTarget target_of(const ForwardRequest& forward) {
+  return {forward.address, static_cast<int>(forward.port), forward.socket};
+}
+
 // The open is sent and the loop goes on: the host answers once its own connect is done (an
 // address that drops packets: minutes), and every other client is served meanwhile.
 void Master::start_forward(Client& c) {
   c.state.sink = &c.sink;
   const ForwardRequest& forward = *c.served.forward();
   try {
-    c.channel = begin_forward_channel(ssh_, c.state, forward.address, static_cast<int>(forward.port));
+    c.channel = begin_forward_channel(ssh_, c.state, target_of(forward));
   } catch (const ConnectError& e) {
     if (!ssh_is_connected(ssh_.get())) throw;
     fail(c, e);  // the host refused this connection only
@@ -573,7 +577,7 @@ void Master::start_forward(Client& c) {
 void Master::finish_opening(Client& c) {
   const ForwardRequest& forward = *c.served.forward();
   try {
-    if (!forward_channel_opened(ssh_, c.channel.get(), forward.address, static_cast<int>(forward.port))) return;
+    if (!forward_channel_opened(ssh_, c.channel.get(), target_of(forward))) return;
   } catch (const ConnectError& e) {
     if (!ssh_is_connected(ssh_.get())) throw;
     c.opening = false;

@@ -141,43 +141,54 @@ void poll_session(SshSession& ssh, ssh_event event, int timeout_ms, const char* 
   if (!wait_on_session(ssh, event, timeout_ms)) ssh.lost(during);
 }
 
-ChannelPtr open_forward_channel(SshSession& ssh, ChannelState& state, const std::string& address, int port) {
-  ChannelPtr channel(ssh_channel_new(ssh.get()));
-  if (!channel) ssh.lost("while opening a channel");
-  // Callbacks first: the far end (an sshd's banner) may speak as soon as the channel is open.
-  install_callbacks(channel.get(), state);
-  if (ssh_channel_open_forward(channel.get(), address.c_str(), port, "127.0.0.1", 0) != SSH_OK) {
-    const std::string reason = reason_or(ssh_get_error(ssh.get()), "the host refused without a reason");
-    release_channel(channel, state);
-    if (!ssh_is_connected(ssh.get())) ssh.lost("while opening a channel");
-    throw ConnectError(fmt::format("{} cannot open a connection to {} port {}: {}", ssh.display(), address, port, reason));
-  }
-  return channel;
+std::string ForwardTarget::describe() const {
+  return socket.empty() ? fmt::format("{} port {}", address, port) : fmt::format("the unix socket {}", socket);
 }
 
 namespace {
 
-// One nonblocking step of ssh_channel_open_forward: SSH_OK, SSH_AGAIN (asked, not answered yet),
-// or the refusal thrown. libssh goes on with a pending open when it is called again.
-bool forward_step(SshSession& ssh, ssh_channel channel, const std::string& address, int port) {
+int open_forward(ssh_channel channel, const ForwardTarget& target) {
+  if (!target.socket.empty()) return ssh_channel_open_forward_unix(channel, target.socket.c_str(), "127.0.0.1", 0);
+  return ssh_channel_open_forward(channel, target.address.c_str(), target.port, "127.0.0.1", 0);
+}
+
+[[noreturn]] void refused(SshSession& ssh, const ForwardTarget& target) {
+  const std::string reason = reason_or(ssh_get_error(ssh.get()), "the host refused without a reason");
+  if (!ssh_is_connected(ssh.get())) ssh.lost("while opening a channel");
+  throw ConnectError(fmt::format("{} cannot open a connection to {}: {}", ssh.display(), target.describe(), reason));
+}
+
+// One nonblocking step of the open: SSH_OK, SSH_AGAIN (asked, not answered yet), or the refusal
+// thrown. libssh goes on with a pending open when it is called again.
+bool forward_step(SshSession& ssh, ssh_channel channel, const ForwardTarget& target) {
   ssh_set_blocking(ssh.get(), 0);
-  const int rc = ssh_channel_open_forward(channel, address.c_str(), port, "127.0.0.1", 0);
+  const int rc = open_forward(channel, target);
   ssh_set_blocking(ssh.get(), 1);
   if (rc == SSH_OK) return true;
   if (rc == SSH_AGAIN) return false;
-  const std::string reason = reason_or(ssh_get_error(ssh.get()), "the host refused without a reason");
-  if (!ssh_is_connected(ssh.get())) ssh.lost("while opening a channel");
-  throw ConnectError(fmt::format("{} cannot open a connection to {} port {}: {}", ssh.display(), address, port, reason));
+  refused(ssh, target);
 }
 
 }  // namespace
 
-ChannelPtr begin_forward_channel(SshSession& ssh, ChannelState& state, const std::string& address, int port) {
+ChannelPtr open_forward_channel(SshSession& ssh, ChannelState& state, const ForwardTarget& target) {
+  ChannelPtr channel(ssh_channel_new(ssh.get()));
+  if (!channel) ssh.lost("while opening a channel");
+  // Callbacks first: the far end (an sshd's banner) may speak as soon as the channel is open.
+  install_callbacks(channel.get(), state);
+  if (open_forward(channel.get(), target) != SSH_OK) {
+    release_channel(channel, state);
+    refused(ssh, target);
+  }
+  return channel;
+}
+
+ChannelPtr begin_forward_channel(SshSession& ssh, ChannelState& state, const ForwardTarget& target) {
   ChannelPtr channel(ssh_channel_new(ssh.get()));
   if (!channel) ssh.lost("while opening a channel");
   install_callbacks(channel.get(), state);  // the far end may speak as soon as the channel is open
   try {
-    (void)forward_step(ssh, channel.get(), address, port);
+    (void)forward_step(ssh, channel.get(), target);
   } catch (...) {
     release_channel(channel, state);
     throw;
@@ -185,8 +196,8 @@ ChannelPtr begin_forward_channel(SshSession& ssh, ChannelState& state, const std
   return channel;
 }
 
-bool forward_channel_opened(SshSession& ssh, ssh_channel channel, const std::string& address, int port) {
-  return forward_step(ssh, channel, address, port);
+bool forward_channel_opened(SshSession& ssh, ssh_channel channel, const ForwardTarget& target) {
+  return forward_step(ssh, channel, target);
 }
 
 mux::ExitReport channel_end(const ChannelState& state, std::string_view display) {

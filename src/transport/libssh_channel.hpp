@@ -66,17 +66,28 @@ void quick_ack(ssh_session session);
 // A session channel running `line`, with a terminal when `pty` is given. Throws ConnectError.
 ChannelPtr open_exec_channel(SshSession& ssh, const std::string& line, ChannelState& state, const PtyRequest* pty);
 
-// A direct-tcpip channel to ADDRESS:PORT as the host reaches it, its callbacks on `state`. Throws
-// ConnectError: the host refused this connection (the session goes on), or the session is lost.
-ChannelPtr open_forward_channel(SshSession& ssh, ChannelState& state, const std::string& address, int port);
+// Where a forward channel goes: ADDRESS:PORT as the host reaches it (a direct-tcpip channel), or,
+// with `socket` set, a unix socket on the host (a direct-streamlocal channel: LXD's API socket;
+// sshd allows it with AllowStreamLocalForwarding and AllowTcpForwarding).
+struct ForwardTarget {
+  std::string address;
+  int port = 0;
+  std::string socket;
+  // "10.0.3.5 port 22", or "the unix socket /var/lib/lxd/unix.socket", for messages.
+  std::string describe() const;
+};
+
+// A forward channel to `target`, its callbacks on `state`. Throws ConnectError: the host refused
+// this connection (the session goes on), or the session is lost.
+ChannelPtr open_forward_channel(SshSession& ssh, ChannelState& state, const ForwardTarget& target);
 
 // The same without waiting for the host, for a loop that serves others meanwhile (the mux master:
 // the host's sshd answers a direct-tcpip open only once its own connect is done, which for an
 // address that drops packets takes minutes). begin_forward_channel sends the open; each
 // forward_channel_opened call (after the session has read more) says whether the host has
 // confirmed it. Both throw ConnectError as open_forward_channel does.
-ChannelPtr begin_forward_channel(SshSession& ssh, ChannelState& state, const std::string& address, int port);
-bool forward_channel_opened(SshSession& ssh, ssh_channel channel, const std::string& address, int port);
+ChannelPtr begin_forward_channel(SshSession& ssh, ChannelState& state, const ForwardTarget& target);
+bool forward_channel_opened(SshSession& ssh, ssh_channel channel, const ForwardTarget& target);
 
 // One wait on the session's event (quick-ACK first), up to `timeout_ms` (-1: until something
 // happens). False when the session is gone.

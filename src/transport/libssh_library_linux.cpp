@@ -25,6 +25,7 @@ struct Api {
   decltype(&::ssh_channel_is_closed) ssh_channel_is_closed;
   decltype(&::ssh_channel_new) ssh_channel_new;
   decltype(&::ssh_channel_open_forward) ssh_channel_open_forward;
+  decltype(&::ssh_channel_open_forward_unix) ssh_channel_open_forward_unix;
   decltype(&::ssh_channel_open_session) ssh_channel_open_session;
   decltype(&::ssh_channel_poll) ssh_channel_poll;
   decltype(&::ssh_channel_read_nonblocking) ssh_channel_read_nonblocking;
@@ -97,6 +98,7 @@ Api load() {
   find(handle, "ssh_channel_is_closed", api.ssh_channel_is_closed);
   find(handle, "ssh_channel_new", api.ssh_channel_new);
   find(handle, "ssh_channel_open_forward", api.ssh_channel_open_forward);
+  find(handle, "ssh_channel_open_forward_unix", api.ssh_channel_open_forward_unix);
   find(handle, "ssh_channel_open_session", api.ssh_channel_open_session);
   find(handle, "ssh_channel_poll", api.ssh_channel_poll);
   find(handle, "ssh_channel_read_nonblocking", api.ssh_channel_read_nonblocking);
@@ -173,6 +175,9 @@ ssh_channel ssh_channel_new(ssh_session session) { return api().ssh_channel_new(
 int ssh_channel_open_forward(ssh_channel channel, const char* remotehost, int remoteport, const char* sourcehost,
                              int localport) {
   return api().ssh_channel_open_forward(channel, remotehost, remoteport, sourcehost, localport);
+}
+int ssh_channel_open_forward_unix(ssh_channel channel, const char* remotepath, const char* sourcehost, int localport) {
+  return api().ssh_channel_open_forward_unix(channel, remotepath, sourcehost, localport);
 }
 int ssh_channel_open_session(ssh_channel channel) { return api().ssh_channel_open_session(channel); }
 int ssh_channel_poll(ssh_channel channel, int is_stderr) { return api().ssh_channel_poll(channel, is_stderr); }

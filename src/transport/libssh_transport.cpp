@@ -14,6 +14,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -131,6 +132,8 @@ class LibsshTransport : public Transport {
   int run(const RemoteCommand& command, OutputSink& sink) override;
   Captured capture(const std::string& line) override;
   int forward(const std::string& address, int port) override;
+  void exchange(const std::string& socket, std::string_view request, const std::function<bool(std::string_view)>& take,
+                std::chrono::milliseconds bound) override;
 
  private:
   // Connects on first use.
@@ -250,7 +253,7 @@ int LibsshTransport::forward(const std::string& address, int port) {
   LocalOutput local;
   ChannelState state;
   state.sink = &local;
-  ChannelPtr channel = open_forward_channel(ssh, state, address, port);
+  ChannelPtr channel = open_forward_channel(ssh, state, ForwardTarget{address, port, {}});
   const ChannelRelease release(channel, state);
 
   EventPtr event(ssh_event_new());
@@ -267,6 +270,48 @@ int LibsshTransport::forward(const std::string& address, int port) {
     input.step();
   }
   return 0;
+}
+
+// The far end's bytes to `take` until it says the answer is complete.
+class TakeSink : public OutputSink {
+ public:
+  explicit TakeSink(const std::function<bool(std::string_view)>& take) : take_(take) {}
+  bool out(std::string_view bytes) override {
+    if (!done_) done_ = take_(bytes);
+    return true;
+  }
+  bool err(std::string_view /*bytes*/) override { return true; }  // a socket has no stderr
+  bool done() const { return done_; }
+
+ private:
+  const std::function<bool(std::string_view)>& take_;
+  bool done_ = false;
+};
+
+void LibsshTransport::exchange(const std::string& socket, std::string_view request,
+                               const std::function<bool(std::string_view)>& take, std::chrono::milliseconds bound) {
+  const auto deadline = std::chrono::steady_clock::now() + bound;
+  SshSession& ssh = session();
+  TakeSink sink(take);
+  ChannelState state;
+  state.sink = &sink;
+  const ForwardTarget target{{}, 0, socket};
+  ChannelPtr channel = open_forward_channel(ssh, state, target);
+  const ChannelRelease release(channel, state);
+  for (std::size_t sent = 0; sent < request.size();) {
+    const std::size_t piece = std::min<std::size_t>(request.size() - sent, 32768);
+    const int n = ssh_channel_write(channel.get(), request.data() + sent, static_cast<std::uint32_t>(piece));
+    if (n <= 0) ssh.lost("while sending to the host's unix socket");
+    sent += static_cast<std::size_t>(n);
+  }
+  EventPtr event(ssh_event_new());
+  if (!event || ssh_event_add_session(event.get(), ssh.get()) != SSH_OK) ssh.lost("while waiting");
+  while (!sink.done() && !state.eof && !state.closed) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0)
+      throw ConnectError(fmt::format("{}: no answer from {} within {} ms", ssh.display(), target.describe(), bound.count()));
+    poll_session(ssh, event.get(), static_cast<int>(std::min<long long>(left.count(), 1000)), "while waiting for the host's unix socket");
+  }
 }
 
 }  // namespace

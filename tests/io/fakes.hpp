@@ -24,6 +24,7 @@
 #include "commands/context.hpp"
 #include "core/cli.hpp"
 #include "core/discovery.hpp"
+#include "core/errors.hpp"
 #include "core/transport.hpp"
 
 namespace lxhost::testing {
@@ -39,6 +40,10 @@ struct FakeHost {
   std::vector<Rule> rules;
   std::vector<std::string> lines;                     // every line run or captured, in order
   std::vector<std::pair<std::string, int>> forwards;  // every forward's address and port
+  // Unix sockets on the host (LXD's API): each request's bytes, by socket, and the answer's bytes
+  // (handed over in one piece). No answer for a socket: the host cannot open it.
+  std::vector<std::pair<std::string, std::string>> exchanges;
+  std::map<std::string, std::function<std::string(const std::string& request)>> sockets;
   std::mutex lock;
 
   void answer(std::string needle, int exit_code, std::string out, std::string err = {}) {
@@ -75,6 +80,19 @@ class FakeTransport : public Transport {
   int forward(const std::string& address, int port) override {
     host_.forwards.emplace_back(address, port);
     return 0;
+  }
+  void exchange(const std::string& socket, std::string_view request, const std::function<bool(std::string_view)>& take,
+                std::chrono::milliseconds /*bound*/) override {
+    std::function<std::string(const std::string&)> answer;
+    {
+      const std::lock_guard hold(host_.lock);
+      host_.exchanges.emplace_back(socket, std::string(request));
+      const auto found = host_.sockets.find(socket);
+      if (found == host_.sockets.end())
+        throw ConnectError("containers cannot open a connection to the unix socket " + socket + ": refused");
+      answer = found->second;
+    }
+    take(answer(std::string(request)));
   }
 
  private:

@@ -67,10 +67,20 @@ TEST_CASE("mux messages round-trip", "[mux]") {
   CHECK(back.cols == 211);
   CHECK(back.rows == 57);
 
-  const ForwardRequest forward = decode_forward(frames_of(encode(ForwardRequest{"10.203.0.21", 22}), 3).at(0));
+  const ForwardRequest forward = decode_forward(frames_of(encode(ForwardRequest{"10.203.0.21", 22, {}}), 3).at(0));
   CHECK(forward.address == "10.203.0.21");
   CHECK(forward.port == 22);
-  CHECK_THROWS_AS(decode_forward(frames_of(encode(ForwardRequest{"x", 70000}), 3).at(0)), ProtocolError);
+  CHECK(forward.socket.empty());
+  CHECK_THROWS_AS(decode_forward(frames_of(encode(ForwardRequest{"x", 70000, {}}), 3).at(0)), ProtocolError);
+  // A unix socket on the host (LXD's API), and what may not come with it.
+  const ForwardRequest unix_socket = decode_forward(frames_of(encode(ForwardRequest{"", 0, "/var/lib/lxd/unix.socket"}), 4).at(0));
+  CHECK(unix_socket.socket == "/var/lib/lxd/unix.socket");
+  CHECK(unix_socket.address.empty());
+  CHECK(unix_socket.port == 0);
+  CHECK_THROWS_AS(decode_forward(frames_of(encode(ForwardRequest{"10.0.0.1", 22, "/run/x.sock"}), 1).at(0)), ProtocolError);
+  CHECK_THROWS_AS(decode_forward(frames_of(encode(ForwardRequest{"", 0, "relative.sock"}), 1).at(0)), ProtocolError);
+  CHECK_THROWS_AS(decode_forward(frames_of(encode(ForwardRequest{"", 0, std::string("/a\0b", 4)}), 1).at(0)),
+                  ProtocolError);
 
   const WindowChange size = decode_winch(frames_of(encode(WindowChange{65535, 1}), 1).at(0));
   CHECK(size.cols == 65535);

@@ -171,7 +171,7 @@ TEST_CASE("served client: stdin waits for the channel's window and goes on as it
 
 TEST_CASE("served client: a forward's stdin and EOF, and the master's own asks", "[mux]") {
   Recorder port(1 << 20);
-  const auto chunks = cut(encode_hello_request(1) + encode(ForwardRequest{"10.203.0.10", 22}) +
+  const auto chunks = cut(encode_hello_request(1) + encode(ForwardRequest{"10.203.0.10", 22, {}}) +
                               encode(Type::in, "SSH-2.0-x\r\n") + encode(Type::in_eof),
                           {7, 30});
   const Outcome outcome = serve(chunks, 0, port);

@@ -133,7 +133,7 @@ RunRequest decode_run(const Frame& frame) {
 }
 
 std::string encode(const ForwardRequest& forward) {
-  return encode(Type::forward, Writer().str(forward.address).u32(forward.port).take());
+  return encode(Type::forward, Writer().str(forward.address).u32(forward.port).str(forward.socket).take());
 }
 
 ForwardRequest decode_forward(const Frame& frame) {
@@ -142,7 +142,15 @@ ForwardRequest decode_forward(const Frame& frame) {
   ForwardRequest forward;
   forward.address = r.str();
   forward.port = r.u32();
+  forward.socket = r.str();
   r.end();
+  if (!forward.socket.empty()) {
+    if (!forward.address.empty() || forward.port != 0)
+      throw ProtocolError("mux: a forward names an address and a unix socket at once");
+    if (!forward.socket.starts_with('/') || forward.socket.find('\0') != std::string::npos)
+      throw ProtocolError("mux: a forward's unix socket is not an absolute path");
+    return forward;
+  }
   if (forward.port == 0 || forward.port > 65535) throw ProtocolError(fmt::format("mux: port {} out of range", forward.port));
   return forward;
 }

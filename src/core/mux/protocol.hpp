@@ -18,7 +18,8 @@
 namespace lxhost::mux {
 
 // 4: `follow` and `listing` (a client that follows the host's containers: lxhost publish).
-constexpr std::uint32_t kProtocolVersion = 4;
+// 5: a ForwardRequest may name a unix socket on the host (LXD's API) instead of an address.
+constexpr std::uint32_t kProtocolVersion = 5;
 constexpr std::size_t kMaxPayload = std::size_t{16} * 1024 * 1024;
 
 enum class Type : char {
@@ -30,7 +31,8 @@ enum class Type : char {
   // drop a client that sends a type they do not know, rather than run a request that comes
   // before they could refuse it.
   run = 'r',      // client: a RunRequest; the master answers with out/err frames, then `exit`.
-  forward = 'f',  // client: a ForwardRequest (a direct-tcpip channel): out frames, out_eof, `exit`.
+  forward = 'f',  // client: a ForwardRequest (a direct-tcpip or direct-streamlocal channel): out
+                  // frames, out_eof, `exit`.
   follow = 'w',   // client: send me the host's container listings (no payload): `listing` frames
                   // until the client goes; `exit` (an error) when the master does not watch or stops.
   in = 'I',       // client: stdin bytes.
@@ -114,9 +116,12 @@ struct RunRequest {
 std::string encode(const RunRequest& run);
 RunRequest decode_run(const Frame& frame);
 
+// ADDRESS:PORT as the container host reaches it, or, with `socket` set, a unix socket on the host
+// (then address and port are empty and 0).
 struct ForwardRequest {
-  std::string address;  // as the container host reaches it
+  std::string address;
   std::uint32_t port = 22;
+  std::string socket;
 };
 std::string encode(const ForwardRequest& forward);
 ForwardRequest decode_forward(const Frame& frame);
