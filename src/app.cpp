@@ -24,6 +24,7 @@ namespace lxhost {
 namespace {
 
 int run_verb_here(Context& ctx, const Verb& verb, std::span<const std::string> args) {
+  if (ctx.host().backend.value == Backend::lxd) return run_lxd(ctx, verb, args);
   return verb.legacy ? run_legacy(ctx, verb, args) : run_passthrough(ctx, verb, args);
 }
 

@@ -13,6 +13,8 @@ namespace lxhost {
 int run_passthrough(Context& ctx, const Verb& verb, std::span<const std::string> args);
 // `clone` and `start-ephemeral`, translated for the host's LXC.
 int run_legacy(Context& ctx, const Verb& verb, std::span<const std::string> args);
+// A verb on a host with backend = "lxd" (commands/lxd.cpp).
+int run_lxd(Context& ctx, const Verb& verb, std::span<const std::string> args);
 int run_list(Context& ctx, std::span<const std::string> args);
 int run_discover(Context& ctx, std::span<const std::string> args);
 int run_resolve(Context& ctx, std::span<const std::string> args);

@@ -40,6 +40,10 @@ std::string_view to_string(ViaHost via) {
   return config_key("ssh_config", "via_host").choices[static_cast<std::size_t>(via)];
 }
 
+std::string_view to_string(Backend backend) {
+  return config_key("hosts.NAME", "backend").choices[static_cast<std::size_t>(backend)];
+}
+
 std::string_view config_template() { return embedded::config_example; }
 
 const HostConfig* Config::find_host(std::string_view name) const {

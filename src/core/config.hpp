@@ -31,9 +31,11 @@ struct Setting {
 // In the order of their keys' choices in config_keys.cpp, which spell them.
 enum class HostKeyPolicy { strict, accept_new };
 enum class ViaHost { never, always, automatic };
+enum class Backend { lxc, lxd };
 
 std::string_view to_string(HostKeyPolicy);
 std::string_view to_string(ViaHost);
+std::string_view to_string(Backend);
 
 // One [hosts.NAME] table; each key's default and meaning is its row in config_keys.cpp. `user`,
 // `port` and `identity_file` are only passed to libssh when user_set(), so ~/.ssh/config keeps
@@ -49,6 +51,9 @@ struct HostConfig {
   Setting<HostKeyPolicy> host_key;
   Setting<std::string> known_hosts;
   Setting<int> connect_timeout_ms;
+  Setting<Backend> backend;              // lxc: LXC's tools; lxd: LXD's API (lxd_verbs.hpp)
+  Setting<std::string> lxd_socket;       // empty: the first of the usual paths that exists on the host
+  Setting<std::string> lxd_project;
   // How select_host() picked this host (default_host's origin, or the -H / $LXHOST_HOST
   // request's), for `config show`. Builtin for a host that was not selected.
   Origin selected_by;

@@ -29,8 +29,9 @@ SettingRef of_verb(const SettingHome& home) {
   return &(home.verb->*member);
 }
 
-// In the order of HostKeyPolicy's and ViaHost's values.
+// In the order of HostKeyPolicy's, ViaHost's and Backend's values.
 constexpr std::array<std::string_view, 2> host_key_choices{"strict", "accept-new"};
+constexpr std::array<std::string_view, 2> backend_choices{"lxc", "lxd"};
 constexpr std::array<std::string_view, 3> via_host_choices{"never", "always", "auto"};
 
 bool not_empty(std::string_view text) { return !text.empty(); }
@@ -104,6 +105,16 @@ constexpr auto keys = std::to_array<ConfigKey>({
     ConfigKey{"hosts.NAME", "connect_timeout_ms", "integer", "5000", "give up connecting after this long (exit 255)",
               of_host<&H::connect_timeout_ms>}
         .range(1, max_timeout_ms),
+    ConfigKey{"hosts.NAME", "backend", "string", R"("lxc")",
+              "lxc: the lxc-* tools; lxd: LXD's API (a cluster member too)", of_host<&H::backend>}
+        .one_of(backend_choices),
+    ConfigKey{"hosts.NAME", "lxd_socket", "string", R"("")",
+              "LXD's socket on the host; empty: the first that exists",
+              of_host<&H::lxd_socket>}
+        .checked({empty_or_absolute, "must be an absolute path"}),
+    ConfigKey{"hosts.NAME", "lxd_project", "string", R"("default")", "the LXD project of the host's instances",
+              of_host<&H::lxd_project>}
+        .checked({not_empty, "must not be empty"}),
     {"", "discovery", "table", "", "mDNS: how long lookups and browses may take, and what `discover` browses"},
     ConfigKey{"discovery", "resolve_timeout_ms", "integer", "1000", "bound on resolving one .local name by mDNS",
               of_config<&C::discovery, &DiscoveryConfig::resolve_timeout_ms>}

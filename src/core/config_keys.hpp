@@ -16,7 +16,8 @@ namespace lxhost {
 
 // The Setting (or list) a row fills, with its type: what the reader writes and `config show` reads.
 using SettingRef = std::variant<Setting<std::string>*, Setting<int>*, Setting<bool>*, Setting<std::vector<std::string>>*,
-                                Setting<HostKeyPolicy>*, Setting<ViaHost>*, std::vector<SshOption>*>;
+                                Setting<HostKeyPolicy>*, Setting<ViaHost>*, Setting<Backend>*,
+                                std::vector<SshOption>*>;
 
 // Where a row's Setting lives: the Config; for [hosts.NAME] keys one host, for [verbs.VERB] one verb.
 struct SettingHome {

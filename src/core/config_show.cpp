@@ -44,6 +44,7 @@ std::string value_text(int v) { return std::to_string(v); }
 std::string value_text(bool v) { return v ? "true" : "false"; }
 std::string value_text(HostKeyPolicy v) { return toml_string(to_string(v)); }
 std::string value_text(ViaHost v) { return toml_string(to_string(v)); }
+std::string value_text(Backend v) { return toml_string(to_string(v)); }
 std::string value_text(const std::vector<std::string>& v) {
   std::string out = "[";
   for (const std::string& item : v) out += (out.size() > 1 ? ", " : "") + toml_string(item);

@@ -1,7 +1,7 @@
 // LXD's answers printed as LXC's tools print theirs: the instances of GET /1.0/instances?recursion=2
 // as lxc-ls prints containers, and one instance (GET /1.0/instances/NAME?recursion=1) as lxc-info
 // prints one, so that completion and the scripts that read lxc-ls work the same on an LXD host.
-// Pure: no I/O. Nothing runs these yet: the LXD backend is being built on them (lxd_verbs.hpp).
+// Pure: no I/O. commands/lxd.cpp prints LXD's answers with these.
 #pragma once
 
 #include <cstddef>

@@ -5,7 +5,7 @@
 // LXC's own, so scripts and completion work as on an LXC host; a verb or flag that has no LXD
 // meaning is a UsageError (exit 2) whose hint names the LXD command that does the job.
 //
-// Nothing runs these actions yet: the LXD backend (transport and executor) is being built on it.
+// commands/lxd.cpp runs the list, info and state-change actions; the others are not run yet.
 #pragma once
 
 #include <optional>

@@ -351,7 +351,8 @@ class Master {
         host_(std::move(host)),
         idle_timeout_(std::chrono::seconds(config.idle_timeout_s.value)),
         version_(version),
-        watch_(watched, paths, config.watch.value) {
+        // LXC's watch (lxc-monitor, the lxcpath): an LXD host's events are not watched yet.
+        watch_(watched, paths, config.watch.value && watched.backend.value == Backend::lxc) {
     struct stat st {};
     if (::lstat(path_.c_str(), &st) == 0) socket_inode_ = st.st_ino;
   }

@@ -291,6 +291,23 @@ expect_err_lines() {
 # says so of one caught half made. Nothing of lxhost's is let through.
 quiet_ls_err() { test -z "$(printf '%s' "$ERR" | grep -v '^Failed to load config for [^ ]*$')"; }
 
+# lxd_suite: for a suite on the lab's LXD cluster (the lxd fixture). LXDC runs LXD's own client
+# against m1; every instance whose name the suite adds to INSTANCES is deleted (forced) at exit,
+# and a member the suite left stopped is started again, before the usual cleanup.
+lxd_suite() {
+  LXDC=(env LXD_DIR="$LAB_LXD_DIR/m1" lxc)
+  INSTANCES=()
+  trap lxd_cleanup EXIT
+}
+lxd_cleanup() {
+  local name m
+  for name in "${INSTANCES[@]}"; do "${LXDC[@]}" delete --force "$name" >/dev/null 2>&1 || true; done
+  if ! "$LAB_TOOL" lxd status >/dev/null 2>&1; then
+    for m in $LAB_LXD_MEMBERS; do "$LAB_TOOL" lxd start "$m" >/dev/null 2>&1 || true; done
+  fi
+  cleanup
+}
+
 # lab_config FILE [SED-EXPR...]: the lab's config with edits, for a test's own -c FILE.
 lab_config() {
   local file=$1

@@ -6,15 +6,7 @@
 # lxhost yet.
 source "$(dirname "$0")/lib.sh"
 
-LXDC=(env LXD_DIR="$LAB_LXD_DIR/m1" lxc)
-INSTANCES=()
-lxd_cleanup() {
-  local name
-  for name in "${INSTANCES[@]}"; do "${LXDC[@]}" delete --force "$name" >/dev/null 2>&1 || true; done
-  "$LAB_TOOL" lxd start m3 >/dev/null 2>&1 || true # a check that failed half-way leaves no member down
-  cleanup
-}
-trap lxd_cleanup EXIT
+lxd_suite
 
 capture "${LXDC[@]}" cluster list -f csv
 expect_rc 0 "lxc cluster list on m1"

@@ -45,6 +45,9 @@ inline void check_same_values(const Config& a, const Config& b) {
     CHECK(x.host_key.value == y.host_key.value);
     CHECK(x.known_hosts.value == y.known_hosts.value);
     CHECK(x.connect_timeout_ms.value == y.connect_timeout_ms.value);
+    CHECK(x.backend.value == y.backend.value);
+    CHECK(x.lxd_socket.value == y.lxd_socket.value);
+    CHECK(x.lxd_project.value == y.lxd_project.value);
   }
   CHECK(a.list_all_hosts.value == b.list_all_hosts.value);
   CHECK(a.discovery.resolve_timeout_ms.value == b.discovery.resolve_timeout_ms.value);
@@ -87,7 +90,8 @@ inline std::vector<bool> user_set_flags(const Config& c) {
   for (const HostConfig& h : c.hosts) {
     for (bool set : {h.address.user_set(), h.port.user_set(), h.user.user_set(), h.identity_file.user_set(),
                      h.sudo.user_set(), h.lxcpath.user_set(), h.host_key.user_set(), h.known_hosts.user_set(),
-                     h.connect_timeout_ms.user_set()}) {
+                     h.connect_timeout_ms.user_set(), h.backend.user_set(), h.lxd_socket.user_set(),
+                     h.lxd_project.user_set()}) {
       flags.push_back(set);
     }
   }

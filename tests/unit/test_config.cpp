@@ -45,6 +45,8 @@ TEST_CASE("Origin::describe and enum spellings", "[config]") {
   CHECK(to_string(ViaHost::never) == "never");
   CHECK(to_string(ViaHost::always) == "always");
   CHECK(to_string(ViaHost::automatic) == "auto");
+  CHECK(to_string(Backend::lxc) == "lxc");
+  CHECK(to_string(Backend::lxd) == "lxd");
 }
 
 TEST_CASE("built-in defaults: each key at its table row's default, as `config show` shows it", "[config]") {
@@ -160,6 +162,9 @@ TEST_CASE("a full file sets every value, with the value's line:col as origin", "
 
 TEST_CASE("other enum values and boundaries parse", "[config]") {
   const Config c = parse_config(R"([hosts.a]
+backend = "lxd"
+lxd_socket = "/var/lib/lxd/unix.socket"
+lxd_project = "team"
 host_key = "strict"
 port = 65535
 connect_timeout_ms = 600000
@@ -173,6 +178,9 @@ resolve_timeout_ms = 1
 idle_timeout_s = 1
 )",
                                 "cfg.toml");
+  CHECK(c.hosts.front().backend.value == Backend::lxd);
+  CHECK(c.hosts.front().lxd_socket.value == "/var/lib/lxd/unix.socket");
+  CHECK(c.hosts.front().lxd_project.value == "team");
   CHECK(c.hosts.front().host_key.value == HostKeyPolicy::strict);
   CHECK(c.hosts.front().host_key.user_set());
   CHECK(c.hosts.front().port.value == 65535);

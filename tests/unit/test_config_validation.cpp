@@ -142,6 +142,10 @@ TEST_CASE("enum, path, address and service values are checked", "[config]") {
   CHECK(error_of("[hosts.lab]\nlxcpath = \"var/lib/lxc\"\n") ==
         "cfg.toml:2:11: hosts.lab.lxcpath must be an absolute path");
   CHECK(error_of("[hosts.lab]\naddress = \"\"\n") == "cfg.toml:2:11: hosts.lab.address must not be empty");
+  CHECK(error_of("[hosts.lab]\nbackend = \"incus\"\n") == R"(cfg.toml:2:11: hosts.lab.backend must be "lxc" or "lxd")");
+  CHECK(error_of("[hosts.lab]\nlxd_socket = \"lxd/unix.socket\"\n") ==
+        "cfg.toml:2:14: hosts.lab.lxd_socket must be an absolute path");
+  CHECK(error_of("[hosts.lab]\nlxd_project = \"\"\n") == "cfg.toml:2:15: hosts.lab.lxd_project must not be empty");
   CHECK(error_of("[discovery]\nservices = [\"_ssh._tcp\", \"ssh\"]\n") ==
         R"(cfg.toml:2:26: discovery.services entries must look like "_name._tcp" or "_name._udp", not "ssh")");
   for (const char* bad : {"_ssh._sctp", "_._tcp", "ssh._tcp", "_s sh._tcp", "_ssh.tcp", ""}) {

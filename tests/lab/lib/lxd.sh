@@ -182,10 +182,25 @@ lxd_up() {
 }
 
 # lxd_stop_member MEMBER / lxd_start_member MEMBER: its daemon ended (TERM: as a member lost) or
-# started again (it rejoins by itself).
+# started again. A member that rejoins is ONLINE at once, but for some seconds more an operation
+# placed on it fails ("Missing event connection with target cluster member", "Operation not
+# found"): start waits (bounded) until one succeeds, a probe instance made there and deleted.
 lxd_stop_member() {
   lxd_pid "$1" || die "LXD $1 does not run"
   stop_pids "LXD $1" "$P"
+}
+lxd_start_member() {
+  local m=$1 probe=lab-probe-$1 deadline
+  lxd_start "$m"
+  now
+  deadline=$((NOW + 60000))
+  until lxd_client "${LXD_MEMBERS[0]}" init $LXD_IMAGE "$probe" --target "$m" >/dev/null 2>&1; do
+    lxd_client "${LXD_MEMBERS[0]}" delete --force "$probe" >/dev/null 2>&1 || true
+    now
+    ((NOW < deadline)) || die "LXD $m is up but takes no operation after 60 s (see $LXD_LAB/$m/lxd.log)"
+    sleep 0.5
+  done
+  quiet lxd_client "${LXD_MEMBERS[0]}" delete --force "$probe"
 }
 
 # Everything of the cluster: instances stopped (forced), daemons ended, their mounts, namespaces,
@@ -257,7 +272,7 @@ cmd_lxd() {
   status:1) if lxd_status; then exit 0; else exit 1; fi ;;
   stop:2 | start:2)
     [[ -n ${LXD_ADDR[$2]+x} ]] || die "no LXD member '$2' (members: ${LXD_MEMBERS[*]})"
-    if [[ $1 == stop ]]; then lxd_stop_member "$2"; else lxd_start "$2"; fi
+    if [[ $1 == stop ]]; then lxd_stop_member "$2"; else lxd_start_member "$2"; fi
     ;;
   *) die "usage: lab lxd up | down | status | stop MEMBER | start MEMBER" ;;
   esac
