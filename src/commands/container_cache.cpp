@@ -1,4 +1,5 @@
 #include "commands/container_cache.hpp"
+#include "commands/lxd_api.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -108,12 +109,16 @@ void invalidate_container_cache(Context& ctx) {
   }
 }
 
+std::vector<ContainerRow> host_containers(Context& ctx) {
+  if (ctx.host().backend.value == Backend::lxd) return lxd_containers(ctx);
+  const std::vector<std::string> argv = {"lxc-ls", "-f", "-F", std::string(lxc_ls_fields)};
+  return parse_lxc_ls_fancy(capture_remote(ctx, tool_line(argv, ctx.remote_context()), "lxc-ls"));
+}
+
 int refresh_container_cache(Context& ctx) {
   const std::optional<FileLock> lock = try_lock(lock_file(cache_path(ctx)));
   if (!lock) return 0;  // another refresh is on it
-  const std::vector<std::string> argv = {"lxc-ls", "-f", "-F", std::string(lxc_ls_fields)};
-  const std::string output = capture_remote(ctx, tool_line(argv, ctx.remote_context()), "lxc-ls");
-  write_file_atomically(cache_path(ctx), render_cache(parse_lxc_ls_fancy(output)), 0600);
+  write_file_atomically(cache_path(ctx), render_cache(host_containers(ctx)), 0600);
   return 0;
 }
 

@@ -33,6 +33,10 @@ void invalidate_container_cache(Context& ctx);
 // once, proxy connects to their addresses directly. Empty when no publish runs.
 std::vector<PublishedName> published_now(Context& ctx);
 
+// The host's containers as `list` and the cache take them: lxc-ls -f -F NAME,STATE,IPV4,IPV6 on an
+// LXC host, LXD's instances (in its project) on an LXD host.
+std::vector<ContainerRow> host_containers(Context& ctx);
+
 // `__refresh-cache`: fetch the list over SSH and write the cache (no-op when another refresh
 // holds the lock). Returns the exit code.
 int refresh_container_cache(Context& ctx);

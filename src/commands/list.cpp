@@ -181,12 +181,12 @@ std::vector<std::string> mdns_names(Context& ctx, Discovery& discovery, const st
   return names;
 }
 
-// The host's containers (lxc-ls -f), or why not in `failure` when `keep_going` (else it throws).
+// The host's containers (lxc-ls -f, or LXD's instances), or why not in `failure` when
+// `keep_going` (else it throws).
 HostRows list_host(Context& ctx, bool keep_going) {
   HostRows listed{ctx.host().name, {}, {}};
   try {
-    const std::vector<std::string> argv = {"lxc-ls", "-f", "-F", std::string(lxc_ls_fields)};
-    listed.rows = parse_lxc_ls_fancy(capture_remote(ctx, tool_line(argv, ctx.remote_context()), "lxc-ls"));
+    listed.rows = host_containers(ctx);
   } catch (const Error& e) {
     if (!keep_going) throw;
     listed.failure = e.what();

@@ -1,6 +1,6 @@
 # A host with backend = "lxd": the lab's LXD cluster (m1's socket, reached over the lab's sshd, a
 # direct-streamlocal channel of the host's session), through the mux master and without it. ls in
-# lxc-ls's layouts (LOCATION: the member), info, start, stop (-k), freeze, unfreeze on instances of
+# lxc-ls's layouts (LOCATION: the member), list and completion, info, start, stop (-k), freeze, unfreeze on instances of
 # three members; LXD's refusal as one line, exit 1; a verb with no LXD meaning, exit 2 with the
 # LXD command; a verb not built yet, exit 1 saying so; a socket that is not there.
 source "$(dirname "$0")/lib.sh"
@@ -46,6 +46,15 @@ check "... lxc-info's lines" eval 'grep -qx "Name: *$B" <<<"$OUT" && grep -qx "S
 capture lxd_lx info -n "$C" -s -H
 expect_rc 0 "info -s -H on a stopped one"
 expect_out STOPPED "... just the state, as lxc-info -s -H prints it"
+
+# list and completion take an LXD host's instances from LXD too.
+capture lxd_lx list
+expect_rc 0 "list"
+check "... each instance with its state" eval 'grep -qE "^$A +RUNNING" <<<"$OUT" && grep -qE "^$B +RUNNING" <<<"$OUT" && grep -qE "^$C +STOPPED" <<<"$OUT"'
+capture lxd_lx __complete containers
+check "a TAB offers the three instances" eval 'out_has_line "$A" && out_has_line "$B" && out_has_line "$C"'
+capture lxd_lx __complete containers --state stopped
+check "... and with --state stopped only the stopped one" eval '[ "$(mine)" = "$C" ]'
 
 # State changes, each waited for through its operation, on m3's instance.
 state_of() { "${LXDC[@]}" list -f csv -c s "$C" 2>/dev/null; }
