@@ -14,6 +14,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -272,20 +273,32 @@ int LibsshTransport::forward(const std::string& address, int port) {
   return 0;
 }
 
-// The far end's bytes to `take` until it says the answer is complete.
+// The far end's bytes to `take` until it says the answer is complete. It is called from libssh's
+// callbacks (C): what `take` throws (an answer that is no HTTP) is kept, and rethrown after.
 class TakeSink : public OutputSink {
  public:
   explicit TakeSink(const std::function<bool(std::string_view)>& take) : take_(take) {}
   bool out(std::string_view bytes) override {
-    if (!done_) done_ = take_(bytes);
+    if (done_) return true;
+    try {
+      done_ = take_(bytes);
+    } catch (...) {
+      thrown_ = std::current_exception();
+      done_ = true;
+    }
     return true;
   }
   bool err(std::string_view /*bytes*/) override { return true; }  // a socket has no stderr
-  bool done() const { return done_; }
+  // True once the answer is complete, or `take` threw: then this rethrows it.
+  bool done() const {
+    if (thrown_) std::rethrow_exception(thrown_);
+    return done_;
+  }
 
  private:
   const std::function<bool(std::string_view)>& take_;
   bool done_ = false;
+  std::exception_ptr thrown_;
 };
 
 void LibsshTransport::exchange(const std::string& socket, std::string_view request,
@@ -312,6 +325,7 @@ void LibsshTransport::exchange(const std::string& socket, std::string_view reque
       throw ConnectError(fmt::format("{}: no answer from {} within {} ms", ssh.display(), target.describe(), bound.count()));
     poll_session(ssh, event.get(), static_cast<int>(std::min<long long>(left.count(), 1000)), "while waiting for the host's unix socket");
   }
+  (void)sink.done();  // what `take` threw with the last bytes
 }
 
 }  // namespace

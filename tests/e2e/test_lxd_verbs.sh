@@ -104,4 +104,31 @@ capture in_laptop lxhost -c "$T/usual.toml" ls
 expect_rc 1 "no lxd_socket and none in the usual places: exit 1"
 expect_err_has "cluster has no LXD socket in any of the usual places"
 
+# A socket that answers with something that is not HTTP: one line, exit 1, with and without the
+# master (without it, the answer is read inside libssh's callbacks: nothing may be thrown there).
+python3 -c '
+import os, socket, sys
+path = sys.argv[1]
+s = socket.socket(socket.AF_UNIX)
+s.bind(path)
+os.chmod(path, 0o666)
+s.listen(8)
+while True:
+    c, _ = s.accept()
+    c.recv(65536)
+    c.sendall(b"SSH-2.0-not-http\r\n\r\n")
+    c.close()
+' "$T/garbage.sock" </dev/null >/dev/null 2>&1 &
+GARBAGE_PID=$!
+trap 'kill "$GARBAGE_PID" 2>/dev/null || true; lxd_cleanup' EXIT
+wait_for 5 test -S "$T/garbage.sock" || fail "the garbage socket did not appear"
+lab_config "$T/garbage.toml" 's/^default_host = .*/default_host = "cluster"/' 's/^\[hosts\.lab\]/[hosts.cluster]/'
+printf 'backend = "lxd"\nlxd_socket = "%s"\n' "$T/garbage.sock" >>"$T/garbage.toml"
+for mux in "" --no-mux; do
+  capture in_laptop lxhost -c "$T/garbage.toml" $mux ls
+  expect_rc 1 "a socket that answers no HTTP ${mux:-(mux)}: exit 1"
+  expect_err_has "lxhost: error: LXD's answer is not an HTTP/1.1 response"
+  expect_err_lines 1
+done
+
 finish
