@@ -48,7 +48,7 @@ check "doctor's snapshot clone is gone again" test -z "$(ls -A "$LAB_LXCPATH" | 
 expect_out_has "cache: $T/cache/lxhost is writable"
 expect_out_has "mux dir: $T/run/lxhost is private"
 check "stderr is empty" test -z "$ERR"
-check "healthy doctor within 10 s (${MS} ms)" test "$MS" -lt 10000
+check "healthy doctor within 10 s (${MS} ms)" test "$MS" -lt $((SLOW * 10000))
 check "no mux master was started" test -z "$(ls -A "$T/run/lxhost")"
 
 # -H after the command word picks a host too (here: an address with the default host's settings).
@@ -80,7 +80,7 @@ expect_status FAIL name
 expect_out_has "name: nowhere-$$.local: mDNS (avahi): no answer within 1000 ms; system: "
 expect_fix "on the host, set host-name=nowhere-$$ in [server] and publish-addresses=yes in [publish] of /etc/avahi/avahi-daemon.conf and restart avahi-daemon (\`lxhost discover\` shows what answers here)"
 expect_skip tcp name
-check "bounded by resolve_timeout_ms twice (${MS} ms)" test "$MS" -lt 5000
+check "bounded by resolve_timeout_ms twice (${MS} ms)" test "$MS" -lt $((SLOW * 5000))
 
 # --- name: a .local name that is announced: mDNS answers, and says so
 lab_config "$T/mdns.toml" 's|^address = .*|address = "containers.local"|'
@@ -116,7 +116,7 @@ doctor -c "$T/blackhole.toml"
 expect_rc 1 "unanswered address"
 expect_out_has "tcp: 10.203.0.254:$LAB_SSH_PORT did not answer within 1000 ms"
 expect_fix "check that the host is up and that no firewall drops port $LAB_SSH_PORT (connect_timeout_ms = 1000 bounds the wait)"
-check "bounded by connect_timeout_ms (${MS} ms)" test "$MS" -lt 3000
+check "bounded by connect_timeout_ms (${MS} ms)" test "$MS" -lt $((SLOW * 3000))
 
 # --- host key: a port that accepts TCP and never speaks SSH (lab fault silent), bounded by
 # connect_timeout_ms

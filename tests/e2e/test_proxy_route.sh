@@ -49,7 +49,7 @@ capture in_home "$LXHOST_BIN" -v -c "$LAB_CONFIG" proxy "$UNKNOWN.local" 22
 expect_rc 255 "proxy to a name that is no container"
 expect_err_has "proxy: $UNKNOWN.local is not reachable directly, and lxc-info on $LAB_HOST_ADDR failed (exit 1): $UNKNOWN doesn't exist"
 check "... not raced: the cache does not list it" eval '! contains "$ERR" "(the completion cache)"'
-check "... within 3x its bound ($MS ms, at most 3000)" test "$MS" -le 3000
+check "... within 3x its bound ($MS ms, at most $((SLOW * 3000)))" test "$MS" -le $((SLOW * 3000))
 
 # --- a name the cache lists that the host no longer has (a stale cache): mDNS decides, within
 # 3x its bound, and the host's reason is the error.
@@ -57,6 +57,6 @@ printf 'gone-%s\tRUNNING\n' "$$" >>"$CACHE"
 capture in_home "$LXHOST_BIN" -c "$LAB_CONFIG" proxy "gone-$$.local" 22
 expect_rc 255 "proxy to a cached name the host does not have"
 expect_err_has "proxy: gone-$$.local is not reachable directly, and lxc-info on $LAB_HOST_ADDR failed (exit 1): gone-$$ doesn't exist"
-check "... within 3x mDNS's bound ($MS ms, at most 3000)" test "$MS" -le 3000
+check "... within 3x mDNS's bound ($MS ms, at most $((SLOW * 3000)))" test "$MS" -le $((SLOW * 3000))
 
 finish
