@@ -117,9 +117,11 @@ constexpr auto kWait = with_common(std::to_array<Option>({
     kName, {'s', "state", true, Opt::wait_state}, {'t', "timeout", true, Opt::timeout},
 }));
 
-// The LXD command that does what an LXC-only verb or flag did (the hint of its UsageError).
+// The LXD command that does what an LXC-only verb or flag did (the hint of its UsageError). A
+// flag is named by its long form: a letter means different things to different verbs (-s is
+// start's --define and attach's --namespaces), a long name one thing.
 struct Instead {
-  std::string_view what;  // "create", or "copy -B"
+  std::string_view what;  // a verb, "create", or a flag, "--lxcpath"
   std::string_view hint;
 };
 constexpr std::array kInstead = {
@@ -133,15 +135,18 @@ constexpr std::array kInstead = {
     Instead{"autostart", "use lxc config set NAME boot.autostart true (on the host)"},
     Instead{"update-config", "LXD keeps no LXC config file: lxc config edit NAME (on the host)"},
     Instead{"config", "use lxc info for the server, lxc config show NAME for an instance (on the host)"},
-    Instead{"-P", "an LXD host's instances are in its project (lxd_project in lxhost's config), not an lxcpath"},
-    Instead{"-B", "use a storage pool: lxc copy NAME NEW --storage POOL (on the host)"},
-    Instead{"-m", "use lxc config device add NAME DEVICE disk source=DIR path=DIR (on the host)"},
-    Instead{"-s", "use lxc config set NAME KEY VALUE (on the host)"},
-    Instead{"-F", "start it, then lxc console NAME (on the host)"},
-    Instead{"-c", "use lxc config get NAME KEY (on the host)"},
-    Instead{"-D", "an ephemeral LXD instance is deleted when it stops: copy it without -e to keep it"},
-    Instead{"-k", "an ephemeral LXD instance is deleted when it stops: copy it, then start the copy"},
-    Instead{"-g", "LXD has no groups: lxc list with a filter (on the host)"},
+    Instead{"--lxcpath", "an LXD host's instances are in its project (lxd_project in lxhost's config), not an lxcpath"},
+    Instead{"--backingstorage", "use a storage pool: lxc copy NAME NEW --storage POOL (on the host)"},
+    Instead{"--backingstore", "use a storage pool: lxc copy NAME NEW --storage POOL (on the host)"},
+    Instead{"--mount", "use lxc config device add NAME DEVICE disk source=DIR path=DIR (on the host)"},
+    Instead{"--define", "use lxc config set NAME KEY VALUE (on the host)"},
+    Instead{"--foreground", "start it, then lxc console NAME (on the host)"},
+    Instead{"--console", "start it, then lxc console NAME (on the host)"},
+    Instead{"--config", "use lxc config get NAME KEY (on the host)"},
+    Instead{"--comment", "LXD's snapshots carry no comment: lxc snapshot NAME SNAP (on the host)"},
+    Instead{"--keepdata", "an ephemeral LXD instance is deleted when it stops: copy it without -e to keep it"},
+    Instead{"--keep-data", "an ephemeral LXD instance is deleted when it stops: copy it, then start the copy"},
+    Instead{"--groups", "LXD has no groups: lxc list with a filter (on the host)"},
 };
 
 std::string_view instead(std::string_view what) {
@@ -150,11 +155,11 @@ std::string_view instead(std::string_view what) {
   return "LXD's own client on the host (lxc --help) does what LXD can do";
 }
 
-// The short form of a flag as typed ("--lxcpath" -> "-P"), for the hint table.
-std::string short_form(const Option* table, std::size_t size, const std::string& typed) {
-  if (!typed.starts_with("--")) return typed;
-  for (std::size_t i = 0; i < size; ++i)
-    if (table[i].long_name == typed.substr(2) && table[i].short_name != 0) return std::string("-") + table[i].short_name;
+// The long form of a flag as typed ("-P" -> "--lxcpath"), for the hint table.
+std::string long_form(std::span<const Option> table, const std::string& typed) {
+  if (typed.starts_with("--") || typed.size() != 2) return typed;
+  for (const Option& o : table)
+    if (o.short_name == typed[1] && !o.long_name.empty()) return "--" + std::string(o.long_name);
   return typed;
 }
 
@@ -164,7 +169,7 @@ Parsed parse(std::string_view verb, const std::array<Option, N>& table, std::spa
   for (const GetoptGiven<Opt>& given : parsed.options) {
     if (given.id != Opt::lxc_only) continue;
     throw UsageError(fmt::format("{}: {} is LXC's; it has no meaning on an LXD host", verb, given.typed),
-                     std::string(instead(short_form(table.data(), N, given.typed))));
+                     std::string(instead(long_form(std::span<const Option>(table), given.typed))));
   }
   return parsed;
 }

@@ -115,10 +115,6 @@ struct LxdWait {
 using LxdAction = std::variant<LxdList, LxdInfo, LxdStateChange, LxdExec, LxdCopy, LxdDestroy, LxdSnapshot,
                                LxdEphemeral, LxdWait>;
 
-// What lxhost adds to the LXC flags of copy, clone and start-ephemeral on an LXD host: the cluster
-// member that is to hold the new instance.
-inline constexpr std::string_view kTargetFlag = "--target";
-
 // Translates a verb (its name in the verb table: "ls", "attach", "clone", ...) and everything
 // typed after it. `generated_name` names the copy of start-ephemeral (and copy -e) when the user
 // gave none. Throws UsageError for a verb or flag with no LXD meaning (the hint names the LXD

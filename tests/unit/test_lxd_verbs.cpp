@@ -135,6 +135,20 @@ TEST_CASE("lxd: start, stop, freeze and unfreeze change the instance's state", "
              Catch::Contains("--lxcpath is LXC's") && Catch::EndsWith("not an lxcpath"));
 }
 
+TEST_CASE("lxd: a refused flag's hint is for what the flag means to its verb", "[lxd_verbs]") {
+  // The same letter means different things to different verbs; the hint follows the meaning.
+  const std::string other = "LXD's own client on the host (lxc --help) does what LXD can do";
+  CHECK_THAT(refusal("start", {"-n", "web", "--define", "lxc.a=b"}), Catch::EndsWith("lxc config set NAME KEY VALUE (on the host)"));
+  CHECK_THAT(refusal("attach", {"-n", "web", "-s", "NETWORK"}), Catch::StartsWith("attach: -s is LXC's") && Catch::EndsWith(other));
+  CHECK_THAT(refusal("info", {"-n", "web", "-c", "lxc.arch"}), Catch::EndsWith("lxc config get NAME KEY (on the host)"));
+  CHECK_THAT(refusal("start", {"-n", "web", "-c", "/dev/tty2"}), Catch::EndsWith("start it, then lxc console NAME (on the host)"));
+  CHECK_THAT(refusal("snapshot", {"-n", "web", "-c", "notes.txt"}), Catch::Contains("carry no comment"));
+  CHECK_THAT(refusal("attach", {"-n", "web", "-c", "ctx"}), Catch::EndsWith(other));
+  CHECK_THAT(refusal("clone", {"-P", "/srv/lxc", "web", "web2"}), Catch::StartsWith("clone: -P is LXC's") && Catch::EndsWith(other));
+  CHECK_THAT(refusal("clone", {"-p", "/srv/lxc", "web", "web2"}), Catch::EndsWith("not an lxcpath"));
+  CHECK_THAT(refusal("copy", {"-n", "web", "-N", "w2", "-B", "btrfs"}), Catch::EndsWith("--storage POOL (on the host)"));
+}
+
 TEST_CASE("lxd: attach and execute run LXD's lxc exec on the host", "[lxd_verbs]") {
   const auto shell = as<LxdExec>("attach", {"-n", "web"});
   CHECK(shell.argv == Args{"lxc", "exec", "web", "--project", "default", "--", "su", "-l"});
