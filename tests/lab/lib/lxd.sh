@@ -19,7 +19,6 @@ readonly LXD_NETNS=lxd-net LXD_BRIDGE=lxdbr0 LXD_IF=lan0 # the bridge's namespac
 readonly LXD_GROUP=lxd LXD_IMAGE=busybox LXD_POOL=local
 readonly LXD_BIN=/usr/bin/lxd LXC_CLIENT=/usr/bin/lxc
 
-lxd_dir() { LXD_DIR_OF=$LXD_LAB/$1; }
 # lxd_pid MEMBER: sets P to the member's daemon PID when it runs (its pid file, checked against its
 # command line), fails otherwise.
 lxd_pid() {
@@ -78,24 +77,33 @@ lxd_up_network() {
 
 # lxd_start MEMBER: the member's daemon, in its namespace, if it does not run; waits until it is ready.
 lxd_start() {
-  local m=$1
-  lxd_dir "$m"
-  ensure_dir "$LXD_DIR_OF" 0711 root:root
+  lxd_launch "$1"
+  lxd_ready "$1"
+}
+# lxd_launch MEMBER: the member's daemon started, if it does not run. A member of a cluster is ready
+# only once a majority of its members run (its database needs a leader): a cluster whose daemons all
+# ended (the machine restarted) has every member launched before any is waited for.
+lxd_launch() {
+  local m=$1 dir=$LXD_LAB/$1  # the member's LXD_DIR
+  ensure_dir "$dir" 0711 root:root
   if ! lxd_pid "$m"; then
     [[ -z $(ip -n "lxd-$m" route show default) ]] || die "namespace lxd-$m has a default route: refusing to start LXD there"
     state_add "lxd $m"
-    LXD_DIR=$LXD_DIR_OF setsid nsenter --net="/run/netns/lxd-$m" -- \
-      $LXD_BIN --group $LXD_GROUP --logfile "$LXD_DIR_OF/lxd.log" >"$LAB/log/lxd-$m.out" 2>&1 </dev/null 9>&- &
+    LXD_DIR=$dir setsid nsenter --net="/run/netns/lxd-$m" -- \
+      $LXD_BIN --group $LXD_GROUP --logfile "$dir/lxd.log" >"$LAB/log/lxd-$m.out" 2>&1 </dev/null 9>&- &
     echo $! >"$LXD_LAB/$m.pid"
   fi
-  LXD_DIR=$LXD_DIR_OF timeout 30 $LXD_BIN waitready --timeout 20 ||
-    die "LXD $m did not become ready (see $LAB/log/lxd-$m.out and $LXD_DIR_OF/lxd.log)"
+}
+# lxd_ready MEMBER: waits until the member's daemon is ready.
+lxd_ready() {
+  local m=$1 dir=$LXD_LAB/$1
+  LXD_DIR=$dir timeout 30 $LXD_BIN waitready --timeout 20 ||
+    die "LXD $m did not become ready (see $LAB/log/lxd-$m.out and $dir/lxd.log)"
 }
 
 # lxd_init MEMBER: the bootstrap (m1) or a join (the others), run inside the member's namespace.
 lxd_init() {
-  local m=$1 preseed token
-  lxd_dir "$m"
+  local m=$1 dir=$LXD_LAB/$1 preseed token
   [[ ! -f $LXD_LAB/$m.initialised ]] || return 0
   if [[ $m == "${LXD_MEMBERS[0]}" ]]; then
     preseed="config:
@@ -132,8 +140,8 @@ cluster:
     value: \"\"
 "
   fi
-  LXD_DIR=$LXD_DIR_OF nsenter --net="/run/netns/lxd-$m" -- timeout 60 $LXD_BIN init --preseed <<<"$preseed" \
-    >"$LAB/log/lxd-init-$m.out" 2>&1 9>&- || die "lxd init of $m failed (see $LAB/log/lxd-init-$m.out and $LXD_DIR_OF/lxd.log)"
+  LXD_DIR=$dir nsenter --net="/run/netns/lxd-$m" -- timeout 60 $LXD_BIN init --preseed <<<"$preseed" \
+    >"$LAB/log/lxd-init-$m.out" 2>&1 9>&- || die "lxd init of $m failed (see $LAB/log/lxd-init-$m.out and $dir/lxd.log)"
   : >"$LXD_LAB/$m.initialised"
 }
 
@@ -166,7 +174,8 @@ lxd_up() {
   lxd_preflight
   ensure_dir "$LXD_LAB" 0755 root:root
   lxd_up_network
-  for m in "${LXD_MEMBERS[@]}"; do lxd_start "$m"; done
+  for m in "${LXD_MEMBERS[@]}"; do lxd_launch "$m"; done
+  for m in "${LXD_MEMBERS[@]}"; do lxd_ready "$m"; done
   for m in "${LXD_MEMBERS[@]}"; do lxd_init "$m"; done
   lxd_image
   # The lab user reaches the socket as the lxd group's member (what LXD's docs ask of a user).
@@ -174,9 +183,14 @@ lxd_up() {
     state_add "lxd-group lxhtest"
     quiet usermod -a -G $LXD_GROUP lxhtest
   fi
-  local online
-  online=$(lxd_client "${LXD_MEMBERS[0]}" cluster list -f csv | grep -c ',ONLINE,' || true)
-  ((online == ${#LXD_MEMBERS[@]})) || die "only $online of ${#LXD_MEMBERS[@]} LXD members are online"
+  # Members restarted together see each other ONLINE after a round of heartbeats (a few seconds).
+  local online i
+  for i in $(seq 60); do
+    online=$(lxd_client "${LXD_MEMBERS[0]}" cluster list -f csv | grep -c ',ONLINE,' || true)
+    ((online < ${#LXD_MEMBERS[@]})) || break
+    sleep 0.5
+  done
+  ((online == ${#LXD_MEMBERS[@]})) || die "only $online of ${#LXD_MEMBERS[@]} LXD members are online after 30 s"
   now
   say "lxd up in $((NOW - t0)) ms: members ${LXD_MEMBERS[*]}, socket $LXD_LAB/${LXD_MEMBERS[0]}/unix.socket, image $LXD_IMAGE"
 }
