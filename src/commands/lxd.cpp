@@ -2,13 +2,19 @@
 // to LXD's API socket on the host over the host's SSH session (Transport::exchange: a
 // direct-streamlocal channel, through the mux master like every other channel), and LXD's answer
 // printed as LXC's tool would print it (core/lxd_output.hpp). Asynchronous requests are waited
-// for through their operation. So far: ls, info, start, stop, freeze and unfreeze; the other
-// verbs LXD can do are refused (exit 1) until they are built, saying which LXD command does it.
+// for through their operation. attach and execute run LXD's own client on the host (`lxc exec`,
+// pointed at the same socket by LXD_SOCKET), as the SSH user: on an LXD host the user reaches LXD
+// as a member of its group, not through sudo. snapshot and start-ephemeral are refused (exit 1)
+// until they are built, saying which LXD command does it.
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <thread>
 #include <string>
 #include <type_traits>
 #include <variant>
@@ -27,21 +33,105 @@
 namespace lxhost {
 namespace {
 
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
 std::size_t terminal_width() {
   return is_terminal(STDOUT_FILENO) ? static_cast<std::size_t>(terminal_size().cols) : 0;
 }
 
 // The LXD command that does what a verb not built yet would do.
 std::string_view not_yet(std::string_view verb) {
-  if (verb == "attach" || verb == "execute") return "lxc exec NAME -- CMD";
-  if (verb == "copy" || verb == "clone") return "lxc copy NAME NEW";
-  if (verb == "destroy") return "lxc delete NAME";
   if (verb == "snapshot") return "lxc snapshot NAME";
-  if (verb == "start-ephemeral") return "lxc launch --ephemeral or lxc copy --ephemeral";
-  return "lxc list NAME (polled)";
+  return "lxc launch --ephemeral or lxc copy --ephemeral";
+}
+
+// PUT /1.0/instances/NAME/state: `action` at once (stop: forced).
+HttpRequest state_request(const std::string& name, std::string_view action, const LxdScope& scope) {
+  return {"PUT", in_project("/1.0/instances/" + url_segment(name) + "/state", scope),
+          fmt::format(R"({{"action":"{}","force":true,"timeout":-1}})", action)};
+}
+
+std::string lowercase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// `lxc exec` on the host, as the SSH user (no sudo, no lxcpath), at LXD's socket: its output
+// live, a terminal when the verb wants one, its exit code (128+N when a signal ended CMD).
+int exec_on_host(Context& ctx, const Verb& verb, const Lxd& lxd, const LxdExec& exec) {
+  std::vector<std::string> argv{"env", "LXD_SOCKET=" + lxd.socket()};
+  argv.insert(argv.end(), exec.argv.begin(), exec.argv.end());
+  RemoteContext remote = ctx.remote_context();
+  remote.sudo = false;
+  remote.lxcpath.clear();
+  RemoteCommand command;
+  command.pty = wants_pty(ctx.invocation().options.tty, verb.interactive);
+  command.line = tool_line(argv, remote);
+  ctx.log().debug("remote line: {}", command.line);
+  return run_remote(ctx, command, "lxc");
+}
+
+// lxc-execute: CMD in an instance that is stopped, started for it and stopped after (when lxhost
+// is interrupted too; not when the connection to the host is lost).
+int execute(Context& ctx, const Verb& verb, Lxd& lxd, const LxdExec& exec, const LxdScope& scope) {
+  const std::string state = lxd.reachable(exec.name).state;
+  if (state != "STOPPED")
+    throw Failure(fmt::format("{} is {}: execute runs a command in a stopped container", exec.name, lowercase(state)),
+                  fmt::format("attach -n {} -- CMD runs it in the running one", exec.name));
+  lxd.run(state_request(exec.name, "start", scope));
+  int code = 0;
+  try {
+    code = exec_on_host(ctx, verb, lxd, exec);
+  } catch (...) {
+    try {
+      lxd.run(state_request(exec.name, "stop", scope));
+    } catch (const Error& e) {
+      ctx.log().warn("{} is left running: {}", exec.name, e.what());
+    }
+    throw;
+  }
+  lxd.run(state_request(exec.name, "stop", scope));
+  return code;
+}
+
+// lxc-destroy: a running instance only with -f (stopped first, forced), as lxc-destroy.
+void destroy(Lxd& lxd, const LxdDestroy& destroy) {
+  const std::string state = lxd.reachable(destroy.name).state;
+  if (state != "STOPPED") {
+    if (!destroy.force)
+      throw Failure(fmt::format("{} is {}", destroy.name, lowercase(state)),
+                    fmt::format("stop it first, or destroy -f -n {}", destroy.name));
+    lxd.run(destroy.stop);
+  }
+  lxd.run(destroy.remove);
+}
+
+// lxc-wait: the instance's state polled until it is one of `wait.states`, within its timeout. A
+// timeout is exit 1 with one line (lxc-wait's exit, and a word on why).
+int wait(Lxd& lxd, const LxdWait& wait) {
+  constexpr milliseconds kPoll{200};
+  const bool bounded = wait.timeout_s.has_value();
+  const steady_clock::time_point deadline = steady_clock::now() + std::chrono::seconds(wait.timeout_s.value_or(0));
+  for (;;) {
+    const std::string state = lxd.instance(wait.name).state;
+    if (std::find(wait.states.begin(), wait.states.end(), state) != wait.states.end()) return 0;
+    const steady_clock::time_point now = steady_clock::now();
+    if (bounded && now >= deadline)
+      throw Failure(fmt::format("{} is {}, not {}, after {} s", wait.name, state, fmt::join(wait.states, "|"),
+                                wait.timeout_s.value_or(0)));
+    std::this_thread::sleep_for(bounded ? std::min(kPoll, std::chrono::ceil<milliseconds>(deadline - now)) : kPoll);
+  }
 }
 
 }  // namespace
+
+std::string lxd_ls_output(Context& ctx, std::span<const std::string> args) {
+  const LxdAction action = translate_lxd("ls", args, LxdScope{ctx.host().lxd_project.value}, "");
+  const LxdList& list = std::get<LxdList>(action);
+  Lxd lxd(ctx);
+  return render_lxd_ls(parse_lxd_instances(lxd.sync(list.request)), list, 0);
+}
 
 int run_lxd(Context& ctx, const Verb& verb, std::span<const std::string> typed) {
   if (asks_for_help(typed)) return print_verb_help(ctx, verb);
@@ -51,22 +141,36 @@ int run_lxd(Context& ctx, const Verb& verb, std::span<const std::string> typed) 
   return std::visit(
       [&](const auto& a) -> int {
         using A = std::decay_t<decltype(a)>;
-        if constexpr (std::is_same_v<A, LxdList>) {
-          Lxd lxd(ctx);
-          fmt::print("{}", render_lxd_ls(parse_lxd_instances(lxd.sync(a.request)), a, terminal_width()));
-          return 0;
-        } else if constexpr (std::is_same_v<A, LxdInfo>) {
-          Lxd lxd(ctx);
-          fmt::print("{}", render_lxd_info(parse_lxd_instance(lxd.sync(a.request)), a));
-          return 0;
-        } else if constexpr (std::is_same_v<A, LxdStateChange>) {
-          Lxd lxd(ctx);
-          lxd.run(a.request, a.wait);  // lxc-stop -W: asked, not waited for
-          if (verb.cache == CacheEffect::invalidate) invalidate_container_cache(ctx);
-          return 0;
-        } else {
+        if constexpr (std::is_same_v<A, LxdSnapshot> || std::is_same_v<A, LxdEphemeral>) {
           throw Failure(fmt::format("{} on an LXD host is not built into lxhost yet", verb.name),
                         fmt::format("on the host, LXD's own client does it: {}", not_yet(verb.name)));
+        } else {
+          Lxd lxd(ctx);
+          if constexpr (std::is_same_v<A, LxdList>) {
+            fmt::print("{}", render_lxd_ls(parse_lxd_instances(lxd.sync(a.request)), a, terminal_width()));
+          } else if constexpr (std::is_same_v<A, LxdInfo>) {
+            fmt::print("{}", render_lxd_info(parse_lxd_instance(lxd.sync(a.request)), a));
+          } else if constexpr (std::is_same_v<A, LxdWait>) {
+            return wait(lxd, a);
+          } else if constexpr (std::is_same_v<A, LxdExec>) {
+            if (!a.start_first) lxd.reachable(a.name);
+            const int code = a.start_first ? execute(ctx, verb, lxd, a, scope) : exec_on_host(ctx, verb, lxd, a);
+            if (verb.cache == CacheEffect::invalidate) invalidate_container_cache(ctx);
+            return code;
+          } else {
+            if constexpr (std::is_same_v<A, LxdStateChange>) {
+              lxd.reachable(a.name);
+              lxd.run(a.request, a.wait);  // lxc-stop -W: not waited for
+            }
+            if constexpr (std::is_same_v<A, LxdDestroy>) destroy(lxd, a);
+            if constexpr (std::is_same_v<A, LxdCopy>) {
+              lxd.reachable(a.source);
+              lxd.run(a.rename ? a.request : lxd.with_source(a.request, a.source));
+              if (a.start) lxd.run(state_request(a.name, "start", scope));
+            }
+            invalidate_container_cache(ctx);
+          }
+          return 0;
         }
       },
       action);

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
+
 #include "core/errors.hpp"
 #include "core/lxd_output.hpp"
 #include "core/lxd_verbs.hpp"
@@ -87,12 +89,59 @@ void Lxd::run(const HttpRequest& request, bool wait) {
   }
 }
 
+LxdInstance Lxd::instance(const std::string& name) {
+  // From the list, not GET /1.0/instances/NAME: LXD answers that on the member that holds the
+  // instance, and waits for a member that is down; the list says ERROR for its instances at once.
+  const LxdScope scope{ctx_.host().lxd_project.value};
+  for (LxdInstance& found : parse_lxd_instances(sync({"GET", in_project("/1.0/instances?recursion=1", scope), ""})))
+    if (found.name == name) return std::move(found);
+  throw Failure(fmt::format("{} has no instance {} (in LXD project {})", ctx_.host().name, name, scope.project));
+}
+
+LxdInstance Lxd::reachable(const std::string& name) {
+  LxdInstance found = instance(name);
+  if (found.state != "ERROR" || found.location.empty() || found.location == "none") return found;
+  const HttpResponse member = send({"GET", "/1.0/cluster/members/" + url_segment(found.location), ""});
+  std::string status;
+  if (member.status == 200) status = parse(ctx_, member.body).at("metadata").value("status", "");
+  for (char& c : status) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // A member just stopped is "online" until its heartbeats are missed (LXD's offline threshold).
+  throw Failure(status == "online" || status.empty()
+                    ? fmt::format("{} is on {}, a cluster member that does not answer (LXD says ERROR)", name, found.location)
+                    : fmt::format("{} is on {}, a cluster member that is {}", name, found.location, status),
+                fmt::format("LXD answers for {}'s instances again once it runs there", found.location));
+}
+
+HttpRequest Lxd::with_source(const HttpRequest& copy, const std::string& source) {
+  const LxdScope scope{ctx_.host().lxd_project.value};
+  const json answer = parse(ctx_, sync({"GET", in_project("/1.0/instances/" + url_segment(source), scope), ""}));
+  json body = parse(ctx_, copy.body);
+  try {
+    const json& instance = answer.at("metadata");
+    body["architecture"] = instance.value("architecture", "");
+    body["type"] = instance.value("type", "container");
+    body["profiles"] = instance.value("profiles", json::array());
+    body["devices"] = instance.value("devices", json::object());
+    json config = json::object();
+    const json source_config = instance.value("config", json::object());
+    for (const auto& [key, value] : source_config.items()) {
+      if (key == "volatile.base_image") body["source"]["base-image"] = value;
+      if (!key.starts_with("volatile.")) config[key] = value;
+    }
+    body["config"] = std::move(config);
+  } catch (const json::exception&) {
+    throw Failure(fmt::format("unexpected answer from LXD on {}: no instance {}", ctx_.host().name, source));
+  }
+  return {copy.method, copy.target, body.dump()};
+}
+
 std::vector<ContainerRow> lxd_containers(Context& ctx) {
   Lxd lxd(ctx);
   const LxdScope scope{ctx.host().lxd_project.value};
   std::vector<ContainerRow> rows;
   for (LxdInstance& instance : parse_lxd_instances(lxd.sync({"GET", in_project("/1.0/instances?recursion=2", scope), ""})))
-    rows.push_back({std::move(instance.name), std::move(instance.state), std::move(instance.ipv4), std::move(instance.ipv6)});
+    rows.push_back({std::move(instance.name), std::move(instance.state), std::move(instance.ipv4), std::move(instance.ipv6),
+                    instance.location == "none" ? "" : std::move(instance.location)});
   return rows;
 }
 

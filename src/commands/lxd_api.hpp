@@ -10,6 +10,7 @@
 #include "commands/context.hpp"
 #include "core/http_framing.hpp"
 #include "core/lxc_output.hpp"
+#include "core/lxd_output.hpp"
 
 namespace lxhost {
 
@@ -33,6 +34,21 @@ class Lxd {
   // An asynchronous request, waited for until its operation ends (unless `wait` is false); its
   // failure as a Failure.
   void run(const HttpRequest& request, bool wait = true);
+  // One instance of the host's lxd_project, its state as LXC prints it (from the list of
+  // instances, which answers at once when a member is down). Throws Failure when there is none.
+  LxdInstance instance(const std::string& name);
+  // The same, for a request about to be sent for it: throws a one-line Failure (exit 1) naming
+  // the cluster member that holds it when that member does not answer (LXD lists its instances
+  // as ERROR at once, but a request for one would wait on the member until lxhost's bound).
+  LxdInstance reachable(const std::string& name);
+
+  // A copy request (POST /1.0/instances, source type "copy") completed as LXD's own client sends
+  // one: LXD leaves the new instance's architecture, type, profiles, config and devices to the
+  // client, which takes them from the source (its config without volatile.* keys).
+  HttpRequest with_source(const HttpRequest& copy, const std::string& source);
+
+  // The socket's path on the host (what LXD's own client there is pointed at: LXD_SOCKET).
+  const std::string& socket() const { return socket_; }
 
  private:
   Context& ctx_;

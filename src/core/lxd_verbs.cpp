@@ -361,6 +361,7 @@ LxdAction copy(std::span<const std::string> args, const LxdScope& scope, const s
       throw UsageError("copy: -R renames in place: no --target or -e with it");
     LxdCopy out;
     out.request = request("POST", instance_path(source), scope, {{"name", name}});
+    out.rename = true;
     out.source = std::move(source);
     out.name = std::move(name);
     return out;

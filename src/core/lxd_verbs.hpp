@@ -71,6 +71,7 @@ struct LxdCopy {
   HttpRequest request;
   std::string source;
   std::string name;
+  bool rename = false;  // copy -R: the request renames `source` (no new instance)
   bool start = false;
 };
 

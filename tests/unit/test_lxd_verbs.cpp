@@ -195,6 +195,8 @@ TEST_CASE("lxd: copy and clone make a new instance, on a member with --target", 
   CHECK(rename.request.method == "POST");
   CHECK(rename.request.target == "/1.0/instances/web?project=default");
   CHECK(body(rename.request) == json{{"name", "www"}});
+  CHECK(rename.rename);
+  CHECK_FALSE(clone.rename);
 
   CHECK(refusal("copy", {"-n", "web"}) == "copy: missing the new name (-N NAME) | ");
   CHECK(refusal("copy", {"-n", "web", "-R"}) == "copy: -R needs the new name (-N NAME) | ");
