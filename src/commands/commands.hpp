@@ -15,6 +15,8 @@ int run_passthrough(Context& ctx, const Verb& verb, std::span<const std::string>
 int run_legacy(Context& ctx, const Verb& verb, std::span<const std::string> args);
 // A verb on a host with backend = "lxd" (commands/lxd.cpp).
 int run_lxd(Context& ctx, const Verb& verb, std::span<const std::string> args);
+// What lxc-ls ARGS would print without a terminal, for an LXD host's instances (ls --all-hosts).
+std::string lxd_ls_output(Context& ctx, std::span<const std::string> args);
 int run_list(Context& ctx, std::span<const std::string> args);
 int run_discover(Context& ctx, std::span<const std::string> args);
 int run_resolve(Context& ctx, std::span<const std::string> args);

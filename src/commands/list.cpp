@@ -39,14 +39,20 @@ struct HostRows {
   std::string failure;
 };
 
-// `hosts` (several): a HOST column first.
+// `hosts` (several): a HOST column first. A LOCATION column (the LXD cluster member; "-" for an
+// LXC host's container) when any row has one.
 void print_table(const std::vector<HostRows>& hosts, const std::vector<std::string>& mdns, bool host_column) {
+  const bool location_column = std::any_of(hosts.begin(), hosts.end(), [](const HostRows& host) {
+    return std::any_of(host.rows.begin(), host.rows.end(), [](const ContainerRow& row) { return !row.location.empty(); });
+  });
   std::vector<std::vector<std::string>> cells = {{"NAME", "STATE", "IPV4", "IPV6", "MDNS"}};
+  if (location_column) cells.front().emplace_back("LOCATION");
   if (host_column) cells.front().insert(cells.front().begin(), "HOST");
   size_t i = 0;
   for (const HostRows& host : hosts)
     for (const ContainerRow& row : host.rows) {
       cells.push_back({row.name, row.state, joined(row.ipv4), joined(row.ipv6), mdns[i].empty() ? "-" : mdns[i]});
+      if (location_column) cells.back().push_back(row.location.empty() ? "-" : row.location);
       if (host_column) cells.back().insert(cells.back().begin(), host.host);
       ++i;
     }
@@ -63,7 +69,8 @@ void print_json(const std::vector<HostRows>& hosts, const std::vector<std::strin
                       {"state", row.state},
                       {"ipv4", row.ipv4},
                       {"ipv6", row.ipv6},
-                      {"mdns", mdns[i].empty() ? nlohmann::json(nullptr) : nlohmann::json(mdns[i])}});
+                      {"mdns", mdns[i].empty() ? nlohmann::json(nullptr) : nlohmann::json(mdns[i])},
+                      {"location", row.location.empty() ? nlohmann::json(nullptr) : nlohmann::json(row.location)}});
       ++i;
     }
   fmt::print("{}\n", list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));

@@ -27,9 +27,10 @@ std::optional<std::vector<std::string>> without_all_hosts(std::span<const std::s
   return rest;
 }
 
-// `ls --all-hosts ARGS`: lxc-ls ARGS on every configured host at once, each through its own
-// master, printed as one output in lxc-ls's layout with every name HOST:NAME. A host that fails
-// is named on stderr in one line, the others are printed; exit 1 then.
+// `ls --all-hosts ARGS`: lxc-ls ARGS on every configured host at once (an LXD host's instances
+// from LXD, printed as lxc-ls prints), each through its own master, printed as one output in
+// lxc-ls's layout with every name HOST:NAME. A host that fails is named on stderr in one line,
+// the others are printed; exit 1 then.
 int ls_all_hosts(Context& ctx, const Verb& verb, std::span<const std::string> args) {
   ctx.refuse_one_host("ls");
   struct Listed {
@@ -45,10 +46,12 @@ int ls_all_hosts(Context& ctx, const Verb& verb, std::span<const std::string> ar
   std::vector<std::future<Listed>> listings;
   listings.reserve(contexts.size());
   for (Context& host : contexts) {
-    listings.push_back(std::async(std::launch::async, [&host, &verb, &argv] {
+    listings.push_back(std::async(std::launch::async, [&host, &verb, &argv, &all_args] {
       Listed listed{{host.host().name, {}}, {}};
       try {
-        listed.output.text = capture_remote(host, tool_line(argv, host.remote_context()), verb.tool);
+        listed.output.text = host.host().backend.value == Backend::lxd
+                                 ? lxd_ls_output(host, all_args)
+                                 : capture_remote(host, tool_line(argv, host.remote_context()), verb.tool);
       } catch (const Error& e) {
         listed.failure = e.what();
       }

@@ -14,6 +14,7 @@ struct ContainerRow {
   std::string state;              // as LXC prints it: RUNNING, STOPPED, FROZEN, ...
   std::vector<std::string> ipv4;  // every address, in LXC's order; empty for "-"
   std::vector<std::string> ipv6;
+  std::string location;  // the LXD cluster member that holds it; "" on an LXC host
 
   bool operator==(const ContainerRow&) const = default;
 };

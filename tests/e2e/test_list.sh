@@ -8,7 +8,8 @@ import json, sys
 rows = json.load(open(sys.argv[1]))
 by = {r["name"]: r for r in rows}
 web, base = by["web"], by["base"]
-assert set(web) >= {"host", "name", "state", "ipv4", "ipv6", "mdns"}, web
+assert set(web) >= {"host", "name", "state", "ipv4", "ipv6", "mdns", "location"}, web
+assert web["location"] is None, web  # an LXC host's container: no cluster member
 assert web["host"] == "lab" and web["state"] == "RUNNING", web
 assert sorted(web["ipv4"]) == sorted([sys.argv[2], "10.203.0.11"]), web["ipv4"]
 assert "fd42:203::10" in web["ipv6"], web["ipv6"]

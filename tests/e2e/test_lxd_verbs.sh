@@ -1,6 +1,7 @@
 # A host with backend = "lxd": the lab's LXD cluster (m1's socket, reached over the lab's sshd, a
 # direct-streamlocal channel of the host's session), through the mux master and without it. ls in
-# lxc-ls's layouts (LOCATION: the member), list and completion, info, start, stop (-k), freeze, unfreeze on instances of
+# lxc-ls's layouts (LOCATION: the member), list (LOCATION) and completion, ls and list
+# --all-hosts beside the lab's LXC host, info, start, stop (-k), freeze, unfreeze on instances of
 # three members; LXD's refusal as one line, exit 1; a verb with no LXD meaning, exit 2 with the
 # LXD command; a verb not built yet, exit 1 saying so; a socket that is not there.
 source "$(dirname "$0")/lib.sh"
@@ -51,12 +52,34 @@ expect_out STOPPED "... just the state, as lxc-info -s -H prints it"
 capture lxd_lx list
 expect_rc 0 "list"
 check "... each instance with its state" eval 'grep -qE "^$A +RUNNING" <<<"$OUT" && grep -qE "^$B +RUNNING" <<<"$OUT" && grep -qE "^$C +STOPPED" <<<"$OUT"'
+check "... and a LOCATION column, each instance's member" eval 'head -1 <<<"$OUT" | grep -qE " MDNS +LOCATION *$" && grep -qE "^$A .* m1 *$" <<<"$OUT" && grep -qE "^$B .* m2 *$" <<<"$OUT" && grep -qE "^$C .* m3 *$" <<<"$OUT"'
+capture lxd_lx list --json
+expect_rc 0 "list --json"
+check "... each instance's \"location\"" python3 -c '
+import json, sys
+rows = {r["name"]: r for r in json.loads(sys.argv[1])}
+assert [rows[n]["location"] for n in sys.argv[2:]] == ["m1", "m2", "m3"], rows
+' "$OUT" "$A" "$B" "$C"
 # The first TAB waits at most 300 ms for the host and then offers what the cache has (nothing yet)
 # while the cache is written behind it: the names are polled for, as a user would press TAB again.
 tab_offers_all() { capture lxd_lx __complete containers; out_has_line "$A" && out_has_line "$B" && out_has_line "$C"; }
 check "a TAB offers the three instances (the cache written within 15 s)" wait_for 15 tab_offers_all
 capture lxd_lx __complete containers --state stopped
 check "... and with --state stopped only the stopped one" eval '[ "$(mine)" = "$C" ]'
+
+# ls --all-hosts and list --all-hosts: the lab's LXC host and the cluster together.
+lab_config "$T/both.toml"
+{
+  echo
+  sed -n '/^\[hosts\.lab\]/,$p' "$LAB_CONFIG" | sed -e '1s/.*/[hosts.cluster]/' -e '/^lxcpath = /d'
+  printf 'backend = "lxd"\nlxd_socket = "%s"\n' "$LAB_LXD_SOCKET"
+} >>"$T/both.toml"
+capture in_laptop lxhost -c "$T/both.toml" ls --all-hosts -1
+expect_rc 0 "ls --all-hosts -1, an LXC host and an LXD host"
+check "... the lab's containers and the cluster's instances as HOST:NAME" eval 'out_has_line lab:web && out_has_line "cluster:$A" && out_has_line "cluster:$C"'
+capture in_laptop lxhost -c "$T/both.toml" list --all-hosts
+expect_rc 0 "list --all-hosts"
+check "... HOST and LOCATION columns ('-' for the LXC host's rows)" eval 'grep -qE "^lab +web +RUNNING .* - *$" <<<"$OUT" && grep -qE "^cluster +$B +RUNNING .* m2 *$" <<<"$OUT"'
 
 # State changes, each waited for through its operation, on m3's instance.
 state_of() { "${LXDC[@]}" list -f csv -c s "$C" 2>/dev/null; }
@@ -90,9 +113,9 @@ expect_err_has "lxc launch IMAGE NAME"
 capture lxd_lx stop -n "$A" -P /var/lib/lxc
 expect_rc 2 "-P: no LXD meaning"
 expect_err_has "-P is LXC's; it has no meaning on an LXD host"
-capture lxd_lx attach -n "$A" -- true
-expect_rc 1 "attach: not built yet"
-expect_err_has "attach on an LXD host is not built into lxhost yet"
+capture lxd_lx snapshot -n "$A"
+expect_rc 1 "snapshot: not built yet"
+expect_err_has "snapshot on an LXD host is not built into lxhost yet"
 
 # No socket: the configured one missing, and none of the usual places (the lab host has none).
 lab_config "$T/nosock.toml" 's/^default_host = .*/default_host = "cluster"/' 's/^\[hosts\.lab\]/[hosts.cluster]/'

@@ -51,7 +51,7 @@ void cache_lists_containers(Fakes& fakes, const std::vector<std::string>& names)
   Context ctx = fakes.context();
   std::vector<ContainerRow> rows;
   rows.reserve(names.size());
-  for (const std::string& name : names) rows.push_back({name, "RUNNING", {}, {}});
+  for (const std::string& name : names) rows.push_back({name, "RUNNING", {}, {}, ""});
   const std::filesystem::path file = container_cache_file(ctx.paths().cache_dir, ctx.host().name);
   std::filesystem::create_directories(file.parent_path());
   std::ofstream(file) << render_cache(rows);

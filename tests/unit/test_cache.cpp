@@ -7,7 +7,7 @@ using namespace lxhost;
 using namespace std::chrono_literals;
 
 TEST_CASE("cache text round-trips", "[cache]") {
-  const std::vector<ContainerRow> rows = {{"web", "RUNNING", {"10.0.0.1"}, {}}, {"a-b_c.d", "STOPPED", {}, {}}};
+  const std::vector<ContainerRow> rows = {{"web", "RUNNING", {"10.0.0.1"}, {}, ""}, {"a-b_c.d", "STOPPED", {}, {}, ""}};
   const std::string text = render_cache(rows);
   CHECK(text == "# lxhost containers v1\nweb\tRUNNING\na-b_c.d\tSTOPPED\n");
   const auto parsed = parse_cache(text);
@@ -35,7 +35,7 @@ TEST_CASE("corrupt caches are rejected, not half-read", "[cache]") {
 }
 
 TEST_CASE("rows that would break the format are left out", "[cache]") {
-  const auto text = render_cache({{"bad\nname", "RUNNING", {}, {}}, {"ok", "RUN\tNING", {}, {}}, {"fine", "STOPPED", {}, {}}});
+  const auto text = render_cache({{"bad\nname", "RUNNING", {}, {}, ""}, {"ok", "RUN\tNING", {}, {}, ""}, {"fine", "STOPPED", {}, {}, ""}});
   CHECK(text == "# lxhost containers v1\nfine\tSTOPPED\n");
 }
 

@@ -539,10 +539,10 @@ TEST_CASE("lxd output: what lxhost's own parsers read back", "[lxd_output]") {
         "db    STOPPED -                     -            \n"
         "web   RUNNING 10.203.0.10           fd42:203::10 \n");
   CHECK(parse_lxc_ls_fancy(table) == std::vector<ContainerRow>{
-                                         {"batch", "FROZEN", {"10.0.0.5", "10.203.0.30"}, {"2001:db8::30"}},
-                                         {"cache", "ERROR", {}, {}},
-                                         {"db", "STOPPED", {}, {}},
-                                         {"web", "RUNNING", {"10.203.0.10"}, {"fd42:203::10"}},
+                                         {"batch", "FROZEN", {"10.0.0.5", "10.203.0.30"}, {"2001:db8::30"}, ""},
+                                         {"cache", "ERROR", {}, {}, ""},
+                                         {"db", "STOPPED", {}, {}, ""},
+                                         {"web", "RUNNING", {"10.203.0.10"}, {"fd42:203::10"}, ""},
                                      });
   const LxdInstance web = parse_lxd_instance(kSolo);
   CHECK(parse_lxc_info_ips(render_lxd_info(web, info_flags(false, false, true, false, false))) ==

@@ -9,7 +9,7 @@ using namespace lxhost;
 namespace {
 
 ContainerRow row(std::string name, std::string state, std::vector<std::string> ipv4, std::vector<std::string> ipv6 = {}) {
-  return ContainerRow{std::move(name), std::move(state), std::move(ipv4), std::move(ipv6)};
+  return ContainerRow{std::move(name), std::move(state), std::move(ipv4), std::move(ipv6), ""};
 }
 
 PublishConfig publish_config(std::string name = "{name}.local", std::vector<std::string> exclude = {}) {
