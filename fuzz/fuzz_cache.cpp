@@ -27,7 +27,7 @@ void check_cache(std::string_view text) {
     check(!c.name.empty());
     check(c.name.find_first_of("\t\n") == std::string::npos);
     check(c.state.find_first_of("\t\n") == std::string::npos);
-    rows.push_back({c.name, c.state, {}, {}});
+    rows.push_back({c.name, c.state, {}, {}, ""});
   }
   // render_cache leaves out rows with a '\r' (LXC names never hold one); without one, the
   // text is exactly what render_cache writes.
