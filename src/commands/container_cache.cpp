@@ -1,5 +1,4 @@
 #include "commands/container_cache.hpp"
-#include "commands/lxd_api.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,6 +11,7 @@
 #include <thread>
 
 #include "atomic_file.hpp"
+#include "commands/lxd_api.hpp"
 #include "commands/remote_run.hpp"
 #include "core/errors.hpp"
 #include "core/publish_names.hpp"
