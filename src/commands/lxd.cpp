@@ -4,8 +4,8 @@
 // printed as LXC's tool would print it (core/lxd_output.hpp). Asynchronous requests are waited
 // for through their operation. attach and execute run LXD's own client on the host (`lxc exec`,
 // pointed at the same socket by LXD_SOCKET), as the SSH user: on an LXD host the user reaches LXD
-// as a member of its group, not through sudo. snapshot and start-ephemeral are refused (exit 1)
-// until they are built, saying which LXD command does it.
+// as a member of its group, not through sudo. start-ephemeral -- CMD is one remote script of
+// LXD's client (copy, start, exec, delete), so that Ctrl-C or a lost connection still deletes the copy.
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -14,8 +14,9 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <thread>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <type_traits>
 #include <variant>
 
@@ -38,12 +39,6 @@ using std::chrono::steady_clock;
 
 std::size_t terminal_width() {
   return is_terminal(STDOUT_FILENO) ? static_cast<std::size_t>(terminal_size().cols) : 0;
-}
-
-// The LXD command that does what a verb not built yet would do.
-std::string_view not_yet(std::string_view verb) {
-  if (verb == "snapshot") return "lxc snapshot NAME";
-  return "lxc launch --ephemeral or lxc copy --ephemeral";
 }
 
 // PUT /1.0/instances/NAME/state: `action` at once (stop: forced).
@@ -124,6 +119,61 @@ int wait(Lxd& lxd, const LxdWait& wait) {
   }
 }
 
+// lxc-snapshot: create (the next snapN), -L, -r (in place, or -N as a new instance), -d. As
+// lxc-snapshot, only -L prints.
+void snapshot(Context& ctx, Lxd& lxd, const LxdSnapshot& snap, const LxdScope& scope) {
+  lxd.reachable(snap.name);
+  switch (snap.op) {
+    case LxdSnapshot::Op::list:
+      fmt::print("{}", render_lxd_snapshots(parse_lxd_snapshots(lxd.sync(snap.request))));
+      return;
+    case LxdSnapshot::Op::create: {
+      const std::string name = next_snapshot_name(parse_lxd_snapshots(lxd.sync(snap.request)));
+      lxd.run({"POST", in_project("/1.0/instances/" + url_segment(snap.name) + "/snapshots", scope),
+               fmt::format(R"({{"name":"{}"}})", name)});
+      return;
+    }
+    case LxdSnapshot::Op::restore_as:
+      lxd.run(lxd.with_source(snap.request, snap.name + "/" + snap.snapshot));
+      invalidate_container_cache(ctx);
+      return;
+    case LxdSnapshot::Op::restore:
+    case LxdSnapshot::Op::remove: lxd.run(snap.request); return;
+  }
+}
+
+// start-ephemeral (and copy -e): an ephemeral copy, started. With -- CMD, one script on the host
+// copies, starts, runs CMD and deletes the copy (lxd_ephemeral_script); without, the copy stays up
+// (LXD deletes it when it stops) and its name is printed as lxc-copy prints it.
+int ephemeral(Context& ctx, std::string_view verb, Lxd& lxd, const LxdEphemeral& e, const LxdScope& scope) {
+  lxd.reachable(e.orig);
+  if (lxd.exists(e.name)) throw Failure(fmt::format("{}: '{}' already exists on {}", verb, e.name, ctx.host().name));
+  if (e.command.empty()) {
+    lxd.run(lxd.with_source(e.copy, e.orig));
+    try {
+      lxd.run(state_request(e.name, "start", scope));
+    } catch (const Error&) {
+      try {
+        lxd.run({"DELETE", in_project("/1.0/instances/" + url_segment(e.name), scope), ""});
+      } catch (const Error& left) {
+        ctx.log().warn("the copy {} is left (stopped): {}", e.name, left.what());
+      }
+      throw;
+    }
+    invalidate_container_cache(ctx);
+    fmt::print("Created {} as clone of {}\n", e.name, e.orig);
+    return 0;
+  }
+  const LxdEphemeralRun run{lxd.socket(), scope.project, e.orig, e.name, e.target, make_token(), e.command};
+  RemoteCommand command;
+  command.pty = wants_pty(ctx.invocation().options.tty, false);
+  command.line = lxd_ephemeral_script(run);
+  ctx.log().debug("remote line: {}", command.line);
+  const int code = run_remote(ctx, command, "lxc");
+  invalidate_container_cache(ctx);
+  return code;
+}
+
 }  // namespace
 
 std::string lxd_ls_output(Context& ctx, std::span<const std::string> args) {
@@ -137,41 +187,41 @@ int run_lxd(Context& ctx, const Verb& verb, std::span<const std::string> typed) 
   if (asks_for_help(typed)) return print_verb_help(ctx, verb);
   const std::vector<std::string> args = with_verb_defaults(ctx, verb, typed);
   const LxdScope scope{ctx.host().lxd_project.value};
-  const LxdAction action = translate_lxd(verb.name, args, scope, "");
+  const LxdAction action = translate_lxd(verb.name, args, scope, "lxhost-" + make_token().substr(0, 8));
   return std::visit(
       [&](const auto& a) -> int {
         using A = std::decay_t<decltype(a)>;
-        if constexpr (std::is_same_v<A, LxdSnapshot> || std::is_same_v<A, LxdEphemeral>) {
-          throw Failure(fmt::format("{} on an LXD host is not built into lxhost yet", verb.name),
-                        fmt::format("on the host, LXD's own client does it: {}", not_yet(verb.name)));
+        Lxd lxd(ctx);
+        if constexpr (std::is_same_v<A, LxdList>) {
+          fmt::print("{}", render_lxd_ls(parse_lxd_instances(lxd.sync(a.request)), a, terminal_width()));
+        } else if constexpr (std::is_same_v<A, LxdInfo>) {
+          lxd.reachable(a.name);  // GET /1.0/instances/NAME waits for a member that is down
+          fmt::print("{}", render_lxd_info(parse_lxd_instance(lxd.sync(a.request)), a));
+        } else if constexpr (std::is_same_v<A, LxdWait>) {
+          return wait(lxd, a);
+        } else if constexpr (std::is_same_v<A, LxdEphemeral>) {
+          return ephemeral(ctx, verb.name, lxd, a, scope);
+        } else if constexpr (std::is_same_v<A, LxdSnapshot>) {
+          snapshot(ctx, lxd, a, scope);
+        } else if constexpr (std::is_same_v<A, LxdExec>) {
+          if (!a.start_first) lxd.reachable(a.name);
+          const int code = a.start_first ? execute(ctx, verb, lxd, a, scope) : exec_on_host(ctx, verb, lxd, a);
+          if (verb.cache == CacheEffect::invalidate) invalidate_container_cache(ctx);
+          return code;
         } else {
-          Lxd lxd(ctx);
-          if constexpr (std::is_same_v<A, LxdList>) {
-            fmt::print("{}", render_lxd_ls(parse_lxd_instances(lxd.sync(a.request)), a, terminal_width()));
-          } else if constexpr (std::is_same_v<A, LxdInfo>) {
-            fmt::print("{}", render_lxd_info(parse_lxd_instance(lxd.sync(a.request)), a));
-          } else if constexpr (std::is_same_v<A, LxdWait>) {
-            return wait(lxd, a);
-          } else if constexpr (std::is_same_v<A, LxdExec>) {
-            if (!a.start_first) lxd.reachable(a.name);
-            const int code = a.start_first ? execute(ctx, verb, lxd, a, scope) : exec_on_host(ctx, verb, lxd, a);
-            if (verb.cache == CacheEffect::invalidate) invalidate_container_cache(ctx);
-            return code;
-          } else {
-            if constexpr (std::is_same_v<A, LxdStateChange>) {
-              lxd.reachable(a.name);
-              lxd.run(a.request, a.wait);  // lxc-stop -W: not waited for
-            }
-            if constexpr (std::is_same_v<A, LxdDestroy>) destroy(lxd, a);
-            if constexpr (std::is_same_v<A, LxdCopy>) {
-              lxd.reachable(a.source);
-              lxd.run(a.rename ? a.request : lxd.with_source(a.request, a.source));
-              if (a.start) lxd.run(state_request(a.name, "start", scope));
-            }
-            invalidate_container_cache(ctx);
+          if constexpr (std::is_same_v<A, LxdStateChange>) {
+            lxd.reachable(a.name);
+            lxd.run(a.request, a.wait);  // lxc-stop -W: not waited for
           }
-          return 0;
+          if constexpr (std::is_same_v<A, LxdDestroy>) destroy(lxd, a);
+          if constexpr (std::is_same_v<A, LxdCopy>) {
+            lxd.reachable(a.source);
+            lxd.run(a.rename ? a.request : lxd.with_source(a.request, a.source));
+            if (a.start) lxd.run(state_request(a.name, "start", scope));
+          }
+          invalidate_container_cache(ctx);
         }
+        return 0;
       },
       action);
 }

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 
 #include "core/errors.hpp"
@@ -98,6 +99,12 @@ LxdInstance Lxd::instance(const std::string& name) {
   throw Failure(fmt::format("{} has no instance {} (in LXD project {})", ctx_.host().name, name, scope.project));
 }
 
+bool Lxd::exists(const std::string& name) {
+  const LxdScope scope{ctx_.host().lxd_project.value};
+  const std::vector<LxdInstance> all = parse_lxd_instances(sync({"GET", in_project("/1.0/instances?recursion=1", scope), ""}));
+  return std::any_of(all.begin(), all.end(), [&](const LxdInstance& found) { return found.name == name; });
+}
+
 LxdInstance Lxd::reachable(const std::string& name) {
   LxdInstance found = instance(name);
   if (found.state != "ERROR" || found.location.empty() || found.location == "none") return found;
@@ -114,7 +121,12 @@ LxdInstance Lxd::reachable(const std::string& name) {
 
 HttpRequest Lxd::with_source(const HttpRequest& copy, const std::string& source) {
   const LxdScope scope{ctx_.host().lxd_project.value};
-  const json answer = parse(ctx_, sync({"GET", in_project("/1.0/instances/" + url_segment(source), scope), ""}));
+  const std::size_t slash = source.find('/');
+  const std::string path = slash == std::string::npos
+                               ? "/1.0/instances/" + url_segment(source)
+                               : "/1.0/instances/" + url_segment(source.substr(0, slash)) + "/snapshots/" +
+                                     url_segment(source.substr(slash + 1));
+  const json answer = parse(ctx_, sync({"GET", in_project(path, scope), ""}));
   json body = parse(ctx_, copy.body);
   try {
     const json& instance = answer.at("metadata");

@@ -41,10 +41,13 @@ class Lxd {
   // the cluster member that holds it when that member does not answer (LXD lists its instances
   // as ERROR at once, but a request for one would wait on the member until lxhost's bound).
   LxdInstance reachable(const std::string& name);
+  // Whether the host's lxd_project has an instance of that name (from the list, as instance()).
+  bool exists(const std::string& name);
 
   // A copy request (POST /1.0/instances, source type "copy") completed as LXD's own client sends
   // one: LXD leaves the new instance's architecture, type, profiles, config and devices to the
-  // client, which takes them from the source (its config without volatile.* keys).
+  // client, which takes them from the source (its config without volatile.* keys). A source
+  // "NAME/SNAP" is the snapshot SNAP of NAME.
   HttpRequest with_source(const HttpRequest& copy, const std::string& source);
 
   // The socket's path on the host (what LXD's own client there is pointed at: LXD_SOCKET).

@@ -294,4 +294,41 @@ std::string render_lxd_info(const LxdInstance& instance, const LxdInfo& info) {
   return out;
 }
 
+std::vector<LxdSnapshotRow> parse_lxd_snapshots(std::string_view body) {
+  const json metadata = metadata_of(body);
+  if (!metadata.is_array()) unexpected("the metadata is not a list of snapshots");
+  std::vector<LxdSnapshotRow> rows;
+  rows.reserve(metadata.size());
+  for (const json& item : metadata) {
+    if (!item.is_object()) unexpected("a snapshot is not an object");
+    std::string name = text_at(item, "name");
+    name.erase(0, name.rfind('/') + 1);  // "web/snap0" as some of LXD's answers give it
+    if (name.empty()) unexpected("a snapshot without a name");
+    rows.push_back({std::move(name), text_at(item, "created_at")});
+  }
+  return rows;
+}
+
+std::string render_lxd_snapshots(std::span<const LxdSnapshotRow> snapshots) {
+  if (snapshots.empty()) return "No snapshots\n";
+  static const std::regex rfc3339(R"(^(\d{4})-(\d\d)-(\d\d)T(\d\d:\d\d:\d\d))");
+  std::string out;
+  for (const LxdSnapshotRow& row : snapshots) {
+    std::smatch parts;
+    const std::string when = std::regex_search(row.created_at, parts, rfc3339)
+                                 ? fmt::format("{}:{}:{} {}", parts[1].str(), parts[2].str(), parts[3].str(), parts[4].str())
+                                 : one_line(row.created_at);
+    out += fmt::format("{} (LXD) {}\n", one_line(row.name), when);
+  }
+  return out;
+}
+
+std::string next_snapshot_name(std::span<const LxdSnapshotRow> snapshots) {
+  for (std::size_t n = 0;; ++n) {
+    std::string name = fmt::format("snap{}", n);
+    if (std::none_of(snapshots.begin(), snapshots.end(), [&](const LxdSnapshotRow& row) { return row.name == name; }))
+      return name;
+  }
+}
+
 }  // namespace lxhost

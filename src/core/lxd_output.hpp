@@ -66,4 +66,23 @@ std::string render_lxd_ls(std::span<const LxdInstance> instances, const LxdList&
 // of -s, -p, -i and -S (which is how no flag arrives) the Name: line first, as without flags.
 std::string render_lxd_info(const LxdInstance& instance, const LxdInfo& info);
 
+// A snapshot of an instance, from GET /1.0/instances/NAME/snapshots?recursion=1.
+struct LxdSnapshotRow {
+  std::string name;        // its own name ("snap0"), without the instance's
+  std::string created_at;  // LXD's time, RFC 3339 in UTC ("2026-12-04T21:00:00.123456789Z")
+
+  bool operator==(const LxdSnapshotRow&) const = default;
+};
+
+// The body of GET /1.0/instances/NAME/snapshots?recursion=1, in LXD's order. Throws Failure as
+// parse_lxd_instances does.
+std::vector<LxdSnapshotRow> parse_lxd_snapshots(std::string_view body);
+
+// What lxc-snapshot -L prints: a line per snapshot, `NAME (LXD) YYYY:MM:DD HH:MM:SS` (lxc-snapshot
+// gives the snapshot's directory in the parentheses; LXD's time is UTC), or "No snapshots".
+std::string render_lxd_snapshots(std::span<const LxdSnapshotRow> snapshots);
+
+// The name lxc-snapshot gives a new snapshot: snapN for the first N from 0 that is not taken.
+std::string next_snapshot_name(std::span<const LxdSnapshotRow> snapshots);
+
 }  // namespace lxhost

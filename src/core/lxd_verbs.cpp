@@ -347,6 +347,7 @@ LxdEphemeral ephemeral(std::string orig, std::string name, const std::string& ta
   out.copy = request("POST", new_instance_path(target), scope, copy_body(orig, name, true));
   out.orig = std::move(orig);
   out.name = std::move(name);
+  out.target = target;
   return out;
 }
 

@@ -5,7 +5,7 @@
 // LXC's own, so scripts and completion work as on an LXC host; a verb or flag that has no LXD
 // meaning is a UsageError (exit 2) whose hint names the LXD command that does the job.
 //
-// commands/lxd.cpp runs the list, info and state-change actions; the others are not run yet.
+// commands/lxd.cpp runs each action.
 #pragma once
 
 #include <optional>
@@ -84,7 +84,7 @@ struct LxdDestroy {
   bool force = false;
 };
 
-// snapshot: create (named snapN after the last, as lxc-snapshot names them), -L list,
+// snapshot: create (named snapN, the first N not taken, as lxc-snapshot names them), -L list,
 // -r restore (in place, or -N into a new instance), -d destroy one.
 struct LxdSnapshot {
   enum class Op { create, list, restore, restore_as, remove };
@@ -101,6 +101,7 @@ struct LxdEphemeral {
   HttpRequest copy;
   std::string orig;
   std::string name;                  // the user's, else the one lxhost generated
+  std::string target;                // --target MEMBER; empty: LXD places it
   std::vector<std::string> command;  // empty: the copy stays up (-d), or is attached to (a shell)
   bool daemon = false;
 };

@@ -156,6 +156,15 @@ std::string lxhost_page() {
           "\n";
   for (const Verb& verb : verb_table())
     if (verb.legacy) page += verb_entry(verb);
+  page += ".SH \"LXD HOSTS\"\n" +
+          prose("A host with backend = \"lxd\" in the configuration runs the same verbs through LXD's API (its "
+                "unix socket, over the host's SSH session) instead of the lxc-* tools, across every member of an "
+                "LXD cluster: output as the LXC tools print it (ls -f has a LOCATION column), attach and "
+                "execute through LXD's own client on the host, --target MEMBER to place a copy, snapshots as "
+                "snapN, start-ephemeral deleting its copy even after Ctrl-C or a lost connection. A verb or "
+                "flag with no LXD meaning exits 2 naming the LXD command that does the job; an instance on a "
+                "member that is down fails at once with one line naming the member.") +
+          "\n";
   page += ".SH COMMANDS\n" + prose("lxhost's own commands; `lxhost help COMMAND` shows the same.") + "\n";
   for (const CommandSpec& command : native_commands())
     if (!command.hidden) page += command_entry(command);

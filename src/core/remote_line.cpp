@@ -193,37 +193,70 @@ std::string watch_line(const RemoteContext& ctx) {
                                               : quote_word(ctx.lxcpath)));
 }
 
-std::string ephemeral_script(const EphemeralRun& run, const std::string& token, const RemoteContext& ctx,
-                             std::string_view copied_mark) {
-  const std::vector<std::string> stop_argv = {"lxc-stop", "-n", run.name, "-k"};
-  std::vector<std::string> attach_argv = {"lxc-attach", "-n", run.name, "-v", "LXHOST_TOKEN=" + token, "--"};
-  attach_argv.insert(attach_argv.end(), run.command.begin(), run.command.end());
-  const std::string stop = command_line(stop_argv, ctx) + " >/dev/null 2>&1";
+namespace {
+
+// The one script for an ephemeral copy and a command in it (LXC's and LXD's): `make` (lines that
+// exit on failure, and may call stop()), then `mark`, then `run` in the background with the
+// script's stdin, a watchdog and traps that call `stop`. See ephemeral_script.
+std::string ephemeral_steps(std::string_view make, std::string_view stop, std::string_view run,
+                            std::string_view copied_mark, std::span<const std::string> command) {
   // The watchdog stops the copy when the SSH session goes away ($PPID is the sshd session process,
   // which exits when the connection is lost); traps stop it on INT/TERM/HUP (a `signal` request;
   // a mux master sends HUP when the client of a running command goes away).
-  // lxc-copy's "Created ..." line is not CMD's output; `-o /dev/null` makes it print its errors.
-  // `exec 3<&0` keeps stdin for the background attach (POSIX gives background jobs /dev/null).
+  // `exec 3<&0` keeps stdin for the background command (POSIX gives background jobs /dev/null).
   std::string script = fmt::format(
       "stop() {{ {stop}; }}\n"
-      "{copy} -o /dev/null >/dev/null || exit $?\n"
+      "{make}"
       "{mark}"
       "trap 'stop; exit 130' INT; trap 'stop; exit 143' TERM; trap 'stop; exit 129' HUP\n"
       "( while kill -0 $PPID 2>/dev/null; do sleep 1; done; stop ) </dev/null >/dev/null 2>&1 &\n"
       "w=$!\n"
       "exec 3<&0\n"
-      "{attach} <&3 3<&- &\n"
+      "{run} <&3 3<&- &\n"
       "a=$!\n"
       "wait $a; rc=$?\n"
       "trap - INT TERM HUP\n"
       "kill $w 2>/dev/null\n"
       "stop\n"
       "exit $rc\n",
-      fmt::arg("stop", stop), fmt::arg("copy", command_line(run.copy_argv, ctx)),
-      fmt::arg("attach", command_line(attach_argv, ctx)),
+      fmt::arg("stop", stop), fmt::arg("make", make), fmt::arg("run", run),
       fmt::arg("mark", copied_mark.empty() ? "" : fmt::format("printf '%s\\n' {} >&2\n", quote_word(copied_mark))));
-  require_line_fits(script, "start-ephemeral", run.command);
+  require_line_fits(script, "start-ephemeral", command);
   return script;
+}
+
+}  // namespace
+
+std::string ephemeral_script(const EphemeralRun& run, const std::string& token, const RemoteContext& ctx,
+                             std::string_view copied_mark) {
+  const std::vector<std::string> stop_argv = {"lxc-stop", "-n", run.name, "-k"};
+  std::vector<std::string> attach_argv = {"lxc-attach", "-n", run.name, "-v", "LXHOST_TOKEN=" + token, "--"};
+  attach_argv.insert(attach_argv.end(), run.command.begin(), run.command.end());
+  // lxc-copy's "Created ..." line is not CMD's output; `-o /dev/null` makes it print its errors.
+  return ephemeral_steps(command_line(run.copy_argv, ctx) + " -o /dev/null >/dev/null || exit $?\n",
+                         command_line(stop_argv, ctx) + " >/dev/null 2>&1", command_line(attach_argv, ctx), copied_mark,
+                         run.command);
+}
+
+std::string lxd_ephemeral_script(const LxdEphemeralRun& run, std::string_view copied_mark) {
+  const RemoteContext as_user{false, ""};
+  const auto lxc = [&](std::vector<std::string> argv) {
+    argv.insert(argv.begin(), {"lxc"});
+    argv.insert(argv.begin() + 2, {"--project", run.project});
+    return command_line(argv, as_user);
+  };
+  std::vector<std::string> copy{"copy", run.orig, run.name, "--ephemeral", "--instance-only"};
+  if (!run.target.empty()) copy.insert(copy.end(), {"--target", run.target});
+  std::vector<std::string> exec{"exec", run.name, "--env", "LXHOST_TOKEN=" + run.token, "--"};
+  exec.insert(exec.end(), run.command.begin(), run.command.end());
+  // An ephemeral instance goes when it stops; delete --force also takes one that never started.
+  const std::string make = fmt::format(
+      "{socket}{copy} >/dev/null || exit $?\n"
+      "{start} || {{ rc=$?; stop; exit $rc; }}\n",
+      fmt::arg("socket", run.socket.empty() ? "" : fmt::format("LXD_SOCKET={}; export LXD_SOCKET\n", quote_word(run.socket))),
+      fmt::arg("copy", lxc(copy)), fmt::arg("start", lxc({"start", run.name})));
+  return ephemeral_steps(make, lxc({"delete", run.name, "--force"}) + " >/dev/null 2>&1", lxc(exec), copied_mark,
+                         run.command);
 }
 
 std::string terminal_type(std::optional<std::string_view> term) {

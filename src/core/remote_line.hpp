@@ -77,6 +77,24 @@ std::string signal_tagged_line(const std::string& container, const std::string& 
 std::string ephemeral_script(const EphemeralRun& run, const std::string& token, const RemoteContext& ctx,
                              std::string_view copied_mark = "");
 
+// start-ephemeral -- CMD on an LXD host: what lxd_ephemeral_script runs.
+struct LxdEphemeralRun {
+  std::string socket;                // LXD's socket on the host (LXD_SOCKET); empty: lxc's own default
+  std::string project;               // --project
+  std::string orig;                  // the instance copied
+  std::string name;                  // the copy
+  std::string target;                // --target MEMBER: where the copy is made; empty: LXD picks
+  std::string token;                 // LXHOST_TOKEN=TOKEN in CMD's environment
+  std::vector<std::string> command;  // CMD..., never empty
+};
+
+// ephemeral_script's twin for an LXD host, LXD's own client run as the SSH user (no sudo):
+// `lxc copy ORIG NAME --ephemeral --instance-only [--target M]`, `lxc start NAME` (a copy that
+// does not start is deleted), `lxc exec NAME -- CMD` with the script's stdin, then the copy
+// deleted (`lxc delete --force`: an ephemeral instance goes when it stops), exit with CMD's code.
+// INT/TERM/HUP or the SSH session's end delete the copy as in ephemeral_script.
+std::string lxd_ephemeral_script(const LxdEphemeralRun& run, std::string_view copied_mark = "");
+
 // The terminal type a remote PTY is asked for: $TERM's value; "xterm" when it is unset, empty,
 // over 255 bytes or not printable ASCII (no terminal type is; a huge one would not fit in the SSH
 // packet that requests the PTY).

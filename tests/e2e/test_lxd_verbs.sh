@@ -3,7 +3,7 @@
 # lxc-ls's layouts (LOCATION: the member), list (LOCATION) and completion, ls and list
 # --all-hosts beside the lab's LXC host, info, start, stop (-k), freeze, unfreeze on instances of
 # three members; LXD's refusal as one line, exit 1; a verb with no LXD meaning, exit 2 with the
-# LXD command; a verb not built yet, exit 1 saying so; a socket that is not there.
+# LXD command; a socket that is not there.
 source "$(dirname "$0")/lib.sh"
 
 lxd_suite
@@ -98,14 +98,14 @@ capture lxd_lx stop -n "$C" -k
 expect_rc 0 "stop -k"
 check "... stopped when stop returns" eval '[ "$(state_of)" = STOPPED ]'
 
-# Refusals: LXD's, lxhost's for a verb with no LXD meaning, and a verb not built yet.
+# Refusals: LXD's, and lxhost's for a verb or flag with no LXD meaning.
 capture lxd_lx start -n "$A"
 expect_rc 1 "start of a running instance: LXD refuses"
 expect_err_has "lxhost: error: LXD on cluster: The instance is already running"
 expect_err_lines 1
 capture lxd_lx info -n "lxdv-nosuch-$$"
 expect_rc 1 "info of no such instance"
-expect_err_has "Instance not found"
+expect_err_has "lxhost: error: cluster has no instance lxdv-nosuch-$$ (in LXD project default)"
 capture lxd_lx create -n x -t busybox
 expect_rc 2 "create: no LXD meaning"
 expect_err_has "lxhost: error: create: has no meaning on an LXD host"
@@ -113,9 +113,6 @@ expect_err_has "lxc launch IMAGE NAME"
 capture lxd_lx stop -n "$A" -P /var/lib/lxc
 expect_rc 2 "-P: no LXD meaning"
 expect_err_has "-P is LXC's; it has no meaning on an LXD host"
-capture lxd_lx snapshot -n "$A"
-expect_rc 1 "snapshot: not built yet"
-expect_err_has "snapshot on an LXD host is not built into lxhost yet"
 
 # No socket: the configured one missing, and none of the usual places (the lab host has none).
 lab_config "$T/nosock.toml" 's/^default_host = .*/default_host = "cluster"/' 's/^\[hosts\.lab\]/[hosts.cluster]/'

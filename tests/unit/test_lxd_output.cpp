@@ -596,3 +596,35 @@ TEST_CASE("lxd output: bodies that are not LXD's answer, and LXD's errors", "[lx
                             R"("error_code":0,"error":"","metadata":[]})")
             .empty());
 }
+
+TEST_CASE("lxd output: snapshots printed as lxc-snapshot -L prints them, and the next one's name", "[lxd_output]") {
+  // As LXD 5.0 answers GET /1.0/instances/web/snapshots?recursion=1 (fields trimmed).
+  const std::string body = R"({"type": "sync", "status": "Success", "status_code": 200, "metadata": [
+      {"name": "snap0", "created_at": "2026-12-04T21:03:07.511288314Z", "stateful": false, "architecture": "x86_64"},
+      {"name": "web/before upgrade", "created_at": "2026-12-04T22:10:00Z", "stateful": false},
+      {"name": "snap2", "created_at": "a time LXD never gives", "stateful": false}]})";
+  const std::vector<LxdSnapshotRow> rows = parse_lxd_snapshots(body);
+  CHECK(rows == std::vector<LxdSnapshotRow>{{"snap0", "2026-12-04T21:03:07.511288314Z"},
+                                            {"before upgrade", "2026-12-04T22:10:00Z"},
+                                            {"snap2", "a time LXD never gives"}});
+  CHECK(render_lxd_snapshots(rows) ==
+        "snap0 (LXD) 2026:12:04 21:03:07\n"
+        "before upgrade (LXD) 2026:12:04 22:10:00\n"
+        "snap2 (LXD) a time LXD never gives\n");
+  CHECK(render_lxd_snapshots({}) == "No snapshots\n");
+
+  CHECK(next_snapshot_name(rows) == "snap1");  // the first free one, as lxc-snapshot names them
+  CHECK(next_snapshot_name({}) == "snap0");
+  const std::vector<LxdSnapshotRow> taken{{"snap1", ""}, {"snap0", ""}, {"snap3", ""}};
+  CHECK(next_snapshot_name(taken) == "snap2");
+
+  CHECK(parse_lxd_snapshots(R"({"type": "sync", "metadata": []})").empty());
+  CHECK_THROWS_WITH(parse_lxd_snapshots(R"({"type": "sync", "metadata": {}})"),
+                    "unexpected answer from LXD: the metadata is not a list of snapshots");
+  CHECK_THROWS_WITH(parse_lxd_snapshots(R"({"type": "sync", "metadata": [{"created_at": ""}]})"),
+                    "unexpected answer from LXD: a snapshot without a name");
+  CHECK_THROWS_WITH(parse_lxd_snapshots(R"({"type": "error", "error": "Instance not found", "error_code": 404})"),
+                    "LXD: Instance not found");
+  const std::string control = R"({"type": "sync", "metadata": [{"name": "a\nb", "created_at": "x"}]})";
+  CHECK(render_lxd_snapshots(parse_lxd_snapshots(control)) == "a\\x0ab (LXD) x\n");
+}

@@ -231,6 +231,8 @@ TEST_CASE("lxd: start-ephemeral and copy -e make an ephemeral copy; CMD runs in 
   CHECK(named.daemon);
   CHECK(named.command.empty());
   CHECK(named.copy.target == "/1.0/instances?target=m2&project=default");
+  CHECK(named.target == "m2");  // lxc copy --target, for the script that runs CMD
+  CHECK(run.target.empty());
 
   const auto copy_e = as<LxdEphemeral>("copy", {"-n", "base", "-e"});
   CHECK(copy_e.name == "base-eph-1234");

@@ -361,17 +361,17 @@ void ephemeral_tools(const StandIns& tools) {
   tools.logging("show-args");
 }
 
-// The log at PATH once it has COUNT entries of lxc-stop (waited for up to 10 s).
-std::string log_after_stops(const std::string& path, size_t count) {
+// The log at PATH once it has COUNT entries that begin with ENTRY (waited for up to 10 s).
+std::string logged_after(const std::string& path, const std::string& entry, size_t count) {
   std::string got;
   for (int i = 0; i < 200; ++i) {
     std::ifstream in(path);
     std::stringstream text;
     text << in.rdbuf();
     got = text.str();
-    size_t stops = 0;
-    for (size_t at = got.find("lxc-stop "); at != std::string::npos; at = got.find("lxc-stop ", at + 1)) ++stops;
-    if (stops >= count) break;
+    size_t seen = 0;
+    for (size_t at = got.find(entry); at != std::string::npos; at = got.find(entry, at + 1)) ++seen;
+    if (seen >= count) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return got;
@@ -465,10 +465,125 @@ TEST_CASE("ephemeral_script, run by sh: INT, TERM or HUP stops the copy, and so 
   CHECK(ran.out == "INT 130\nTERM 143\nHUP 129\n");
   for (const char* signal : {"INT", "TERM", "HUP"}) {
     INFO(signal);
-    CHECK(log_after_stops(tools.path(std::string(signal) + "/log"), 2) ==
+    CHECK(logged_after(tools.path(std::string(signal) + "/log"), "lxc-stop ", 2) ==
           logged(copy) + logged(attach(signalling(signal))) + logged(stop) + logged(stop));
   }
-  CHECK(log_after_stops(tools.path("gone/log"), 2) == logged(copy) + logged(attach(sleeping)) + logged(stop) + logged(stop));
+  CHECK(logged_after(tools.path("gone/log"), "lxc-stop ", 2) == logged(copy) + logged(attach(sleeping)) + logged(stop) + logged(stop));
+}
+
+namespace {
+
+// A stand-in for LXD's client: logs its argv and the LXD_SOCKET it was given, then by its verb:
+// copy fails with $FAIL_COPY, start with $FAIL_START; exec writes its pid, sets what --env sets and
+// becomes the command after `--`; delete kills that pid if it still holds the token (the
+// instance's end ends the exec).
+void lxd_tools(const StandIns& tools) {
+  tools.logging("lxc",
+                "echo \"socket=$LXD_SOCKET\" >>\"$LOG\"\n"
+                "case $1 in\n"
+                "copy) [ -z \"$FAIL_COPY\" ] || exit \"$FAIL_COPY\" ;;\n"
+                "start) [ -z \"$FAIL_START\" ] || exit \"$FAIL_START\" ;;\n"
+                "exec) echo $$ >\"$DIR/attached\"\n"
+                "  while [ \"$1\" != -- ]; do [ \"$1\" != --env ] || export \"$2\"; shift; done\n"
+                "  shift; exec \"$@\" ;;\n"
+                "delete) p=$(cat \"$DIR/attached\" 2>/dev/null)\n"
+                "  if [ -n \"$p\" ] && tr '\\000' '\\n' <\"/proc/$p/environ\" 2>/dev/null | grep -q '^LXHOST_TOKEN='; then\n"
+                "    kill \"$p\"\n"
+                "  fi ;;\n"
+                "esac\n"
+                "exit 0\n");
+  tools.logging("show-args", "echo \"token=$LXHOST_TOKEN\"\n");
+}
+
+// What the lxc stand-in logs for `lxc VERB --project PROJECT REST...` given SOCKET.
+std::string logged_lxc(const std::string& verb, const std::string& project, const Words& rest,
+                       const std::string& socket = "/var/lib/lxd/unix.socket") {
+  return logged(concat({"lxc", verb, "--project", project}, rest)) + "socket=" + socket + "\n";
+}
+
+LxdEphemeralRun lxd_run(Words command) {
+  return {"/var/lib/lxd/unix.socket", "default", "base", "e 1", "", "0123456789abcdef", std::move(command)};
+}
+
+}  // namespace
+
+TEST_CASE("lxd_ephemeral_script, run by sh: lxc copy, start, exec CMD with its words and the token, delete",
+          "[remote_line]") {
+  StandIns tools;
+  lxd_tools(tools);
+  LxdEphemeralRun run = lxd_run(concat({"show-args"}, awkward()));
+  run.project = "it's mine";
+  run.target = "m 2";
+  const std::string copied = "lxhost: copied 0123456789abcdef";
+  const auto ran = tools.sh("{\n" + lxd_ephemeral_script(run, copied) + "\n} 2>&1");
+  CHECK(ran.status == 0);
+  CHECK(ran.out == copied + "\ntoken=0123456789abcdef\n");
+  CHECK(tools.received() ==
+        logged_lxc("copy", "it's mine", {"base", "e 1", "--ephemeral", "--instance-only", "--target", "m 2"}) +
+            logged_lxc("start", "it's mine", {"e 1"}) +
+            logged_lxc("exec", "it's mine", concat({"e 1", "--env", "LXHOST_TOKEN=0123456789abcdef", "--", "show-args"}, awkward())) +
+            logged(concat({"show-args"}, awkward())) + logged_lxc("delete", "it's mine", {"e 1", "--force"}));
+
+  // No socket: lxc's own default (its LXD_SOCKET unset); no target: LXD places the copy.
+  run = lxd_run({"true"});
+  run.socket.clear();
+  CHECK(tools.sh(lxd_ephemeral_script(run)).status == 0);
+  CHECK(tools.received() == logged_lxc("copy", "default", {"base", "e 1", "--ephemeral", "--instance-only"}, "") +
+                                logged_lxc("start", "default", {"e 1"}, "") +
+                                logged_lxc("exec", "default", {"e 1", "--env", "LXHOST_TOKEN=0123456789abcdef", "--", "true"}, "") +
+                                logged_lxc("delete", "default", {"e 1", "--force"}, ""));
+}
+
+TEST_CASE("lxd_ephemeral_script, run by sh: a failed copy or start is its exit code, and a copy that did not start is deleted",
+          "[remote_line]") {
+  StandIns tools;
+  lxd_tools(tools);
+  const std::string script = lxd_ephemeral_script(lxd_run({"true"}), "lxhost: copied 0123456789abcdef");
+  auto env = tools.env();
+  env.emplace_back("FAIL_COPY=5");
+  const auto no_copy = testing::run_captured({"/bin/sh", "-c", "{\n" + script + "\n} 2>&1"}, env);
+  CHECK(no_copy.status == 5);
+  CHECK(no_copy.out.empty());  // no mark: what came on stderr is the copy's
+  CHECK(tools.received() == logged_lxc("copy", "default", {"base", "e 1", "--ephemeral", "--instance-only"}));
+  env.back() = "FAIL_START=3";
+  const auto no_start = testing::run_captured({"/bin/sh", "-c", "{\n" + script + "\n} 2>&1"}, env);
+  CHECK(no_start.status == 3);
+  CHECK(no_start.out.empty());
+  CHECK(tools.received() == logged_lxc("copy", "default", {"base", "e 1", "--ephemeral", "--instance-only"}) +
+                                logged_lxc("start", "default", {"e 1"}) + logged_lxc("delete", "default", {"e 1", "--force"}));
+}
+
+TEST_CASE("lxd_ephemeral_script, run by sh: CMD gets stdin and gives its exit code; INT or the session's end deletes the copy",
+          "[remote_line]") {
+  StandIns tools;
+  lxd_tools(tools);
+  std::ofstream(tools.path("stdin")) << "hello\nworld\n";
+  const auto ran = tools.sh("{\n" + lxd_ephemeral_script(lxd_run({"sh", "-c", "tr a-z A-Z; exit 4"})) + "\n} <\"$DIR/stdin\"");
+  CHECK(ran.status == 4);
+  CHECK(ran.out == "HELLO\nWORLD\n");
+  CHECK(tools.received().ends_with(logged_lxc("delete", "default", {"e 1", "--force"})));
+
+  const Words sleeping{"sleep", "30"};
+  const Words interrupting{"sh", "-c", "kill -s INT $PPID; exec sleep 30"};
+  for (const auto& [name, command] : {std::pair{"gone", sleeping}, std::pair{"INT", interrupting}}) {
+    std::filesystem::create_directory(tools.dir() / name);
+    std::ofstream(tools.path(std::string(name) + "/script")) << lxd_ephemeral_script(lxd_run(command));
+  }
+  const auto signalled = tools.sh(
+      "D=$DIR\n"
+      "DIR=$D/gone LOG=$D/gone/log /bin/sh \"$D/gone/script\" >/dev/null 2>&1 &\n"
+      "n=0; until [ -s \"$D/gone/attached\" ]; do n=$((n + 1)); [ $n -lt 500 ] || exit 9; sleep 0.01; done\n"
+      "DIR=$D/INT LOG=$D/INT/log /bin/sh \"$D/INT/script\"; echo \"INT $?\"\n");
+  CHECK(signalled.out == "INT 130\n");
+  const auto ran_with = [](const Words& command) {
+    return logged_lxc("copy", "default", {"base", "e 1", "--ephemeral", "--instance-only"}) +
+           logged_lxc("start", "default", {"e 1"}) +
+           logged_lxc("exec", "default", concat({"e 1", "--env", "LXHOST_TOKEN=0123456789abcdef", "--"}, command));
+  };
+  const std::string deleted = logged_lxc("delete", "default", {"e 1", "--force"});
+  // Each deleted twice: by the trap or the watchdog, then by the script's end or the watchdog left.
+  CHECK(logged_after(tools.path("INT/log"), deleted, 2) == ran_with(interrupting) + deleted + deleted);
+  CHECK(logged_after(tools.path("gone/log"), deleted, 2) == ran_with(sleeping) + deleted + deleted);
 }
 
 namespace {
