@@ -7,7 +7,11 @@ namespace lxhost {
 namespace doctor {
 
 int Doctor::run() {
-  for (const doctor::CheckSpec& check : doctor::checks()) {
+  // The list is chosen again after each check: once config has found the host, an LXD host's
+  // (the two lists begin alike).
+  const auto list = [this] { return doctor::checks(host_ && host_->backend.value == Backend::lxd); };
+  for (std::size_t i = 0; i < list().size(); ++i) {
+    const doctor::CheckSpec& check = list()[i];
     Result result{check.id, Status::ok, 0, {}, {}};
     if (const auto waits_for = doctor::blocked_by(check.id, results_)) {
       result.status = Status::skip;
@@ -47,6 +51,11 @@ Outcome Doctor::run_check(Check id) {
     case Check::lxc: return check_lxc();
     case Check::lxcpath: return check_lxcpath();
     case Check::backing_store: return check_backing_store();
+    case Check::lxd_socket: return check_lxd_socket();
+    case Check::lxd_server: return check_lxd_server();
+    case Check::lxd_members: return check_lxd_members();
+    case Check::lxd_storage: return check_lxd_storage();
+    case Check::lxd_copy: return check_lxd_copy();
     case Check::cache: return check_cache();
     case Check::mux_dir: return check_mux_dir();
   }

@@ -1,7 +1,8 @@
-// The checks of `doctor`, one class over two files: doctor.cpp runs them in order and holds
+// The checks of `doctor`, one class over three files: doctor.cpp runs them in order and holds
 // those of this machine (config, name, TCP, the cache and mux directories); doctor_host.cpp holds
 // those that need the host's session (host key, login, shell, sudo, the lxc tools, the lxcpath, a
-// snapshot clone). Private to the two.
+// snapshot clone); doctor_lxd.cpp an LXD host's (its socket, server, members, storage, an
+// ephemeral copy). Private to the three.
 #pragma once
 
 #include <arpa/inet.h>
@@ -24,6 +25,7 @@
 #include "commands/args.hpp"
 #include "commands/commands.hpp"
 #include "commands/context.hpp"
+#include "commands/lxd_api.hpp"
 #include "core/cache.hpp"
 #include "core/discovery.hpp"
 #include "core/doctor_report.hpp"
@@ -108,6 +110,13 @@ class Doctor {
   // its containers (a stopped one if there is one), removed again at once.
   Outcome check_backing_store();
 
+  // An LXD host's, through lxd_transport_: doctor's own session.
+  Outcome check_lxd_socket();
+  Outcome check_lxd_server();
+  Outcome check_lxd_members();
+  Outcome check_lxd_storage();
+  Outcome check_lxd_copy();
+
   // The directory nearest to `path` (itself or an ancestor) that exists.
   static std::string nearest_existing(std::string path);
   Outcome check_cache();
@@ -124,6 +133,10 @@ class Doctor {
   std::string version_output_;
   int lxc_major_ = 0;
   std::string lxcpath_;
+  std::unique_ptr<Transport> lxd_transport_;  // over ssh_; declared after it, so it goes first
+  std::unique_ptr<Lxd> lxd_;
+  std::string server_answer_;  // GET /1.0's body
+  bool clustered_ = false;
   std::vector<Result> results_;
 };
 

@@ -25,6 +25,8 @@ class Lxd {
   // The host's socket: lxd_socket, else the first of the usual places that exists on the host
   // (one remote line). Throws Failure when there is none.
   explicit Lxd(Context& ctx);
+  // The same over any transport to the host (doctor's own session).
+  Lxd(Transport& transport, const HostConfig& host, const Log& log);
 
   // The answer to one request, whatever its status. Throws ConnectError (exit 255) when the
   // socket cannot be reached or no whole answer came within `bound`.
@@ -54,7 +56,9 @@ class Lxd {
   const std::string& socket() const { return socket_; }
 
  private:
-  Context& ctx_;
+  Transport& transport_;
+  const HostConfig& host_;
+  const Log& log_;
   std::string socket_;
 };
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <nlohmann/json.hpp>
 
 #include "core/shell_quote.hpp"
 
@@ -26,6 +27,45 @@ constexpr std::array kChecks = {
     CheckSpec{Check::mux_dir, "mux dir", std::nullopt},
 };
 
+constexpr std::array kLxdChecks = {
+    CheckSpec{Check::config, "config", std::nullopt},
+    CheckSpec{Check::name, "name", Check::config},
+    CheckSpec{Check::tcp, "tcp", Check::name},
+    CheckSpec{Check::host_key, "host key", Check::tcp},
+    CheckSpec{Check::auth, "auth", Check::host_key},
+    CheckSpec{Check::shell, "login shell", Check::auth},
+    CheckSpec{Check::lxd_socket, "lxd socket", Check::shell},
+    CheckSpec{Check::lxd_server, "lxd", Check::lxd_socket},
+    CheckSpec{Check::lxd_members, "cluster", Check::lxd_server},
+    CheckSpec{Check::lxd_storage, "storage", Check::lxd_server},
+    CheckSpec{Check::lxd_copy, "ephemeral copy", Check::lxd_storage},
+    CheckSpec{Check::cache, "cache", std::nullopt},
+    CheckSpec{Check::mux_dir, "mux dir", std::nullopt},
+};
+
+// A sync response's metadata, or nullptr.
+const nlohmann::json* metadata_of(const nlohmann::json& response) {
+  if (!response.is_object() || response.value("type", "") != "sync") return nullptr;
+  const auto it = response.find("metadata");
+  return it == response.end() ? nullptr : &*it;
+}
+
+// Each object of a list answer as (its `first` key's text, its `second` key's text).
+std::optional<std::vector<std::pair<std::string, std::string>>> pairs_of(std::string_view body, const char* first,
+                                                                         const char* second) {
+  const nlohmann::json response = nlohmann::json::parse(body, nullptr, false);
+  const nlohmann::json* list = metadata_of(response);
+  if (list == nullptr || !list->is_array()) return std::nullopt;
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const nlohmann::json& item : *list) {
+    if (!item.is_object() || !item.contains(first) || !item[first].is_string()) return std::nullopt;
+    const auto other = item.find(second);
+    out.emplace_back(item[first].get<std::string>(),
+                     other != item.end() && other->is_string() ? other->get<std::string>() : "");
+  }
+  return out;
+}
+
 std::string_view trim(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
@@ -45,12 +85,17 @@ std::vector<std::string_view> lines_of(std::string_view text) {
 
 }  // namespace
 
-std::span<const CheckSpec> checks() { return kChecks; }
+std::span<const CheckSpec> checks(bool lxd) {
+  if (lxd) return kLxdChecks;
+  return kChecks;
+}
 
 const CheckSpec& spec(Check id) {
   for (const CheckSpec& check : kChecks)
     if (check.id == id) return check;
-  return kChecks.front();  // unreachable: every Check is in the table
+  for (const CheckSpec& check : kLxdChecks)
+    if (check.id == id) return check;
+  return kChecks.front();  // unreachable: every Check is in a table
 }
 
 std::optional<Check> blocked_by(Check id, std::span<const Result> done) {
@@ -259,6 +304,42 @@ std::string fix_changed_host_key(std::string_view host, unsigned port, std::stri
   return fmt::format("only if the host was reinstalled: `ssh-keygen -f {} -R '{}'`, then run doctor again to add the "
                      "new key",
                      known_hosts, known_hosts_name(host, port));
+}
+
+std::optional<LxdServer> parse_lxd_server(std::string_view body) {
+  const nlohmann::json response = nlohmann::json::parse(body, nullptr, false);
+  const nlohmann::json* server = metadata_of(response);
+  if (server == nullptr || !server->is_object()) return std::nullopt;
+  try {
+    LxdServer out;
+    out.api_version = server->value("api_version", "");
+    out.trusted = server->value("auth", "") == "trusted";
+    const nlohmann::json environment = server->value("environment", nlohmann::json::object());
+    out.server_version = environment.value("server_version", "");
+    out.server_name = environment.value("server_name", "");
+    out.clustered = environment.value("server_clustered", false);
+    return out;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;  // a field of another type than LXD gives it
+  }
+}
+
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_lxd_members(std::string_view body) {
+  return pairs_of(body, "server_name", "status");
+}
+
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_lxd_pools(std::string_view body) {
+  return pairs_of(body, "name", "driver");
+}
+
+std::string fix_lxd_group(std::string_view user, std::string_view group) {
+  return fmt::format("on the host: sudo usermod -aG {} {} (LXD trusts root and its socket's group), then log in again",
+                     group.empty() ? "lxd" : group, user);
+}
+
+std::string fix_streamlocal() {
+  return "set AllowStreamLocalForwarding yes and AllowTcpForwarding yes in the host's sshd_config (sshd "
+         "opens a channel to a unix socket only when both allow it), then reload sshd";
 }
 
 }  // namespace lxhost::doctor

@@ -6,11 +6,16 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace lxhost::doctor {
 
-enum class Check { config, name, tcp, host_key, auth, shell, sudo, lxc, lxcpath, backing_store, cache, mux_dir };
+enum class Check {
+  config, name, tcp, host_key, auth, shell, sudo, lxc, lxcpath, backing_store,  // an LXC host's
+  lxd_socket, lxd_server, lxd_members, lxd_storage, lxd_copy,                   // an LXD host's instead
+  cache, mux_dir,
+};
 
 struct CheckSpec {
   Check id;
@@ -18,8 +23,11 @@ struct CheckSpec {
   std::optional<Check> needs;   // not run (skip) unless this one passed
 };
 
-// Every check, in the order they run and are printed.
-std::span<const CheckSpec> checks();
+// Every check of a host, in the order they run and are printed: an LXC host's (sudo, the lxc
+// tools, the lxcpath, a snapshot clone), or with `lxd` an LXD host's (its socket through the
+// session, the server, the cluster's members, storage, an ephemeral copy). The first six are the
+// same in both, so the list can be chosen once the config check has found the host.
+std::span<const CheckSpec> checks(bool lxd = false);
 const CheckSpec& spec(Check id);
 
 enum class Status { ok, fail, skip };
@@ -100,6 +108,26 @@ std::string keyscan_type(std::string_view fingerprint);
 std::string fix_unknown_host_key(std::string_view host, unsigned port, std::string_view fingerprint,
                                  std::string_view known_hosts);
 std::string fix_changed_host_key(std::string_view host, unsigned port, std::string_view known_hosts);
+
+// An LXD host's answers, as doctor reports them. Each parser takes the body of a sync response and
+// returns nullopt for one that is not JSON or not what LXD answers there.
+struct LxdServer {
+  std::string api_version;     // "1.0"
+  std::string server_version;  // "5.0.2"
+  std::string server_name;     // the member's name in a cluster
+  bool trusted = false;        // auth: "trusted" (root, or the socket's group)
+  bool clustered = false;
+};
+// GET /1.0
+std::optional<LxdServer> parse_lxd_server(std::string_view body);
+// GET /1.0/cluster/members?recursion=1: each member's name and LXD's status ("Online", ...).
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_lxd_members(std::string_view body);
+// GET /1.0/storage-pools?recursion=1: each pool's name and driver ("dir", "zfs", ...).
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_lxd_pools(std::string_view body);
+
+// A socket the SSH user cannot open, and an sshd that refuses the channel to it.
+std::string fix_lxd_group(std::string_view user, std::string_view group);
+std::string fix_streamlocal();
 
 // A line only a POSIX sh gets right (csh, fish and friends do not): prints "posix $SHELL".
 inline constexpr std::string_view kPosixProbe = R"sh(x=1; [ "$((x+1))" = 2 ] && printf 'posix %s' "$SHELL")sh";

@@ -129,6 +129,9 @@ class LibsshTransport : public Transport {
  public:
   LibsshTransport(HostConfig host, Paths paths, const Log& log, LocalResolver resolve_local)
       : host_(std::move(host)), paths_(std::move(paths)), log_(log), resolve_local_(std::move(resolve_local)) {}
+  // Over a session that is already open, and stays its owner's.
+  LibsshTransport(SshSession& session, HostConfig host, const Log& log)
+      : host_(std::move(host)), log_(log), borrowed_(&session) {}
 
   int run(const RemoteCommand& command, OutputSink& sink) override;
   Captured capture(const std::string& line) override;
@@ -139,6 +142,7 @@ class LibsshTransport : public Transport {
  private:
   // Connects on first use.
   SshSession& session() {
+    if (borrowed_ != nullptr) return *borrowed_;
     if (!session_) session_ = SshSession::open(host_, paths_, log_, resolve_local_);
     return *session_;
   }
@@ -150,6 +154,7 @@ class LibsshTransport : public Transport {
   const Log& log_;
   LocalResolver resolve_local_;
   std::unique_ptr<SshSession> session_;
+  SshSession* borrowed_ = nullptr;
 };
 
 ChannelPtr LibsshTransport::open_exec(const std::string& line, ChannelState& state, const std::string* term) {
@@ -333,6 +338,10 @@ void LibsshTransport::exchange(const std::string& socket, std::string_view reque
 std::unique_ptr<Transport> make_libssh_transport(const HostConfig& host, const Paths& paths, const Log& log,
                                                  LocalResolver resolve_local) {
   return std::make_unique<LibsshTransport>(host, paths, log, std::move(resolve_local));
+}
+
+std::unique_ptr<Transport> make_libssh_transport(SshSession& session, const HostConfig& host, const Log& log) {
+  return std::make_unique<LibsshTransport>(session, host, log);
 }
 
 }  // namespace lxhost

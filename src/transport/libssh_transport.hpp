@@ -18,4 +18,9 @@ namespace lxhost {
 std::unique_ptr<Transport> make_libssh_transport(const HostConfig& host, const Paths& paths, const Log& log,
                                                  LocalResolver resolve_local);
 
+class SshSession;
+// The same over `session`, a session already open (doctor's own); it stays the caller's, and must
+// outlive the transport.
+std::unique_ptr<Transport> make_libssh_transport(SshSession& session, const HostConfig& host, const Log& log);
+
 }  // namespace lxhost

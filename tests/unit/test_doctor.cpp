@@ -26,6 +26,60 @@ TEST_CASE("doctor: the checks run from config to backing store, local ones last 
   CHECK(spec(Check::lxcpath).needs == Check::lxc);
 }
 
+TEST_CASE("doctor: an LXD host's checks replace sudo to backing store, after the same first six") {
+  std::vector<std::string> names;
+  for (const CheckSpec& check : checks(true)) names.emplace_back(check.name);
+  CHECK(names == std::vector<std::string>{"config", "name", "tcp", "host key", "auth", "login shell", "lxd socket",
+                                          "lxd", "cluster", "storage", "ephemeral copy", "cache", "mux dir"});
+  for (std::size_t i = 0; i < 6; ++i) CHECK(checks(true)[i].id == checks(false)[i].id);
+  CHECK(spec(Check::lxd_socket).needs == Check::shell);
+  CHECK(spec(Check::lxd_members).needs == Check::lxd_server);
+  CHECK(spec(Check::lxd_copy).needs == Check::lxd_storage);
+  std::vector<Result> socket_failed = {ok(Check::config), ok(Check::name), ok(Check::tcp), ok(Check::host_key),
+                                       ok(Check::auth),   ok(Check::shell), fail(Check::lxd_socket)};
+  CHECK(blocked_by(Check::lxd_server, socket_failed) == Check::lxd_socket);
+  socket_failed.push_back(Result{Check::lxd_server, Status::skip, 0, "lxd socket", ""});
+  CHECK(blocked_by(Check::lxd_storage, socket_failed) == Check::lxd_socket);  // through the skipped server
+  socket_failed.push_back(Result{Check::lxd_storage, Status::skip, 0, "lxd socket", ""});
+  CHECK(blocked_by(Check::lxd_copy, socket_failed) == Check::lxd_socket);
+  CHECK_FALSE(blocked_by(Check::cache, socket_failed));
+}
+
+TEST_CASE("doctor: LXD's answers as doctor reads them") {
+  // As LXD 5.0.2 answers (fields trimmed).
+  const auto server = parse_lxd_server(R"({"type": "sync", "status_code": 200, "metadata": {"api_version": "1.0",
+      "auth": "trusted", "environment": {"server_version": "5.0.2", "server_name": "m1", "server_clustered": true}}})");
+  REQUIRE(server);
+  CHECK(server->api_version == "1.0");
+  CHECK(server->server_version == "5.0.2");
+  CHECK(server->server_name == "m1");
+  CHECK(server->trusted);
+  CHECK(server->clustered);
+  const auto untrusted = parse_lxd_server(R"({"type": "sync", "metadata": {"api_version": "1.0", "auth": "untrusted"}})");
+  REQUIRE(untrusted);
+  CHECK_FALSE(untrusted->trusted);
+  CHECK_FALSE(untrusted->clustered);
+  CHECK_FALSE(parse_lxd_server("<html>"));
+  CHECK_FALSE(parse_lxd_server(R"({"type": "error", "error": "not found"})"));
+  CHECK_FALSE(parse_lxd_server(R"({"type": "sync", "metadata": {"auth": 3}})"));
+
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  CHECK(parse_lxd_members(R"({"type": "sync", "metadata": [{"server_name": "m1", "status": "Online"},
+      {"server_name": "m3", "status": "Offline", "url": "https://10.0.0.3:8443"}]})") ==
+        Pairs{{"m1", "Online"}, {"m3", "Offline"}});
+  CHECK_FALSE(parse_lxd_members(R"({"type": "sync", "metadata": [{"status": "Online"}]})"));
+  CHECK(parse_lxd_pools(R"({"type": "sync", "metadata": [{"name": "default", "driver": "dir"}]})") ==
+        Pairs{{"default", "dir"}});
+  CHECK(parse_lxd_pools(R"({"type": "sync", "metadata": []})") == Pairs{});
+  CHECK_FALSE(parse_lxd_pools(R"({"type": "sync", "metadata": {}})"));
+
+  CHECK(fix_lxd_group("dev", "lxd") ==
+        "on the host: sudo usermod -aG lxd dev (LXD trusts root and its socket's group), then log in again");
+  CHECK_THAT(fix_lxd_group("dev", ""), Catch::StartsWith("on the host: sudo usermod -aG lxd dev "));
+  CHECK_THAT(fix_streamlocal(), Catch::Contains("AllowStreamLocalForwarding yes") &&
+                                    Catch::Contains("AllowTcpForwarding yes"));
+}
+
 TEST_CASE("doctor: a check waits for the failure its chain leads to") {
   std::vector<Result> done = {ok(Check::config), ok(Check::name), fail(Check::tcp)};
   CHECK(blocked_by(Check::host_key, done) == Check::tcp);
