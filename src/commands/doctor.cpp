@@ -74,9 +74,10 @@ Outcome Doctor::check_config() {
   }
   user_ = ssh_->option(SSH_OPTIONS_USER);
   const std::string& source = ctx_.config().source;
-  return passed(fmt::format("{}: host {} is {}, sudo {}", source.empty() ? "built-in defaults" : source,
-                            host().name, endpoint_text(user_, host().address.value, static_cast<int>(ssh_->port())),
-                            host().sudo.value ? "-n" : "off"));
+  return passed(fmt::format("{}: host {} is {}, {}", source.empty() ? "built-in defaults" : source, host().name,
+                            endpoint_text(user_, host().address.value, static_cast<int>(ssh_->port())),
+                            host().backend.value == Backend::lxd ? "backend lxd (no sudo: LXD trusts the user)"
+                                                                 : host().sudo.value ? "sudo -n" : "sudo off"));
 }
 
 Outcome Doctor::check_name() {

@@ -29,6 +29,7 @@ for c in config name tcp "host key" auth "login shell" "lxd socket" lxd cluster 
   expect_status ok "$c"
 done
 expect_line "all 13 checks passed"
+expect_out_has "config: $T/lxd.toml: host cluster is $LAB_USER@$LAB_HOST_ADDR:$LAB_SSH_PORT, backend lxd (no sudo"
 expect_out_has "lxd socket: $LAB_LXD_SOCKET answered through the SSH session in "
 expect_out_has "lxd: LXD 5."
 expect_out_has ", cluster member m1; $LAB_USER is trusted"
