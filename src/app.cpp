@@ -19,6 +19,7 @@
 #include "core/name_route.hpp"
 #include "core/suggest.hpp"
 #include "core/verbs.hpp"
+#include "fd_util.hpp"
 
 namespace lxhost {
 namespace {
@@ -106,6 +107,7 @@ CommandRunner command_runner(CommandId id) {
 }
 
 int run(int argc, char** argv) {
+  open_closed_std_fds();
   // A closed stdout must not kill lxhost silently: writes report EPIPE and the command ends as 141.
   (void)std::signal(SIGPIPE, SIG_IGN);  // fails only for a bad signal number
   try {

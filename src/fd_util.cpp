@@ -23,6 +23,18 @@ int fail_closing(int fd) {
 
 }  // namespace
 
+void open_closed_std_fds() {
+  for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    // The lowest free number: `fd` itself, the ones below it being open by now.
+    const int null = ::open("/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY);
+    if (null >= 0 && null != fd) {
+      (void)::dup2(null, fd);
+      (void)::close(null);
+    }
+  }
+}
+
 bool set_fd_flags(int fd, bool nonblocking) {
   if (::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) return false;
   if (!nonblocking) return true;

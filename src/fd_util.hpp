@@ -24,6 +24,11 @@ int socket_cloexec(int domain, int type, int protocol, bool nonblocking = false)
 int accept_cloexec(int listener, bool nonblocking);
 int pipe_cloexec(int fds[2], bool nonblocking = false);
 
+// Each of stdin, stdout and stderr that is closed (`lxhost ... <&-`) opened on /dev/null, as
+// OpenSSH's sanitise_stdfd does. Else the first socket lxhost opens takes the number: a mux
+// connection on descriptor 0 was read as stdin, and the command waited forever.
+void open_closed_std_fds();
+
 // A non-blocking pipe that wakes a poll loop from any thread: wake() writes a byte (a full pipe
 // already holds a wake-up), the loop polls fd() and drain()s it before it looks at what changed.
 class WakePipe {

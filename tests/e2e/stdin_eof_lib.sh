@@ -1,7 +1,8 @@
 # Sourced by test_stdin_eof_mux.sh and test_stdin_eof_direct.sh, with MODE set to mux or no-mux
 # (two suites: each takes minutes, and ctest runs them beside others).
 # Commands that read stdin to its end (cat, sh -s, wc -c) end as soon as their input does, through
-# the master and without it, whatever shape stdin has: /dev/null, a pipe already closed, a few
+# the master and without it, whatever shape stdin has: /dev/null, a pipe already closed, no stdin
+# at all (`<&-`: the first socket lxhost opened took descriptor 0, and was read as stdin), a few
 # bytes, 1 MB, a writer that pauses. Each shape runs 20 times: a stall that one run in four hits
 # (EOF that waited for the master's 15 s keepalive) cannot hide. Each run must end within 1 s of
 # its own work: the writer's pauses, plus what a command that reads nothing (`true`) takes in the
@@ -24,6 +25,7 @@ feed() {
   case $1 in
   null) "${@:2}" </dev/null ;;
   closed) : | "${@:2}" ;;
+  nofd) "${@:2}" <&- ;;
   few) printf 'echo hi\n' | "${@:2}" ;;
   mb) cat "$mb" | "${@:2}" ;;
   slow) { printf 'echo a\n'; sleep 0.1; printf 'echo b\n'; sleep 0.1; printf 'echo c\n'; } | "${@:2}" ;;
@@ -36,7 +38,7 @@ for ((i = 0; i < 5; i++)); do
   "$bin" "${flags[@]}" attach -n web -- true </dev/null
   echo "$mode base true $? $(((${EPOCHREALTIME/./} - start) / 1000)) -"
 done
-for shape in null closed few mb slow; do
+for shape in null closed nofd few mb slow; do
   for cmd in cat sh wc; do
     case $cmd in
     cat) remote=(cat) ;; sh) remote=(sh -s) ;; wc) remote=(wc -c) ;;
@@ -53,20 +55,20 @@ done
 EOF
 lab_start=${EPOCHREALTIME/./}
 "$LAB_TOOL" exec laptop env XDG_RUNTIME_DIR="$T/run" bash "$T/runs.sh" "$LXHOST_BIN" "$RUNS" "$T/mb" "$MODE" >"$T/results"
-echo "# $((RUNS * 15)) runs in $(((${EPOCHREALTIME/./} - lab_start) / 1000000)) s"
+echo "# $((RUNS * 18)) runs in $(((${EPOCHREALTIME/./} - lab_start) / 1000000)) s"
 
 digest() { printf '%s' "$1" | md5sum | cut -c1-12; }
 # expected_digest SHAPE CMD: the output digest a correct run gives.
 expected_digest() {
   local input
   case $1 in
-  null | closed) input="" ;; few) input="echo hi" ;; mb) input=$(cat "$T/mb") ;;
+  null | closed | nofd) input="" ;; few) input="echo hi" ;; mb) input=$(cat "$T/mb") ;;
   slow) input=$'echo a\necho b\necho c' ;;
   esac
   case $1/$2 in
   */cat) digest "$input" ;;
-  */wc) case $1 in null | closed) digest 0 ;; few) digest 8 ;; mb) digest "$MB_BYTES" ;; slow) digest 21 ;; esac ;;
-  null/sh | closed/sh) digest "" ;;
+  */wc) case $1 in null | closed | nofd) digest 0 ;; few) digest 8 ;; mb) digest "$MB_BYTES" ;; slow) digest 21 ;; esac ;;
+  null/sh | closed/sh | nofd/sh) digest "" ;;
   few/sh) digest hi ;;
   mb/sh) digest done ;;
   slow/sh) digest "$(printf 'a\nb\nc')" ;;
@@ -78,7 +80,7 @@ check "a command that reads nothing runs (5 of 5; median ${BASE_MS:-?} ms)" \
   test "$(awk '$2 == "base" && $4 == 0' "$T/results" | wc -l)" = 5
 SLACK_MS=$((${BASE_MS:-0} + 1000))
 
-for shape in null closed few mb slow; do
+for shape in null closed nofd few mb slow; do
   for cmd in cat sh wc; do
     want=$(expected_digest "$shape" "$cmd")
     bound=$(($(work_ms "$shape") + SLACK_MS))
