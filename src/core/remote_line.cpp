@@ -249,10 +249,11 @@ std::string lxd_ephemeral_script(const LxdEphemeralRun& run, std::string_view co
   if (!run.target.empty()) copy.insert(copy.end(), {"--target", run.target});
   std::vector<std::string> exec{"exec", run.name, "--env", "LXHOST_TOKEN=" + run.token, "--"};
   exec.insert(exec.end(), run.command.begin(), run.command.end());
-  // An ephemeral instance goes when it stops; delete --force also takes one that never started.
+  // lxc start's progress ("Remapping container filesystem") is on stdout: not CMD's output. An
+  // ephemeral instance goes when it stops; delete --force also takes one that never started.
   const std::string make = fmt::format(
       "{socket}{copy} >/dev/null || exit $?\n"
-      "{start} || {{ rc=$?; stop; exit $rc; }}\n",
+      "{start} >/dev/null || {{ rc=$?; stop; exit $rc; }}\n",
       fmt::arg("socket", run.socket.empty() ? "" : fmt::format("LXD_SOCKET={}; export LXD_SOCKET\n", quote_word(run.socket))),
       fmt::arg("copy", lxc(copy)), fmt::arg("start", lxc({"start", run.name})));
   return ephemeral_steps(make, lxc({"delete", run.name, "--force"}) + " >/dev/null 2>&1", lxc(exec), copied_mark,

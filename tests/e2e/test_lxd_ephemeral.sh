@@ -61,8 +61,12 @@ expect_err_has "lxhost: error: cluster has no instance lxde-nosuch-$$ (in LXD pr
 # --- start-ephemeral -- CMD: output, stdin, exit code; the copy gone after ---------------------------
 ephemerals() { "${LXDC[@]}" list -f csv -c n 2>/dev/null | grep -c '^lxhost-' || true; }
 BEFORE=$(ephemerals)
+# F never ran: each copy's first start remaps its filesystem, and lxc start says so on stdout.
+new_name F lxde-f
+INSTANCES+=("$F")
+"${LXDC[@]}" init "$LAB_LXD_IMAGE" "$F" --target m1 >/dev/null 2>&1
 for mux in "" --no-mux; do
-  capture lxd_lx $mux start-ephemeral -o "$B" -- sh -c 'echo out; echo err >&2; exit 5'
+  capture lxd_lx $mux start-ephemeral -o "$F" -- sh -c 'echo out; echo err >&2; exit 5'
   expect_rc 5 "start-ephemeral -- CMD ${mux:-(mux)}: CMD's exit code"
   expect_out out
   check "... CMD's stderr alone on stderr" eval '[ "$ERR" = err ]'

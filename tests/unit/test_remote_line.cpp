@@ -474,7 +474,7 @@ TEST_CASE("ephemeral_script, run by sh: INT, TERM or HUP stops the copy, and so 
 namespace {
 
 // A stand-in for LXD's client: logs its argv and the LXD_SOCKET it was given, then by its verb:
-// copy fails with $FAIL_COPY, start with $FAIL_START; exec writes its pid, sets what --env sets and
+// copy fails with $FAIL_COPY, start prints progress and fails with $FAIL_START; exec writes its pid, sets what --env sets and
 // becomes the command after `--`; delete kills that pid if it still holds the token (the
 // instance's end ends the exec).
 void lxd_tools(const StandIns& tools) {
@@ -482,7 +482,7 @@ void lxd_tools(const StandIns& tools) {
                 "echo \"socket=$LXD_SOCKET\" >>\"$LOG\"\n"
                 "case $1 in\n"
                 "copy) [ -z \"$FAIL_COPY\" ] || exit \"$FAIL_COPY\" ;;\n"
-                "start) [ -z \"$FAIL_START\" ] || exit \"$FAIL_START\" ;;\n"
+                "start) echo 'Remapping container filesystem'; [ -z \"$FAIL_START\" ] || exit \"$FAIL_START\" ;;\n"
                 "exec) echo $$ >\"$DIR/attached\"\n"
                 "  while [ \"$1\" != -- ]; do [ \"$1\" != --env ] || export \"$2\"; shift; done\n"
                 "  shift; exec \"$@\" ;;\n"
