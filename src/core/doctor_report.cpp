@@ -2,46 +2,49 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <nlohmann/json.hpp>
+#include <vector>
 
 #include "core/shell_quote.hpp"
 
 namespace lxhost::doctor {
 namespace {
 
-constexpr std::array kChecks = {
-    CheckSpec{Check::config, "config", std::nullopt},
-    CheckSpec{Check::name, "name", Check::config},
-    CheckSpec{Check::tcp, "tcp", Check::name},
-    CheckSpec{Check::host_key, "host key", Check::tcp},
-    CheckSpec{Check::auth, "auth", Check::host_key},
-    CheckSpec{Check::shell, "login shell", Check::auth},
-    CheckSpec{Check::sudo, "sudo", Check::shell},
-    CheckSpec{Check::lxc, "lxc", Check::sudo},
-    CheckSpec{Check::lxcpath, "lxcpath", Check::lxc},
-    CheckSpec{Check::backing_store, "backing store", Check::lxcpath},
-    CheckSpec{Check::cache, "cache", std::nullopt},
-    CheckSpec{Check::mux_dir, "mux dir", std::nullopt},
+// Every check in the order they run: which hosts each is for (LXC's, LXD's or both).
+struct Row {
+  CheckSpec spec;
+  bool lxc = true, lxd = true;
+};
+constexpr std::array kRows = {
+    Row{{Check::config, "config", std::nullopt}},
+    Row{{Check::name, "name", Check::config}},
+    Row{{Check::tcp, "tcp", Check::name}},
+    Row{{Check::host_key, "host key", Check::tcp}},
+    Row{{Check::auth, "auth", Check::host_key}},
+    Row{{Check::shell, "login shell", Check::auth}},
+    Row{{Check::sudo, "sudo", Check::shell}, true, false},
+    Row{{Check::lxc, "lxc", Check::sudo}, true, false},
+    Row{{Check::lxcpath, "lxcpath", Check::lxc}, true, false},
+    Row{{Check::backing_store, "backing store", Check::lxcpath}, true, false},
+    Row{{Check::lxd_socket, "lxd socket", Check::shell}, false, true},
+    Row{{Check::lxd_server, "lxd", Check::lxd_socket}, false, true},
+    Row{{Check::lxd_members, "cluster", Check::lxd_server}, false, true},
+    Row{{Check::lxd_storage, "storage", Check::lxd_server}, false, true},
+    Row{{Check::lxd_copy, "ephemeral copy", Check::lxd_storage}, false, true},
+    Row{{Check::cache, "cache", std::nullopt}},
+    Row{{Check::mux_dir, "mux dir", std::nullopt}},
 };
 
-constexpr std::array kLxdChecks = {
-    CheckSpec{Check::config, "config", std::nullopt},
-    CheckSpec{Check::name, "name", Check::config},
-    CheckSpec{Check::tcp, "tcp", Check::name},
-    CheckSpec{Check::host_key, "host key", Check::tcp},
-    CheckSpec{Check::auth, "auth", Check::host_key},
-    CheckSpec{Check::shell, "login shell", Check::auth},
-    CheckSpec{Check::lxd_socket, "lxd socket", Check::shell},
-    CheckSpec{Check::lxd_server, "lxd", Check::lxd_socket},
-    CheckSpec{Check::lxd_members, "cluster", Check::lxd_server},
-    CheckSpec{Check::lxd_storage, "storage", Check::lxd_server},
-    CheckSpec{Check::lxd_copy, "ephemeral copy", Check::lxd_storage},
-    CheckSpec{Check::cache, "cache", std::nullopt},
-    CheckSpec{Check::mux_dir, "mux dir", std::nullopt},
-};
+std::vector<CheckSpec> checks_for(bool lxd) {
+  std::vector<CheckSpec> out;
+  for (const Row& row : kRows)
+    if (lxd ? row.lxd : row.lxc) out.push_back(row.spec);
+  return out;
+}
 
 // A sync response's metadata, or nullptr.
 const nlohmann::json* metadata_of(const nlohmann::json& response) {
@@ -86,16 +89,14 @@ std::vector<std::string_view> lines_of(std::string_view text) {
 }  // namespace
 
 std::span<const CheckSpec> checks(bool lxd) {
-  if (lxd) return kLxdChecks;
-  return kChecks;
+  static const std::vector<CheckSpec> lxc_checks = checks_for(false), lxd_checks = checks_for(true);
+  return lxd ? lxd_checks : lxc_checks;
 }
 
 const CheckSpec& spec(Check id) {
-  for (const CheckSpec& check : kChecks)
-    if (check.id == id) return check;
-  for (const CheckSpec& check : kLxdChecks)
-    if (check.id == id) return check;
-  return kChecks.front();  // unreachable: every Check is in a table
+  for (const Row& row : kRows)
+    if (row.spec.id == id) return row.spec;
+  return kRows.front().spec;  // unreachable: every Check is in the table
 }
 
 std::optional<Check> blocked_by(Check id, std::span<const Result> done) {

@@ -298,7 +298,21 @@ lxd_suite() {
   LXDC=(env LXD_DIR="$LAB_LXD_DIR/m1" lxc)
   INSTANCES=()
   trap lxd_cleanup EXIT
+  lxd_config "$T/lxd.toml"
 }
+# lxd_config FILE [SED-EXPR...]: the lab's config with its host as [hosts.cluster], the default,
+# with backend = "lxd" at m1's socket (and the edits).
+lxd_config() {
+  local file=$1
+  shift
+  lab_config "$file" 's/^default_host = .*/default_host = "cluster"/' 's/^\[hosts\.lab\]/[hosts.cluster]/' '/^lxcpath = /d' "$@"
+  printf 'backend = "lxd"\nlxd_socket = "%s"\n' "$LAB_LXD_SOCKET" >>"$file"
+}
+# lxd_lx ARGS...: lxhost in the laptop namespace with lxd_suite's config.
+lxd_lx() { in_laptop lxhost -c "$T/lxd.toml" "$@"; }
+# lxd_state NAME, lxd_member NAME: the instance's state and member, as LXD lists them (empty: none).
+lxd_state() { "${LXDC[@]}" list -f csv -c s "^$1\$" 2>/dev/null; }
+lxd_member() { "${LXDC[@]}" list -f csv -c L "^$1\$" 2>/dev/null; }
 lxd_cleanup() {
   local name m
   for name in "${INSTANCES[@]}"; do "${LXDC[@]}" delete --force "$name" >/dev/null 2>&1 || true; done

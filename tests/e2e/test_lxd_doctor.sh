@@ -8,9 +8,6 @@ source "$(dirname "$0")/faults_lib.sh"
 lxd_suite
 trap 'rc=$?; set +e; faults_cleanup; (exit $rc); lxd_cleanup' EXIT
 
-lab_config "$T/lxd.toml" 's/^default_host = .*/default_host = "cluster"/' 's/^\[hosts\.lab\]/[hosts.cluster]/' '/^lxcpath = /d'
-cp "$T/lxd.toml" "$T/base.toml"
-printf 'backend = "lxd"\nlxd_socket = "%s"\n' "$LAB_LXD_SOCKET" >>"$T/lxd.toml"
 doctor() { capture in_laptop lxhost -c "$1" doctor; }
 expect_line() { if out_has_line "$1"; then pass "line '$1'"; else fail "no line '$1'"; fi; }
 expect_status() {
@@ -40,8 +37,8 @@ expect_out_has ", deleted again"
 check "... and no copy of doctor's is left" test "$(doctors)" = 0
 
 # --- the socket's path configured wrong --------------------------------------------------------------
-cp "$T/base.toml" "$T/nosock.toml"
-printf 'backend = "lxd"\nlxd_socket = "/var/lib/lxhost-lab/no/such.socket"\n' >>"$T/nosock.toml"
+lxd_config "$T/nosock.toml"
+sed -i 's|^lxd_socket = .*|lxd_socket = "/var/lib/lxhost-lab/no/such.socket"|' "$T/nosock.toml"
 doctor "$T/nosock.toml"
 expect_rc 1 "a configured socket that is not there: exit 1"
 expect_status FAIL "lxd socket"
@@ -56,9 +53,7 @@ fault_port NOSL_PORT
 "$LAB_TOOL" fault sshd start "$NOSL_PORT" AllowStreamLocalForwarding=no >/dev/null
 FAULTS_UP+=("sshd stop $NOSL_PORT")
 sed "s/^\[$LAB_HOST_ADDR\]:$LAB_SSH_PORT /[$LAB_HOST_ADDR]:$NOSL_PORT /" "$LAB_KNOWN_HOSTS" >"$T/known_hosts"
-lab_config "$T/nosl.toml" 's/^default_host = .*/default_host = "cluster"/' 's/^\[hosts\.lab\]/[hosts.cluster]/' \
-  '/^lxcpath = /d' "s/^port = .*/port = $NOSL_PORT/" "s|^known_hosts = .*|known_hosts = \"$T/known_hosts\"|"
-printf 'backend = "lxd"\nlxd_socket = "%s"\n' "$LAB_LXD_SOCKET" >>"$T/nosl.toml"
+lxd_config "$T/nosl.toml" "s/^port = .*/port = $NOSL_PORT/" "s|^known_hosts = .*|known_hosts = \"$T/known_hosts\"|"
 doctor "$T/nosl.toml"
 expect_rc 1 "AllowStreamLocalForwarding no: exit 1"
 expect_status ok "login shell"

@@ -8,13 +8,8 @@ set -m  # background jobs keep SIGINT (a script's background jobs otherwise star
 
 lxd_suite
 
-lab_config "$T/lxd.toml" 's/^default_host = .*/default_host = "cluster"/' 's/^\[hosts\.lab\]/[hosts.cluster]/' '/^lxcpath = /d'
-printf 'backend = "lxd"\nlxd_socket = "%s"\n' "$LAB_LXD_SOCKET" >>"$T/lxd.toml"
-lxd_lx() { in_laptop lxhost -c "$T/lxd.toml" "$@"; }
-state_of() { "${LXDC[@]}" list -f csv -c s "^$1\$" 2>/dev/null; }
-member_of() { "${LXDC[@]}" list -f csv -c L "^$1\$" 2>/dev/null; }
 remote_running() { ps -eo args= | grep -Eq "$1"; }
-gone() { [ -z "$(state_of "$1")" ]; }
+gone() { [ -z "$(lxd_state "$1")" ]; }
 
 new_name B lxde-b
 new_name R lxde-r
@@ -44,7 +39,7 @@ capture lxd_lx execute -n "$B" -- test ! -e /after-snap0
 expect_rc 0 "... the file written after it is gone"
 capture lxd_lx snapshot -n "$B" -r snap1 -N "$R"
 expect_rc 0 "snapshot -r snap1 -N NEW: a new instance from it"
-check "... it exists, stopped" eval '[ "$(state_of "$R")" = STOPPED ]'
+check "... it exists, stopped" eval '[ "$(lxd_state "$R")" = STOPPED ]'
 capture lxd_lx execute -n "$R" -- test -e /after-snap0
 expect_rc 0 "... with the file snap1 has"
 capture lxd_lx snapshot -n "$B" -d snap1
@@ -85,11 +80,11 @@ INSTANCES+=("$E")
 capture lxd_lx start-ephemeral -o "$B" -n "$E" -d
 expect_rc 0 "start-ephemeral -d: left running"
 expect_out "Created $E as clone of $B"
-check "... it runs" eval '[ "$(state_of "$E")" = RUNNING ]'
+check "... it runs" eval '[ "$(lxd_state "$E")" = RUNNING ]'
 capture lxd_lx start-ephemeral -o "$B" -n "$E" -- true
 expect_rc 1 "start-ephemeral to a name that exists: exit 1"
 expect_err_has "lxhost: error: start-ephemeral: '$E' already exists on cluster"
-check "... the one that exists still runs" eval '[ "$(state_of "$E")" = RUNNING ]'
+check "... the one that exists still runs" eval '[ "$(lxd_state "$E")" = RUNNING ]'
 capture lxd_lx stop -n "$E"
 expect_rc 0 "stop of the ephemeral copy"
 check "... LXD deleted it" wait_for 10 gone "$E"
@@ -106,7 +101,7 @@ for how in INT KILL KILL-no-mux; do
   [ "$how" != KILL-no-mux ] || flags=(--no-mux)
   start_bg -c "$T/lxd.toml" "${flags[@]}" start-ephemeral -o "$B" -n "$N" --target m3 -- sleep "$n"
   if wait_for 30 remote_running "^sleep $n\$"; then
-    check "--target m3 ($how): the copy is on m3" eval '[ "$(member_of "$N")" = m3 ]'
+    check "--target m3 ($how): the copy is on m3" eval '[ "$(lxd_member "$N")" = m3 ]'
     kill "-${how%-no-mux}" "$BG"
     wait_bg
     [ "$how" != INT ] || expect_rc 130 "start-ephemeral -- CMD interrupted"

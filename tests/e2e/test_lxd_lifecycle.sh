@@ -7,11 +7,6 @@ set -m  # background jobs keep SIGINT (a script's background jobs otherwise star
 
 lxd_suite
 
-lab_config "$T/lxd.toml" 's/^default_host = .*/default_host = "cluster"/' 's/^\[hosts\.lab\]/[hosts.cluster]/' '/^lxcpath = /d'
-printf 'backend = "lxd"\nlxd_socket = "%s"\n' "$LAB_LXD_SOCKET" >>"$T/lxd.toml"
-lxd_lx() { in_laptop lxhost -c "$T/lxd.toml" "$@"; }
-state_of() { "${LXDC[@]}" list -f csv -c s "^$1\$" 2>/dev/null; }
-member_of() { "${LXDC[@]}" list -f csv -c L "^$1\$" 2>/dev/null; }
 # remote_running PATTERN: a process whose command line matches (an LXD instance's processes are
 # the host's; anchor the pattern so that neither grep nor the local lxhost matches).
 remote_running() { ps -eo args= | grep -Eq "$1"; }
@@ -63,11 +58,11 @@ fi
 capture lxd_lx execute -n "$S" -- sh -c 'cat /proc/1/comm >/dev/null && echo ran; exit 4'
 expect_rc 4 "execute -- CMD: CMD's exit code"
 expect_out ran
-check "... stopped again after" eval '[ "$(state_of "$S")" = STOPPED ]'
+check "... stopped again after" eval '[ "$(lxd_state "$S")" = STOPPED ]'
 capture lxd_lx execute -n "$O" -- true
 expect_rc 1 "execute in a running instance: exit 1"
 expect_err_has "$O is running: execute runs a command in a stopped container"
-check "... it still runs" eval '[ "$(state_of "$O")" = RUNNING ]'
+check "... it still runs" eval '[ "$(lxd_state "$O")" = RUNNING ]'
 
 # --- clone, copy --target, destroy --------------------------------------------------------------
 new_name C1 lxdl-c1
@@ -75,10 +70,10 @@ new_name C2 lxdl-c2
 INSTANCES+=("$C1" "$C2")
 capture lxd_lx clone "$S" "$C1"
 expect_rc 0 "clone ORIG NEW"
-check "... the clone exists, stopped" eval '[ "$(state_of "$C1")" = STOPPED ]'
+check "... the clone exists, stopped" eval '[ "$(lxd_state "$C1")" = STOPPED ]'
 capture lxd_lx --no-mux copy -n "$S" -N "$C2" --target m3
 expect_rc 0 "copy -N NEW --target m3 (--no-mux)"
-check "... the copy is on m3" eval '[ "$(member_of "$C2")" = m3 ]'
+check "... the copy is on m3" eval '[ "$(lxd_member "$C2")" = m3 ]'
 capture lxd_lx clone "$S" "$C1"
 expect_rc 1 "clone to a name that exists: exit 1"
 expect_err_lines 1
@@ -91,13 +86,13 @@ capture lxd_lx destroy -n "$C1"
 expect_rc 1 "destroy of a running instance: exit 1"
 expect_err_has "$C1 is running"
 expect_err_has "destroy -f -n $C1"
-check "... it still runs" eval '[ "$(state_of "$C1")" = RUNNING ]'
+check "... it still runs" eval '[ "$(lxd_state "$C1")" = RUNNING ]'
 capture lxd_lx destroy -f -n "$C1"
 expect_rc 0 "destroy -f of a running instance"
-check "... it is gone" eval '[ -z "$(state_of "$C1")" ]'
+check "... it is gone" eval '[ -z "$(lxd_state "$C1")" ]'
 capture lxd_lx --no-mux destroy -n "$C2"
 expect_rc 0 "destroy of a stopped one (--no-mux)"
-check "... it is gone" eval '[ -z "$(state_of "$C2")" ]'
+check "... it is gone" eval '[ -z "$(lxd_state "$C2")" ]'
 capture lxd_lx destroy -n "$C2"
 expect_rc 1 "destroy of no such instance: exit 1"
 expect_err_has "lxhost: error: cluster has no instance $C2 (in LXD project default)"

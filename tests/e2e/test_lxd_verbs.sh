@@ -8,9 +8,6 @@ source "$(dirname "$0")/lib.sh"
 
 lxd_suite
 
-lab_config "$T/lxd.toml" 's/^default_host = .*/default_host = "cluster"/' 's/^\[hosts\.lab\]/[hosts.cluster]/' '/^lxcpath = /d'
-printf 'backend = "lxd"\nlxd_socket = "%s"\n' "$LAB_LXD_SOCKET" >>"$T/lxd.toml"
-lxd_lx() { in_laptop lxhost -c "$T/lxd.toml" "$@"; }
 
 # One running instance on m1 and m2, a stopped one on m3.
 new_name A lxdv-a
