@@ -27,7 +27,8 @@ struct LxdScope {
 // lxc-ls's state filters (--running, --stopped, --frozen, --active).
 enum class LxdStates { all, running, stopped, frozen, active };
 
-// ls: every instance with its state (GET /1.0/instances?recursion=2), printed as lxc-ls prints.
+// ls: every instance (GET /1.0/instances?recursion=1; recursion=2, with each running one's state,
+// only for -f columns that need it), printed as lxc-ls prints.
 struct LxdList {
   HttpRequest request;
   LxdStates states = LxdStates::all;

@@ -56,7 +56,7 @@ TEST_CASE("lxd: names in a URL are percent-encoded, and every request is in the 
 TEST_CASE("lxd: ls lists every instance with its state, in lxc-ls's formats", "[lxd_verbs]") {
   const auto plain = as<LxdList>("ls", {});
   CHECK(plain.request.method == "GET");
-  CHECK(plain.request.target == "/1.0/instances?recursion=2&project=default");
+  CHECK(plain.request.target == "/1.0/instances?recursion=1&project=default");  // names and states only
   CHECK(plain.request.body.empty());
   CHECK(plain.format == LxdList::Format::columns);
   CHECK(plain.states == LxdStates::all);
@@ -76,7 +76,15 @@ TEST_CASE("lxd: ls lists every instance with its state, in lxc-ls's formats", "[
   CHECK(as<LxdList>("ls", {"--fancy-format=NAME"}).fields == std::vector<std::string>{"NAME"});
   CHECK(as<LxdList>("ls", {"^web"}).filter == "^web");
   CHECK(as<LxdList>("ls", {"--filter", "db.*"}).filter == "db.*");
-  CHECK(as<LxdList>("ls", {}, kTeam).request.target == "/1.0/instances?recursion=2&project=team%20a");
+  CHECK(as<LxdList>("ls", {}, kTeam).request.target == "/1.0/instances?recursion=1&project=team%20a");
+  // Only -f columns of a running instance's state ask LXD for it (recursion=2).
+  CHECK(as<LxdList>("ls", {"-1", "--running"}).request.target == "/1.0/instances?recursion=1&project=default");
+  CHECK(as<LxdList>("ls", {"-f"}).request.target == "/1.0/instances?recursion=2&project=default");
+  CHECK(as<LxdList>("ls", {"-f", "-F", "NAME,STATE,LOCATION,AUTOSTART"}).request.target ==
+        "/1.0/instances?recursion=1&project=default");
+  for (const char* field : {"PID", "RAM", "SWAP", "INTERFACE", "IPV4", "IPV6"})
+    CHECK(as<LxdList>("ls", {"-f", "-F", std::string("NAME,") + field}).request.target ==
+          "/1.0/instances?recursion=2&project=default");
 
   CHECK(refusal("ls", {"-F", "NAME,COLOUR"}) == "ls: -F: unknown column 'COLOUR' | NAME, STATE, PID, RAM, SWAP, "
                                                 "AUTOSTART, GROUPS, INTERFACE, IPV4, IPV6, UNPRIVILEGED, LOCATION");
