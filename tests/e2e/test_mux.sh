@@ -67,6 +67,9 @@ for i in $(seq 50); do
   [ "$rc" = $((i % 7)) ] && [ "$(cat "$T/c$i.out")" = "out-$i" ] && [ "$(cat "$T/c$i.err")" = "err-$i" ] || bad="$bad $i(rc=$rc)"
 done
 check "50 concurrent invocations: every output and exit code right${bad:+ (wrong:$bad)}" test -z "$bad"
+for i in $bad; do  # what a wrong one said (its number, before "(rc=")
+  printf '     %s stderr: %s\n' "${i%%(*}" "$(head -c 300 "$T/c${i%%(*}.err")"
+done
 check "... all through the one master" test "$(master_pids)" = "$PID"
 
 # --- kill -9 of the master mid-command: that command exits 255, the next one starts a new master
