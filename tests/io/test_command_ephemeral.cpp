@@ -89,7 +89,7 @@ TEST_CASE("a failed copy is explained in one line by what the host lists", "[com
   CHECK(fakes.host.asked("lxc-ls") == 1);
 }
 
-TEST_CASE("start-ephemeral whose copy fails is explained; the failure is not taken for CMD's", "[commands]") {
+TEST_CASE("start-ephemeral whose copy fails is explained, the failure is not taken for CMD's", "[commands]") {
   Fakes fakes;
   fakes.host.answer(std::string(kProbe), 0, "modern\n");
   fakes.host.answer("lxc-attach", 1, "", "lxc-copy: base: Failed to clone\n");  // no mark: no copy

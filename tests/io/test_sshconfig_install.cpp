@@ -160,7 +160,7 @@ TEST_CASE("ssh_config_files: the paths under ~/.ssh", "[sshconfig][install]") {
   CHECK(f.made_marker == "/home/u/.ssh/config.d/.lxhost-made-this-directory");
 }
 
-TEST_CASE("no ~/.ssh at all: everything created private; uninstall takes it all back", "[sshconfig][install]") {
+TEST_CASE("no ~/.ssh at all: everything created private, uninstall takes it all back", "[sshconfig][install]") {
   TempHome home;
   const SshConfigFiles f = home.files();
   const SshConfigReport report = install_ssh_config(f, kSnippet);
@@ -245,7 +245,7 @@ TEST_CASE("uninstall: an Include line the user moved is left where it is, and sa
   CHECK_THAT(report.done[2], Catch::Contains("removed " + f.ssh_dir + "/config.d"));
 }
 
-TEST_CASE("the snippet is replaced by a new install; the config is not touched again", "[sshconfig][install]") {
+TEST_CASE("the snippet is replaced by a new install, the config is not touched again", "[sshconfig][install]") {
   TempHome home;
   const SshConfigFiles f = home.files();
   install_ssh_config(f, kSnippet);

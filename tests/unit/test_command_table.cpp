@@ -231,7 +231,7 @@ TEST_CASE("completion reads what a row's value or positional completes", "[comma
   }
 }
 
-TEST_CASE("doctor -H completes hosts; a value option's value gets nothing else", "[command_table]") {
+TEST_CASE("doctor -H completes hosts, a value option's value gets nothing else", "[command_table]") {
   CHECK(plan_completion(std::vector<std::string>{"lxhost", "doctor", "-H", ""}).hosts);
   CHECK(plan_completion(std::vector<std::string>{"lxhost", "discover", "--timeout", ""}).fixed.empty());
   CHECK(offered({"lxhost", "mux", "stop", "-"}) == std::vector<std::string>{"--all", "--help"});

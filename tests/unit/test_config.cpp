@@ -223,7 +223,7 @@ TEST_CASE("default_host rules", "[config]") {
   }
 }
 
-TEST_CASE("[ssh_config.options] keeps integers and booleans as ssh spells them; config show as the file wrote them",
+TEST_CASE("[ssh_config.options] keeps integers and booleans as ssh spells them, config show as the file wrote them",
           "[config]") {
   const Config c =
       parse_config("[ssh_config.options]\nServerAliveInterval = 30\nCompression = true\nBatchMode = false\n", "cfg.toml");

@@ -49,14 +49,14 @@ TEST_CASE("the key table's types and ranges are the reader's", "[config_keys]") 
   CHECK_THAT(error_of("[mux]\nidle = 1\n"), Catch::Contains("did you mean 'idle_timeout_s'?"));
 }
 
-TEST_CASE("keys_in lists a table's keys; config_key finds a row", "[config_keys]") {
+TEST_CASE("keys_in lists a table's keys, config_key finds a row", "[config_keys]") {
   const auto mux = keys_in("mux");
   CHECK(std::vector<std::string_view>(mux.begin(), mux.end()) == std::vector<std::string_view>{"enabled", "idle_timeout_s", "watch"});
   CHECK(config_key("hosts.NAME", "port").max == 65535);
   CHECK_THROWS_AS(config_key("mux", "nope"), std::logic_error);
 }
 
-TEST_CASE("each row's type is its Setting's; choices are an enum's", "[config_keys]") {
+TEST_CASE("each row's type is its Setting's, choices are an enum's", "[config_keys]") {
   Config config;
   HostConfig host;
   VerbDefaults verb;

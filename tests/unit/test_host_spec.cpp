@@ -91,7 +91,7 @@ TEST_CASE("endpoint_text: as a user types it, IPv6 bracketed", "[host_spec]") {
   CHECK(endpoint_text("", "fe80::1%eth0", 22) == "[fe80::1%eth0]:22");
 }
 
-TEST_CASE("select_host: -H's port and user win; a configured name keeps its host", "[host_spec]") {
+TEST_CASE("select_host: -H's port and user win, a configured name keeps its host", "[host_spec]") {
   const Config c = parse_config(R"(
 default_host = "lab"
 [hosts.lab]

@@ -52,7 +52,7 @@ TEST_CASE("lookups: a remembered miss is not waited for, but its cached answer i
   CHECK(lookups_over(std::vector<LookupState>{}, LookupWait::first_answers, kMade, kMade));
 }
 
-TEST_CASE("families: the first usable address ends a lookup for any family; both waits", "[lookup_wait]") {
+TEST_CASE("families: the first usable address ends a lookup for any family, both waits", "[lookup_wait]") {
   const milliseconds at_once{0};
   const FamilyAnswers ipv4_only{.ipv4 = true};
   const FamilyAnswers ipv6_only{.ipv6 = true};

@@ -93,7 +93,7 @@ TEST_CASE("lxd: ls lists every instance with its state, in lxc-ls's formats", "[
   CHECK_THAT(refusal("ls", {"-g", "web"}), Catch::EndsWith("LXD has no groups: lxc list with a filter (on the host)"));
 }
 
-TEST_CASE("lxd: info asks for one instance; no -s, -p, -i or -S means all four", "[lxd_verbs]") {
+TEST_CASE("lxd: info asks for one instance, no -s, -p, -i or -S means all four", "[lxd_verbs]") {
   const auto all = as<LxdInfo>("info", {"-n", "web"});
   CHECK(all.request.method == "GET");
   CHECK(all.request.target == "/1.0/instances/web?recursion=1&project=default");
@@ -222,7 +222,7 @@ TEST_CASE("lxd: copy and clone make a new instance, on a member with --target", 
   CHECK_THAT(refusal("clone", {"a", "b", "--target"}), Catch::StartsWith("clone: --target needs a value"));
 }
 
-TEST_CASE("lxd: start-ephemeral and copy -e make an ephemeral copy; CMD runs in it", "[lxd_verbs]") {
+TEST_CASE("lxd: start-ephemeral and copy -e make an ephemeral copy, CMD runs in it", "[lxd_verbs]") {
   const auto run = as<LxdEphemeral>("start-ephemeral", {"-o", "base", "--", "make", "test"});
   CHECK(run.copy.method == "POST");
   CHECK(run.copy.target == "/1.0/instances?project=default");

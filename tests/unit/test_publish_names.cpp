@@ -76,7 +76,7 @@ TEST_CASE("publish: globs leave containers out", "[publish]") {
   CHECK_FALSE(excluded({}, "web"));
 }
 
-TEST_CASE("publish: running containers with an address get a name; the rest do not", "[publish]") {
+TEST_CASE("publish: running containers with an address get a name, the rest do not", "[publish]") {
   const std::vector<HostListing> hosts{
       {"lab",
        {row("web", "RUNNING", {"10.0.3.5", "10.0.3.6"}, {"fd42::5"}), row("off", "STOPPED", {}),

@@ -553,7 +553,7 @@ TEST_CASE("lxd_ephemeral_script, run by sh: a failed copy or start is its exit c
                                 logged_lxc("start", "default", {"e 1"}) + logged_lxc("delete", "default", {"e 1", "--force"}));
 }
 
-TEST_CASE("lxd_ephemeral_script, run by sh: CMD gets stdin and gives its exit code; INT or the session's end deletes the copy",
+TEST_CASE("lxd_ephemeral_script, run by sh: CMD gets stdin and gives its exit code, INT or the session's end deletes the copy",
           "[remote_line]") {
   StandIns tools;
   lxd_tools(tools);

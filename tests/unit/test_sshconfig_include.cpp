@@ -12,7 +12,7 @@
 
 using namespace lxhost;
 
-TEST_CASE("with_include puts the line first in the file's line-ending style; without_include takes it away",
+TEST_CASE("with_include puts the line first in the file's line-ending style, without_include takes it away",
           "[sshconfig]") {
   const std::string ours(kIncludeLine);
   CHECK(ours == "Include ~/.ssh/config.d/lxhost.conf");

@@ -139,7 +139,7 @@ TEST_CASE("refused: host keys that are not DNS names, addresses that are neither
   }
 }
 
-TEST_CASE("refusals of values not from a file carry no position; from the environment, its name", "[sshconfig]") {
+TEST_CASE("refusals of values not from a file carry no position, from the environment, its name", "[sshconfig]") {
   Config config = default_config();
   config.ssh_config.user.value = std::string("a\0b", 3);
   REQUIRE_THROWS_WITH(render_ssh_config(config, kHow), "User holds a control character (a line break?)");
