@@ -135,6 +135,11 @@ std::string watch_line(const RemoteContext& ctx) {
   // each change makes it 5 s more. The first reading is taken before `changed` is printed for
   // the event, so a config written after the listing that line starts is always seen.
   //
+  // alive(): a process is taken for gone only when `kill -0` fails twice, 0.1 s apart. Once in
+  // about ten test runs a `kill -0` of lxc-monitor's sudo failed while it ran (the next one passed),
+  // as a directory was made in the lxcpath: the watch ended, and was back only after the master's
+  // pause of a second.
+  //
   // nap(): a sleep during which each USR1 prints `changed` at once (wait returns when a trapped
   // signal comes, or has come) while the loop's checks still run once a second, not per change.
   // A second's nap ends early when settle's readings begin.
@@ -156,6 +161,7 @@ std::string watch_line(const RemoteContext& ctx) {
       "tell() {{ [ $u = 0 ] || {{ u=0; [ $w = 0 ] || {{ w=0; snap; }}; echo changed; }}; }}\n"
       "settle() {{ [ $z = 0 ] && return; o=$e y=$z; snap; if [ \"$e\" = \"$o\" ]; then z=$((y - 1)); else echo changed; fi; }}\n"
       "mon() {{ {monitor} </dev/null >&4 2>/dev/null & m=$!; }}\n"
+      "alive() {{ kill -0 \"$1\" 2>/dev/null || {{ sleep 0.1; kill -0 \"$1\" 2>/dev/null; }}; }}\n"
       "nap() {{ sleep $1 & s=$!; while kill -0 $s 2>/dev/null; do tell; [ $z = 0 ] || [ $1 != 1 ] || kill $s 2>/dev/null; wait $s; done; tell; }}\n"
       "if {root}; then r0=/run; else r0=${{XDG_RUNTIME_DIR:-$HOME/.cache/lxc/run}}; fi\n"
       "f=$r0/lxc$p/monitor-fifo\n"
@@ -166,9 +172,9 @@ std::string watch_line(const RemoteContext& ctx) {
       "echo lxcpath\n"
       "inotifywait -m -q -e create,delete,moved_to,moved_from --format lxcpath \"$p\" </dev/null >&4 2>/dev/null &\n"
       "i=$!\n"
-      "while [ \"$PPID\" != 1 ] && kill -0 $PPID 2>/dev/null; do\n"
+      "while [ \"$PPID\" != 1 ] && alive $PPID; do\n"
       "  if [ -n \"$m\" ]; then\n"
-      "    kill -0 $m 2>/dev/null || break\n"
+      "    alive $m || break\n"
       "    if [ $k = 0 ]; then\n"
       "      if heard; then q=0 g=0; else q=$((q + 1)); fi\n"
       "      if [ $q = 2 ] && [ $g -lt 3 ]; then\n"
