@@ -302,6 +302,7 @@ int MuxTransport::relay(int fd, const RemoteCommand& command, OutputSink& sink, 
   if (command.pty && is_terminal(STDIN_FILENO)) raw.emplace(STDIN_FILENO);
 
   std::string out;
+  bool master_closed = false;  // a send failed: only what the master sent before is left to read
   bool stdin_open = with_stdin && ::fcntl(STDIN_FILENO, F_GETFD) != -1;
   if (!stdin_open) out += encode(Type::in_eof);
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -336,7 +337,7 @@ int MuxTransport::relay(int fd, const RemoteCommand& command, OutputSink& sink, 
   // greet() may have read some with the hello's answer, even the exit.
   if (const auto code = take_frames()) return *code;
   for (;;) {
-    pollfd fds[3] = {{fd, static_cast<short>(POLLIN | (out.empty() ? 0 : POLLOUT)), 0},
+    pollfd fds[3] = {{fd, static_cast<short>(POLLIN | (out.empty() || master_closed ? 0 : POLLOUT)), 0},
                      {stdin_open && out.size() < std::size_t{256} * 1024 ? STDIN_FILENO : -1, POLLIN, 0},
                      {signals ? signals->fd() : -1, POLLIN, 0}};
     int timeout = -1;
@@ -381,12 +382,16 @@ int MuxTransport::relay(int fd, const RemoteCommand& command, OutputSink& sink, 
         out += encode(request);
       }
     }
-    while (!out.empty()) {
+    while (!out.empty() && !master_closed) {
       const ssize_t n = ::send(fd, out.data(), out.size(), kSendNoSignal);
       if (n < 0) {
         if (errno == EINTR) continue;
         if (errno == EAGAIN) break;
-        throw ConnectError(fmt::format("the mux master for {} went away during the command", setup_.host.name));
+        // The master closes a finished command's connection once the exit frame is written: input
+        // sent after that fails, and the exit frame is still to be read. The read says which.
+        master_closed = true;
+        stdin_open = false;
+        break;
       }
       out.erase(0, static_cast<size_t>(n));
     }
@@ -429,12 +434,13 @@ void MuxTransport::exchange_through(int fd, const std::string& socket, std::stri
     return false;
   };
   if (take_frames()) return;
+  bool master_closed = false;
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0)
       throw ConnectError(fmt::format("{}: no answer from the unix socket {} within {} ms", setup_.host.name, socket,
                                      bound.count()));
-    pollfd pfd{fd, static_cast<short>(POLLIN | (out.empty() ? 0 : POLLOUT)), 0};
+    pollfd pfd{fd, static_cast<short>(POLLIN | (out.empty() || master_closed ? 0 : POLLOUT)), 0};
     if (::poll(&pfd, 1, static_cast<int>(left)) < 0 && errno != EINTR)
       throw ConnectError(fmt::format("mux: poll: {}", std::strerror(errno)));
     if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -443,12 +449,13 @@ void MuxTransport::exchange_through(int fd, const std::string& socket, std::stri
       if (n > 0) decoder.feed(std::string_view(buffer.data(), static_cast<size_t>(n)));
       if (take_frames()) return;
     }
-    while (!out.empty()) {
+    while (!out.empty() && !master_closed) {
       const ssize_t n = ::send(fd, out.data(), out.size(), kSendNoSignal);
       if (n < 0) {
         if (errno == EINTR) continue;
         if (errno == EAGAIN) break;
-        throw lost();
+        master_closed = true;  // what it sent before is still to be read: the read says if it ended
+        break;
       }
       out.erase(0, static_cast<size_t>(n));
     }

@@ -146,6 +146,9 @@ all_listed_web() {
   for i in $(seq 10); do grep -qx web "$T/s$i.out" || return 1; done
 }
 check "ten invocations at once all listed web" all_listed_web
+for i in $(seq 10); do  # what a wrong one said
+  grep -qx web "$T/s$i.out" || printf '     %s said: %s\n' "$i" "$(head -c 300 "$T/s$i.out")"
+done
 check "... and left exactly one master" test "$(master_pids | wc -l)" = 1
 lx mux stop >/dev/null
 
