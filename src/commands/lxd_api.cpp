@@ -160,4 +160,15 @@ std::vector<ContainerRow> lxd_containers(Context& ctx) {
   return rows;
 }
 
+std::vector<std::string> lxd_addresses(Context& ctx, const std::string& name) {
+  Lxd lxd(ctx);
+  if (lxd.reachable(name).state != "RUNNING") return {};  // the list says so: no second request
+  const LxdScope scope{ctx.host().lxd_project.value};
+  LxdInstance instance = parse_lxd_instance(
+      lxd.sync({"GET", in_project("/1.0/instances/" + url_segment(name) + "?recursion=1", scope), ""}));
+  std::vector<std::string> addresses = std::move(instance.ipv4);
+  addresses.insert(addresses.end(), instance.ipv6.begin(), instance.ipv6.end());
+  return addresses;
+}
+
 }  // namespace lxhost

@@ -66,4 +66,9 @@ class Lxd {
 // as LXC prints it, addresses.
 std::vector<ContainerRow> lxd_containers(Context& ctx);
 
+// The addresses LXD reports for a running instance of the host's lxd_project (its state, GET
+// /1.0/instances/NAME?recursion=1), as lxc-info -iH lists them; none for one that does not run.
+// Throws Failure, one line, for an instance that is not there or whose cluster member is down.
+std::vector<std::string> lxd_addresses(Context& ctx, const std::string& name);
+
 }  // namespace lxhost

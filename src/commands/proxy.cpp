@@ -1,6 +1,7 @@
 // `proxy HOST PORT`: OpenSSH's ProxyCommand for `*.local` names. Directly when the name resolves
 // (mDNS, then the system) and the port answers within a short bound; otherwise through the
-// container host: LXC says the container's address, and a direct-tcpip channel on the host's SSH
+// container host: LXC (lxc-info) or, on an LXD host, LXD (the instance's state) says the container's
+// address, and a direct-tcpip channel on the host's SSH
 // session reaches it. A name the host's completion cache lists as one of its containers asks the
 // host and mDNS at once, and does not wait for mDNS once the host has answered. With several
 // configured hosts (and no -H), the host that has the container is found first (proxy_any_host).
@@ -21,6 +22,7 @@
 #include "commands/args.hpp"
 #include "commands/commands.hpp"
 #include "commands/container_cache.hpp"
+#include "commands/lxd_api.hpp"
 #include "commands/remote_run.hpp"
 #include "core/discovery.hpp"
 #include "core/lxc_output.hpp"
@@ -55,7 +57,8 @@ bool joined_directly(Context& ctx, const std::string& host, int port, const std:
   return true;
 }
 
-// The container's addresses as its host knows them (lxc-info -iH), IPv4 first; with none, why.
+// The container's addresses as its host knows them (lxc-info -iH, or LXD's state of the instance),
+// IPv4 first; with none, why.
 struct HostAddresses {
   std::vector<std::string> addresses;
   std::string why;
@@ -64,14 +67,17 @@ struct HostAddresses {
 
 HostAddresses ask_host(Context& ctx, const std::string& host) {
   const std::string name = without_local(host);  // LXC names the container, mDNS its host
-  const std::vector<std::string> argv = {"lxc-info", "-n", name, "-i", "-H"};
-  std::string info;
+  std::vector<std::string> ips;
   try {
-    info = capture_remote(ctx, tool_line(argv, ctx.remote_context()), "lxc-info");
+    if (ctx.host().backend.value == Backend::lxd) {
+      ips = order_addresses(lxd_addresses(ctx, name));
+    } else {
+      const std::vector<std::string> argv = {"lxc-info", "-n", name, "-i", "-H"};
+      ips = order_addresses(parse_lxc_info_ips(capture_remote(ctx, tool_line(argv, ctx.remote_context()), "lxc-info")));
+    }
   } catch (const Failure& e) {  // e.g. "lxc-info on ... failed (exit 1): nosuch doesn't exist"
     return {{}, e.what(), e.hint()};
   }
-  std::vector<std::string> ips = order_addresses(parse_lxc_info_ips(info));
   if (ips.empty()) return {{}, fmt::format("container '{}' on {} has no address (is it running?)", name, ctx.host().name), ""};
   return {std::move(ips), "", ""};
 }
