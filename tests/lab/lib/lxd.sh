@@ -16,6 +16,9 @@ readonly LXD_MEMBERS=(m1 m2 m3)
 declare -rA LXD_ADDR=([m1]=10.204.0.11 [m2]=10.204.0.12 [m3]=10.204.0.13)
 readonly LXD_SUBNET=10.204.0.0/24 LXD_PORT=8443
 readonly LXD_NETNS=lxd-net LXD_BRIDGE=lxdbr0 LXD_IF=lan0 # the bridge's namespace, and each member's interface
+# Instances' NICs: a bridge with no address in each member's namespace; m1's is linked to this
+# machine at layer 2 (LXD_INSTANCE_LINK, LXD_INSTANCE_NET.1/24 here), addresses set inside.
+readonly LXD_INSTANCE_BRIDGE=inst0 LXD_INSTANCE_LINK=lxh-inst LXD_INSTANCE_NET=10.205.0
 readonly LXD_GROUP=lxd LXD_IMAGE=busybox LXD_POOL=local
 readonly LXD_BIN=/usr/bin/lxd LXC_CLIENT=/usr/bin/lxc
 
@@ -72,7 +75,21 @@ lxd_up_network() {
     ip -n "lxd-$m" link set $LXD_IF up
     ip -n "lxd-$m" link set lo up
     [[ -z $(ip -n "lxd-$m" route show default) ]] || die "namespace lxd-$m has a default route: refusing to start LXD there"
+    # For instances' NICs (nictype=bridged parent=inst0): no address, no DHCP; a test sets an
+    # instance's address inside it.
+    ip -n "lxd-$m" link show $LXD_INSTANCE_BRIDGE >/dev/null 2>&1 || ip -n "lxd-$m" link add $LXD_INSTANCE_BRIDGE type bridge
+    ip -n "lxd-$m" link set $LXD_INSTANCE_BRIDGE up
   done
+  # m1's instances' bridge, linked to this machine (where the container host's sshd runs) at layer 2,
+  # so that a forward from the host reaches an instance of m1 at LXD_INSTANCE_NET.N. Nothing routes
+  # or forwards between the two: the instance has no route out, and neither has the namespace.
+  if ! ip link show $LXD_INSTANCE_LINK >/dev/null 2>&1; then
+    state_add "link $LXD_INSTANCE_LINK"
+    ip link add $LXD_INSTANCE_LINK type veth peer name up0 netns "lxd-${LXD_MEMBERS[0]}"
+    ip -n "lxd-${LXD_MEMBERS[0]}" link set up0 master $LXD_INSTANCE_BRIDGE up
+    ip addr add "$LXD_INSTANCE_NET.1/24" dev $LXD_INSTANCE_LINK
+  fi
+  ip link set $LXD_INSTANCE_LINK up
 }
 
 # lxd_start MEMBER: the member's daemon, in its namespace, if it does not run; waits until it is ready.
@@ -89,7 +106,18 @@ lxd_launch() {
   if ! lxd_pid "$m"; then
     [[ -z $(ip -n "lxd-$m" route show default) ]] || die "namespace lxd-$m has a default route: refusing to start LXD there"
     state_add "lxd $m"
-    LXD_DIR=$dir setsid nsenter --net="/run/netns/lxd-$m" -- \
+    # With the namespace's own /sys (as `ip netns exec` mounts it), in a mount namespace of its own:
+    # LXD finds an instance NIC's host side (and its parent bridge) there, not in this machine's.
+    # What is mounted below /sys (the cgroup hierarchies, securityfs for AppArmor) is moved onto it.
+    ensure_dir "$dir/.sys" 0700 root:root
+    # shellcheck disable=SC2016 # $1, $p and $@ are sh -c's
+    LXD_DIR=$dir setsid nsenter --net="/run/netns/lxd-$m" -- unshare --mount --propagation slave \
+      sh -c 'o=$1; shift; mount --rbind /sys "$o" && mount -t sysfs sysfs /sys || exit 1
+        for p in $(awk -v o="$o/" '"'"'index($5, o) == 1 {print substr($5, length(o) + 1)}'"'"' /proc/self/mountinfo); do
+          case $p in */*/*) continue ;; esac  # only the mount points right below /sys/fs, /sys/kernel
+          [ -d "/sys/$p" ] && mount --move "$o/$p" "/sys/$p" 2>/dev/null
+        done
+        umount -l "$o"; exec "$@"' sh "$dir/.sys" \
       $LXD_BIN --group $LXD_GROUP --logfile "$dir/lxd.log" >"$LAB/log/lxd-$m.out" 2>&1 </dev/null 9>&- &
     echo $! >"$LXD_LAB/$m.pid"
   fi
@@ -251,6 +279,7 @@ lxd_down() {
     [[ $m == net ]] && m=$LXD_NETNS || m=lxd-$m
     if state_has "netns $m" && netns_exists "$m"; then ip netns del "$m"; fi
   done
+  if state_has "link $LXD_INSTANCE_LINK"; then ip link del $LXD_INSTANCE_LINK 2>/dev/null || true; fi  # gone with lxd-m1 as a rule
   if state_has "route blackhole $LXD_SUBNET"; then ip route del blackhole $LXD_SUBNET 2>/dev/null || true; fi
   if state_has "lxd-group lxhtest" && getent passwd lxhtest >/dev/null && id -nG lxhtest | tr ' ' '\n' | grep -qx $LXD_GROUP; then
     quiet gpasswd -d lxhtest $LXD_GROUP
@@ -260,7 +289,8 @@ lxd_down() {
   rm -rf --one-file-system -- "$LXD_LAB"
   if [[ -f $STATE ]]; then
     local kept
-    kept=$(grep -v -e "^netns lxd-" -e "^route blackhole $LXD_SUBNET\$" -e '^lxd ' -e '^lxd-group ' "$STATE" || true)
+    kept=$(grep -v -e "^netns lxd-" -e "^route blackhole $LXD_SUBNET\$" -e "^link $LXD_INSTANCE_LINK\$" -e '^lxd ' \
+      -e '^lxd-group ' "$STATE" || true)
     printf '%s\n' "$kept" >"$STATE"
     load_state
   fi
