@@ -12,7 +12,7 @@ faults_cleanup() {
     "$LAB_TOOL" fault $f >/dev/null 2>&1 || echo "could not undo fault: lab fault $f"
   done
 }
-trap 'rc=$?; set +e; faults_cleanup; (exit $rc); cleanup' EXIT
+at_exit faults_cleanup
 
 # gone_within SECONDS PID...: every PID has exited (or was never there) within SECONDS.
 gone_within() {

@@ -24,8 +24,17 @@ CREATED=()
 FAILURES=0
 CHECKS=0
 
+# at_exit CMD: CMD (eval'd, errors ignored) runs when the suite exits, before the common cleanup
+# below; the last one added runs first. The only EXIT trap is lib.sh's: a suite or helper that set
+# its own would silently drop every undo registered before it (a fault left in place, a daemon left
+# running).
+AT_EXIT=()
+at_exit() { AT_EXIT+=("$1"); }
+
 cleanup() {
-  local rc=$?
+  local rc=$? i
+  set +e
+  for ((i = ${#AT_EXIT[@]} - 1; i >= 0; i--)); do eval "${AT_EXIT[i]}"; done
   tm kill-server >/dev/null 2>&1 || true
   [ -z "${LX+x}" ] || "${LX[@]}" mux stop --all >/dev/null 2>&1 || true
   local name
@@ -78,7 +87,7 @@ wait_for() {
 
 # own_link NS VETH ADDR: a network namespace NS of the suite's own, on br1 by a veth whose host
 # side VETH the suite may take down (a link cut that no other suite feels), with address ADDR;
-# own_link_cleanup (for the suite's EXIT trap) removes both.
+# `at_exit own_link_cleanup` removes both.
 own_link() {
   OWN_NS=$1 OWN_VETH=$2
   ip netns add "$OWN_NS"
@@ -106,7 +115,7 @@ bus_without_avahi() {
 CONF
   dbus-daemon --config-file="$T/bus.conf" --nofork --nopidfile </dev/null >/dev/null 2>&1 &
   BUS_PID=$!
-  trap 'kill "$BUS_PID" 2>/dev/null || true; cleanup' EXIT
+  at_exit 'kill "$BUS_PID" 2>/dev/null'
   local i
   for i in $(seq 100); do [ -S "$T/bus.sock" ] && return 0; sleep 0.05; done
   return 1
@@ -297,7 +306,7 @@ quiet_ls_err() { test -z "$(printf '%s' "$ERR" | grep -v '^Failed to load config
 lxd_suite() {
   LXDC=(env LXD_DIR="$LAB_LXD_DIR/m1" lxc)
   INSTANCES=()
-  trap lxd_cleanup EXIT
+  at_exit lxd_cleanup
   lxd_config "$T/lxd.toml"
 }
 # lxd_config FILE [SED-EXPR...]: the lab's config with its host as [hosts.cluster], the default,
@@ -319,7 +328,6 @@ lxd_cleanup() {
   if ! "$LAB_TOOL" lxd status >/dev/null 2>&1; then
     for m in $LAB_LXD_MEMBERS; do "$LAB_TOOL" lxd start "$m" >/dev/null 2>&1 || true; done
   fi
-  cleanup
 }
 
 # lab_config FILE [SED-EXPR...]: the lab's config with edits, for a test's own -c FILE.

@@ -21,7 +21,7 @@ cp "$LAB_PASSPHRASE_KEY" "$T/agentkey"
 chmod 600 "$T/agentkey"
 ssh-keygen -q -p -P "$LAB_PASSPHRASE" -N '' -f "$T/agentkey" >/dev/null
 eval "$(ssh-agent -s -a "$T/agent.sock")" >/dev/null
-trap 'kill "$SSH_AGENT_PID" 2>/dev/null || true; cleanup' EXIT
+at_exit 'kill "$SSH_AGENT_PID" 2>/dev/null'
 ssh-add -q "$T/agentkey" 2>/dev/null
 
 # run_fresh ENV... -- ARGS: lxhost in the laptop namespace with our HOME, captured. Each call logs

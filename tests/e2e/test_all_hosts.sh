@@ -12,7 +12,7 @@ source "$(dirname "$0")/faults_lib.sh"
 OTHER=$T/other
 mkdir "$OTHER"
 other=other-$$-$RANDOM
-trap 'rc=$?; set +e; lxc-destroy -P "$OTHER" -n "$other" -f >/dev/null 2>&1; faults_cleanup; (exit $rc); cleanup' EXIT
+at_exit 'lxc-destroy -P "$OTHER" -n "$other" -f >/dev/null 2>&1'
 lxc-copy -P "$LAB_LXCPATH" -n base -N "$other" -p "$OTHER" >/dev/null
 fault_port REFUSED_PORT  # nothing listens there: a connection is refused at once
 

@@ -10,7 +10,7 @@
 
 MINE=$T/mine
 mkdir "$MINE"
-trap 'rc=$?; set +e; lxc-destroy -P "$MINE" -n sshd2 -f >/dev/null 2>&1; (exit $rc); cleanup' EXIT
+at_exit 'lxc-destroy -P "$MINE" -n sshd2 -f >/dev/null 2>&1'
 ssh_home "$T/home"
 CONFIG=$H/.config/lxhost/config.toml
 {

@@ -14,7 +14,7 @@ source "$(dirname "$0")/faults_lib.sh"
 NS=lxhflt$$
 VETH=lxhf$$
 ADDR=10.203.0.$((140 + $$ % 40))
-trap 'rc=$?; set +e; own_link_cleanup; faults_cleanup; (exit $rc); cleanup' EXIT
+at_exit own_link_cleanup
 own_link "$NS" "$VETH" "$ADDR"
 
 # lxhost in that namespace, with the laptop's HOME and config and the suite's runtime directory

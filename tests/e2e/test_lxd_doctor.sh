@@ -6,7 +6,6 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/faults_lib.sh"
 
 lxd_suite
-trap 'rc=$?; set +e; faults_cleanup; (exit $rc); lxd_cleanup' EXIT
 
 doctor() { capture in_laptop lxhost -c "$1" doctor; }
 expect_line() { if out_has_line "$1"; then pass "line '$1'"; else fail "no line '$1'"; fi; }

@@ -139,7 +139,7 @@ while True:
     c.close()
 ' "$T/garbage.sock" </dev/null >/dev/null 2>&1 &
 GARBAGE_PID=$!
-trap 'kill "$GARBAGE_PID" 2>/dev/null || true; lxd_cleanup' EXIT
+at_exit 'kill "$GARBAGE_PID" 2>/dev/null'
 wait_for 5 test -S "$T/garbage.sock" || fail "the garbage socket did not appear"
 lab_config "$T/garbage.toml" 's/^default_host = .*/default_host = "cluster"/' 's/^\[hosts\.lab\]/[hosts.cluster]/'
 printf 'backend = "lxd"\nlxd_socket = "%s"\n' "$T/garbage.sock" >>"$T/garbage.toml"

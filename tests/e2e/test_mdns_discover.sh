@@ -12,7 +12,7 @@ for name in "${WIDTH_NAMES[@]}"; do
   WIDTH_PIDS+=($!)
 done
 stop_width_publishers() { kill "${WIDTH_PIDS[@]}" 2>/dev/null || true; wait "${WIDTH_PIDS[@]}" 2>/dev/null || true; }
-trap 'rc=$?; set +e; stop_width_publishers; (exit "$rc"); cleanup' EXIT
+at_exit stop_width_publishers
 # type_columns FILE: the display column where the TYPE column starts, one line per row.
 type_columns() {
   python3 - "$1" "$WIDTH_TYPE" <<'PY'

@@ -2,7 +2,7 @@
 # the resolve bound, not a 5 s stall per entry); the daemon restarted during a browse (the browse
 # reconnects and completes within its deadline).
 source "$(dirname "$0")/lib.sh"
-trap '"$LAB_TOOL" mdns thaw laptop >/dev/null 2>&1 || true; "$LAB_TOOL" mdns start stale >/dev/null 2>&1 || true; "$LAB_TOOL" mdns start laptop >/dev/null 2>&1 || true; cleanup' EXIT
+at_exit '"$LAB_TOOL" mdns thaw laptop >/dev/null 2>&1; "$LAB_TOOL" mdns start stale >/dev/null 2>&1; "$LAB_TOOL" mdns start laptop >/dev/null 2>&1'
 
 # Killed with SIGKILL, the stale node sends no goodbye. The laptop's Avahi keeps its PTR record
 # for 75 minutes but its SRV and address records only for their 120 s TTL: after that, every

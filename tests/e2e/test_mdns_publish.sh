@@ -91,7 +91,7 @@ expect_err_has "[mux] watch is false"
 PUB=$!
 # Whatever ends the suite ends this publish too: left running, it would go on publishing the names
 # of containers other runs make.
-trap 'rc=$?; set +e; kill -TERM "$PUB" 2>/dev/null; (exit "$rc"); cleanup' EXIT
+at_exit 'kill -TERM "$PUB" 2>/dev/null'
 ms_until 10000 "publish follows the host (its first listing)" said 1 "web.local (lab: web) is announced by another responder: left to it"
 WEB_ADDRS='10\.203\.0\.1[01]'  # web has two IPv4 addresses: either answers
 check "web.local still resolves to web's own address (web's avahi-daemon)" resolves web "$WEB_ADDRS"

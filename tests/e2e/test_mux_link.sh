@@ -8,7 +8,7 @@
 NS=lxhmux$$
 VETH=lxhm$$
 ADDR=10.203.0.$((60 + $$ % 40))
-trap 'rc=$?; set +e; own_link_cleanup; (exit $rc); cleanup' EXIT
+at_exit own_link_cleanup
 own_link "$NS" "$VETH" "$ADDR"
 
 mkdir -p "$T/run"

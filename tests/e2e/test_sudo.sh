@@ -35,7 +35,7 @@ ROOTPATH=$T/rootpath
 mkdir "$ROOTPATH"
 lxc-monitor -P "$ROOTPATH" -n '.*' </dev/null >/dev/null 2>&1 &
 RMON=$!
-trap 'rc=$?; set +e; kill "$RMON" 2>/dev/null; (exit $rc); cleanup' EXIT
+at_exit 'kill "$RMON" 2>/dev/null'
 check "root's lxc-monitor has its lxc-monitord" wait_for 5 test -p "/run/lxc$ROOTPATH/monitor-fifo"
 lab_config "$T/nosudo-root.toml" '/^\[hosts.lab\]/a sudo = false' "s|^lxcpath = .*|lxcpath = \"$ROOTPATH\"|"
 run_lx -c "$T/nosudo-root.toml" lxc-config lxc.lxcpath

@@ -130,7 +130,7 @@ deaf_cleanup() {
   [ -z "${deafc-}" ] || { lxc-stop -P "$DEAF" -n "$deafc" -k; lxc-destroy -P "$DEAF" -n "$deafc" -f; } >/dev/null 2>&1
   rm -rf "$URUN"
 }
-trap 'rc=$?; set +e; deaf_cleanup; faults_cleanup; (exit $rc); cleanup' EXIT
+at_exit deaf_cleanup
 deafc=deaf-$$-$RANDOM
 lxc-copy -P "$LAB_LXCPATH" -n base -N "$deafc" -p "$DEAF" >/dev/null
 lab_config "$T/deaf.toml" "s|^lxcpath = .*|lxcpath = \"$DEAF\"|"

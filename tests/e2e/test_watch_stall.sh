@@ -20,7 +20,7 @@ stall_cleanup() {
   { lxc-stop -P "$STALL" -n "$stallc" -k; lxc-destroy -P "$STALL" -n "$stallc" -f; } >/dev/null 2>&1
   lxc-monitor -P "$STALL" --quit >/dev/null 2>&1
 }
-trap 'rc=$?; set +e; stall_cleanup; (exit $rc); cleanup' EXIT
+at_exit stall_cleanup
 lxc-copy -P "$LAB_LXCPATH" -n base -N "$stallc" -p "$STALL" >/dev/null
 lab_config "$T/stall.toml" "s|^lxcpath = .*|lxcpath = \"$STALL\"|"
 printf '\n[completion]\ncache_ttl_s = 3600\n' >>"$T/stall.toml"
