@@ -10,6 +10,7 @@
 #include "core/errors.hpp"
 #include "core/lxd_output.hpp"
 #include "core/lxd_verbs.hpp"
+#include "core/remote_line.hpp"
 
 namespace lxhost {
 namespace {
@@ -21,9 +22,7 @@ using std::chrono::milliseconds;
 std::string lxd_socket(Transport& transport, const HostConfig& host) {
   const std::string& configured = host.lxd_socket.value;
   if (!configured.empty()) return configured;
-  const Captured found = transport.capture(
-      "for s in /var/snap/lxd/common/lxd/unix.socket /var/lib/lxd/unix.socket /var/lib/incus/unix.socket; "
-      "do if [ -S \"$s\" ]; then printf '%s\\n' \"$s\"; exit 0; fi; done; exit 1");
+  const Captured found = transport.capture(lxd_socket_search() + "[ -n \"$s\" ] && printf '%s\\n' \"$s\"");
   if (found.exit_code != 0 || found.out.empty())
     throw Failure(fmt::format("{} has no LXD socket in any of the usual places", host.name),
                   "set lxd_socket in the host's table of the config (lxd_socket = \"/path/to/unix.socket\")");
@@ -153,11 +152,8 @@ HttpRequest Lxd::with_source(const HttpRequest& copy, const std::string& source)
 std::vector<ContainerRow> lxd_containers(Context& ctx) {
   Lxd lxd(ctx);
   const LxdScope scope{ctx.host().lxd_project.value};
-  std::vector<ContainerRow> rows;
-  for (LxdInstance& instance : parse_lxd_instances(lxd.sync({"GET", in_project("/1.0/instances?recursion=2", scope), ""})))
-    rows.push_back({std::move(instance.name), std::move(instance.state), std::move(instance.ipv4), std::move(instance.ipv6),
-                    instance.location == "none" ? "" : std::move(instance.location)});
-  return rows;
+  return lxd_container_rows(
+      parse_lxd_instances(lxd.sync({"GET", in_project("/1.0/instances?recursion=2", scope), ""})));
 }
 
 std::vector<std::string> lxd_addresses(Context& ctx, const std::string& name) {

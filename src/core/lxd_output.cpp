@@ -215,6 +215,15 @@ std::vector<LxdInstance> parse_lxd_instances(std::string_view body) {
 
 LxdInstance parse_lxd_instance(std::string_view body) { return instance_from(metadata_of(body)); }
 
+std::vector<ContainerRow> lxd_container_rows(std::vector<LxdInstance> instances) {
+  std::vector<ContainerRow> rows;
+  rows.reserve(instances.size());
+  for (LxdInstance& instance : instances)
+    rows.push_back({std::move(instance.name), std::move(instance.state), std::move(instance.ipv4), std::move(instance.ipv6),
+                    instance.location == "none" ? "" : std::move(instance.location)});
+  return rows;
+}
+
 std::string render_lxd_ls(std::span<const LxdInstance> instances, const LxdList& list, std::size_t termwidth) {
   std::optional<std::regex> filter;
   if (list.filter) {

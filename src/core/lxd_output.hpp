@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/lxc_output.hpp"
 #include "core/lxd_verbs.hpp"
 
 namespace lxhost {
@@ -53,6 +54,10 @@ std::vector<LxdInstance> parse_lxd_instances(std::string_view body);
 
 // The body of GET /1.0/instances/NAME?recursion=1. Throws Failure as parse_lxd_instances does.
 LxdInstance parse_lxd_instance(std::string_view body);
+
+// The instances as `list`, completion and the cache take containers (name, state, addresses,
+// member; no member on a server that is no cluster), in the same order.
+std::vector<ContainerRow> lxd_container_rows(std::vector<LxdInstance> instances);
 
 // What lxc-ls prints: the instances `list` keeps (its states; its filter, a regular expression
 // found anywhere in the name) sorted by name, in its layout: names in columns for a terminal

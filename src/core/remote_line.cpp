@@ -135,17 +135,18 @@ std::string watch_line(const RemoteContext& ctx) {
   // each change makes it 5 s more. The first reading is taken before `changed` is printed for
   // the event, so a config written after the listing that line starts is always seen.
   //
-  // alive(): a process is taken for gone only when `kill -0` fails twice, 0.1 s apart. Once in
-  // about ten test runs a `kill -0` of lxc-monitor's sudo failed while it ran (the next one passed),
-  // as a directory was made in the lxcpath: the watch ended, and was back only after the master's
-  // pause of a second.
+  // alive(): a process is taken for gone only when `kill -0` fails twice, 0.1 s apart (an empty
+  // PID, one not started, is gone at once). Once in about ten test runs a `kill -0` of
+  // lxc-monitor's sudo failed while it ran (the next one passed), as a directory was made in the
+  // lxcpath: the watch ended, and was back only after the master's pause of a second. end() asks
+  // it too: a spurious failure there stopped the TERMs early and could leave lxc-monitor running.
   //
   // nap(): a sleep during which each USR1 prints `changed` at once (wait returns when a trapped
   // signal comes, or has come) while the loop's checks still run once a second, not per change.
   // A second's nap ends early when settle's readings begin.
   return fmt::format(
       "m= i= r= s= d= q=-1 k=0 g=0 u=0 w=0 z=0 e=\n"
-      "end() {{ for d in 0.1 0.4 1; do kill $m $i $r 2>/dev/null; sleep $d; {{ kill -0 $m || kill -0 $i; }} 2>/dev/null || return 0; done; }}\n"
+      "end() {{ for d in 0.1 0.4 1; do kill $m $i $r 2>/dev/null; sleep $d; alive \"$m\" || alive \"$i\" || return 0; done; }}\n"
       "trap 'end; exit 0' HUP TERM INT PIPE\n"
       "trap u=1 USR1\n"
       "trap 'u=1 w=1' USR2\n"
@@ -161,7 +162,7 @@ std::string watch_line(const RemoteContext& ctx) {
       "tell() {{ [ $u = 0 ] || {{ u=0; [ $w = 0 ] || {{ w=0; snap; }}; echo changed; }}; }}\n"
       "settle() {{ [ $z = 0 ] && return; o=$e y=$z; snap; if [ \"$e\" = \"$o\" ]; then z=$((y - 1)); else echo changed; fi; }}\n"
       "mon() {{ {monitor} </dev/null >&4 2>/dev/null & m=$!; }}\n"
-      "alive() {{ kill -0 \"$1\" 2>/dev/null || {{ sleep 0.1; kill -0 \"$1\" 2>/dev/null; }}; }}\n"
+      "alive() {{ [ -n \"$1\" ] && {{ kill -0 \"$1\" 2>/dev/null || {{ sleep 0.1; kill -0 \"$1\" 2>/dev/null; }}; }}; }}\n"
       "nap() {{ sleep $1 & s=$!; while kill -0 $s 2>/dev/null; do tell; [ $z = 0 ] || [ $1 != 1 ] || kill $s 2>/dev/null; wait $s; done; tell; }}\n"
       "if {root}; then r0=/run; else r0=${{XDG_RUNTIME_DIR:-$HOME/.cache/lxc/run}}; fi\n"
       "f=$r0/lxc$p/monitor-fifo\n"
@@ -197,6 +198,46 @@ std::string watch_line(const RemoteContext& ctx) {
       fmt::arg("root", ctx.sudo ? "true" : "[ \"$(id -u)\" = 0 ]"),
       fmt::arg("lxcpath", ctx.lxcpath.empty() ? fmt::format("$({} 2>/dev/null)", command_line(config, ctx))
                                               : quote_word(ctx.lxcpath)));
+}
+
+std::string lxd_socket_search() {
+  return "s=; for c in /var/snap/lxd/common/lxd/unix.socket /var/lib/lxd/unix.socket /var/lib/incus/unix.socket; "
+         "do if [ -S \"$c\" ]; then s=$c; break; fi; done\n";
+}
+
+std::string lxd_watch_line(const std::string& socket, const std::string& project) {
+  // As in watch_line: LXD's client writes to a FIFO whose reader sends the shell USR1 for each
+  // event (a JSON line; the blank line after each is skipped), and the shell prints `changed` when
+  // it wakes. The `lxd SOCKET` line comes once the monitor has been started, so that a listing the
+  // master makes for it follows the monitor's start (LXD's client takes some 50 ms more to have
+  // its websocket: a change in that time is seen only by the next event's listing).
+  return fmt::format(
+      "{search}"
+      "[ -z {socket} ] || s={socket}\n"
+      "[ -n \"$s\" ] || {{ echo 'no LXD socket in any of the usual places' >&2; exit 1; }}\n"
+      "LXD_SOCKET=$s; export LXD_SOCKET\n"
+      "m= r= t= u=0\n"
+      "end() {{ kill $m $r $t 2>/dev/null; exit 0; }}\n"
+      "trap end HUP TERM INT PIPE\n"
+      "trap u=1 USR1\n"
+      "alive() {{ [ -n \"$1\" ] && {{ kill -0 \"$1\" 2>/dev/null || {{ sleep 0.1; kill -0 \"$1\" 2>/dev/null; }}; }}; }}\n"
+      "d=$(mktemp -d) && mkfifo \"$d/e\" || exit 1\n"
+      "exec 3<>\"$d/e\" 4>\"$d/e\" 5<\"$d/e\" 3<&-\n"
+      "rm -rf \"$d\"\n"
+      "lxc monitor --type=lifecycle --format=json --project {project} </dev/null >&4 5<&- 2>/dev/null &\n"
+      "m=$!\n"
+      "{{ while read -r l; do [ -z \"$l\" ] || kill -USR1 $$ 2>/dev/null || exit 0; done; }} <&5 4>&- &\n"
+      "r=$!\n"
+      "exec 4>&- 5<&-\n"
+      "printf 'lxd %s\\n' \"$s\" 2>/dev/null\n"
+      "while [ \"$PPID\" != 1 ] && alive $PPID && alive $m && alive $r; do\n"
+      "  [ $u = 0 ] || {{ u=0; echo changed 2>/dev/null; }}\n"
+      "  kill -0 \"$t\" 2>/dev/null || {{ sleep 1 & t=$!; }}\n"
+      "  wait $t\n"
+      "done\n"
+      "end\n",
+      fmt::arg("search", lxd_socket_search()), fmt::arg("socket", quote_word(socket)),
+      fmt::arg("project", quote_word(project)));
 }
 
 namespace {

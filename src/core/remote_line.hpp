@@ -54,6 +54,21 @@ std::string tool_line(std::span<const std::string> argv, const RemoteContext& ct
 // that comes while it starts pass unrelayed (a master stopped at once would leave lxc-monitor).
 std::string watch_line(const RemoteContext& ctx);
 
+// sh lines that set $s to the first of LXD's usual sockets that exists on the host (the snap's,
+// Debian's, Incus's), or to "" when there is none.
+std::string lxd_socket_search();
+
+// watch_line's twin for an LXD host (backend = "lxd"), run as the SSH user: LXD's own client
+// follows LXD's lifecycle events of `project` (`lxc monitor --type=lifecycle`: LXD's event API is a
+// websocket) at `socket` (empty: the first of lxd_socket_search's). Its first line is `lxd SOCKET`,
+// the socket it uses, once the monitor runs; then the line `changed` for LXD's news (one line for
+// however many events came since the last). In a cluster the member at the socket relays every
+// member's events. As in watch_line, only the script's own shell writes to the channel (the
+// monitor is never held up by a channel nobody reads), and it ends with the monitor, when the
+// session's process ($PPID) is gone, or on TERM, HUP or INT, taking the monitor with it. No socket:
+// one line on stderr, exit 1.
+std::string lxd_watch_line(const std::string& socket, const std::string& project);
+
 // The argv of a non-PTY `lxc-attach` tagged so that Ctrl-C can find the attached process:
 // `-v LXHOST_TOKEN=TOKEN` inserted right after argv[0]. Other argv are returned unchanged.
 std::vector<std::string> tag_attach(std::span<const std::string> argv, const std::string& token);

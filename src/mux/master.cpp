@@ -30,7 +30,10 @@
 #include "atomic_file.hpp"
 #include "core/cache.hpp"
 #include "core/errors.hpp"
+#include "core/http_framing.hpp"
 #include "core/lxc_output.hpp"
+#include "core/lxd_output.hpp"
+#include "core/lxd_verbs.hpp"
 #include "core/mux/protocol.hpp"
 #include "core/mux/served_client.hpp"
 #include "core/remote_line.hpp"
@@ -98,17 +101,32 @@ class DiscardSink : public OutputSink {
 class Master;
 
 // Any output of the watch channel is news: a container changed state, or the lxcpath changed.
+// Its first line is kept (an LXD host's watch names the socket it follows there).
 class NewsSink : public OutputSink {
  public:
   explicit NewsSink(bool& news) : news_(news) {}
-  bool out(std::string_view) override {
+  bool out(std::string_view bytes) override {
     news_ = true;
+    if (!first_done_) {
+      const std::size_t end = bytes.find('\n');
+      first_.append(bytes.substr(0, end));
+      first_done_ = end != std::string_view::npos || first_.size() > kLongestFirstLine;
+    }
     return true;
   }
   bool err(std::string_view) override { return true; }
+  // The first line, once it has come whole.
+  std::string_view first_line() const { return first_done_ ? std::string_view(first_) : std::string_view(); }
+  void reset() {
+    first_.clear();
+    first_done_ = false;
+  }
 
  private:
+  static constexpr std::size_t kLongestFirstLine = 4096;
   bool& news_;
+  std::string first_;
+  bool first_done_ = false;
 };
 
 // The host's containers, watched while the master serves (so that a TAB offers what the host has
@@ -118,13 +136,20 @@ class NewsSink : public OutputSink {
 // listing at a time, at the lowest priority, starts at least kListingsApart apart and in a quiet
 // moment between the master's commands (listing_due()); lines that come during one make one more.
 // The watch is started again when it ends, after a pause that grows while it keeps ending at once
-// (a host whose sudo refuses it). Commands come first: a host whose sshd refuses a command's
+// (a host whose sudo refuses it). On an LXD host the watch is lxd_watch_line() (LXD's lifecycle
+// events, all members' in a cluster), and a listing is GET /1.0/instances?recursion=2 on a
+// direct-streamlocal channel to the socket that watch names (a forward: no session of sshd's
+// MaxSessions), printed as lxc-ls -f prints for the followers. A listing that has not ended within
+// kLongestListing is given up, and another made. Commands come first: a host whose sshd refuses a command's
 // channel while only the watch holds one (a MaxSessions of 1 or 2) loses the watch for good.
 class HostWatch {
  public:
   HostWatch(const HostConfig& host, const Paths& paths, bool enabled)
       : enabled_(enabled),
+        lxd_(host.backend.value == Backend::lxd),
         context_{host.sudo.value, host.lxcpath.value},
+        project_{host.lxd_project.value},
+        watch_line_(lxd_ ? lxd_watch_line(host.lxd_socket.value, host.lxd_project.value) : watch_line(context_)),
         cache_(container_cache_file(paths.cache_dir, host.name)),
         news_sink_(news_) {}
   HostWatch(const HostWatch&) = delete;
@@ -167,6 +192,8 @@ class HostWatch {
   static constexpr auto kFirstPause = std::chrono::seconds(1);
   static constexpr auto kLongestPause = std::chrono::seconds(60);
   static constexpr auto kLockRetry = std::chrono::milliseconds(50);
+  // lxc-ls, or LXD's list, answers in well under a second; LXD answers for a lost member at once.
+  static constexpr auto kLongestListing = std::chrono::seconds(30);
   // Listings start at least this far apart: a burst of changes (lxc-autostart, a test suite)
   // costs the host a few listings a second, not one per event.
   static constexpr auto kListingsApart = std::chrono::milliseconds(200);
@@ -183,10 +210,17 @@ class HostWatch {
   }
 
   void start_listing(SshSession& ssh);
+  void start_lxd_listing(SshSession& ssh);
+  // An LXD listing's whole answer has come (LXD keeps the connection open after it).
+  bool lxd_answered();
   void finish_listing();
 
   bool enabled_;  // [mux] watch
+  bool lxd_;      // backend = "lxd"
   RemoteContext context_;
+  LxdScope project_;
+  std::string watch_line_;
+  std::string lxd_socket_;  // the socket the LXD watch named
   std::string cache_;
   bool news_ = false;
   Clock::time_point news_since_{};   // when news_ turned true
@@ -198,6 +232,9 @@ class HostWatch {
   Clock::time_point watch_again_at_{};  // when a watch that ended is started again
   Clock::duration pause_ = kFirstPause;
   StringSink listing_sink_;
+  HttpResponseReader lxd_answer_;
+  std::size_t lxd_fed_ = 0;  // how much of listing_sink_.out_ lxd_answer_ has read
+  bool lxd_garbled_ = false;  // what came is no HTTP response
   ChannelState listing_state_;
   ChannelPtr listing_;
   std::optional<FileLock> lock_;  // the cache's refresh lock, held while a listing runs
@@ -218,12 +255,13 @@ void HostWatch::tend(SshSession& ssh, bool free_channel, Clock::time_point last_
                                                                : std::min<Clock::duration>(pause_ * 2, kLongestPause);
     watch_again_at_ = now + pause_;
   }
-  if (listing_ && listing_state_.closed) finish_listing();
+  if (listing_ && (listing_state_.closed || lxd_answered() || now - listed_at_ > kLongestListing)) finish_listing();
   if (!watch_ && free_channel && now >= watch_again_at_) {
     watch_state_ = ChannelState();  // the last watch's end (`closed`) would end this one at once
     watch_state_.sink = &news_sink_;
+    news_sink_.reset();
     try {
-      watch_ = open_exec_channel(ssh, watch_line(context_), watch_state_, nullptr);
+      watch_ = open_exec_channel(ssh, watch_line_, watch_state_, nullptr);
       ssh_channel_send_eof(watch_.get());
       watch_started_ = now;
     } catch (const ConnectError&) {
@@ -241,10 +279,19 @@ Clock::time_point HostWatch::next_wakeup() const {
   if (!enabled_) return wake;
   if (!watch_) wake = watch_again_at_;
   if (news_ && !listing_) wake = std::min(wake, listing_due());
+  if (listing_) wake = std::min(wake, listed_at_ + kLongestListing);
   return wake;
 }
 
 void HostWatch::start_listing(SshSession& ssh) {
+  if (lxd_) {
+    const std::string_view named = news_sink_.first_line();
+    if (named.starts_with("lxd /")) lxd_socket_ = named.substr(4);
+    if (lxd_socket_.empty()) {  // the watch's first line brings news again
+      news_ = false;
+      return;
+    }
+  }
   // A `__refresh-cache` that holds the lock started before this news: this listing waits for it,
   // so that what it writes is the newest.
   std::error_code error;
@@ -265,11 +312,15 @@ void HostWatch::start_listing(SshSession& ssh) {
   listing_sink_ = StringSink();
   listing_state_ = ChannelState();
   listing_state_.sink = &listing_sink_;
-  const std::vector<std::string> argv = {"lxc-ls", "-f", "-F", std::string(lxc_ls_fields)};
   try {
-    // At the lowest priority: the host's CPU goes to commands first.
-    listing_ = open_exec_channel(ssh, "exec nice -n 19 " + command_line(argv, context_), listing_state_, nullptr);
-    ssh_channel_send_eof(listing_.get());
+    if (lxd_) {
+      start_lxd_listing(ssh);
+    } else {
+      // At the lowest priority: the host's CPU goes to commands first.
+      const std::vector<std::string> argv = {"lxc-ls", "-f", "-F", std::string(lxc_ls_fields)};
+      listing_ = open_exec_channel(ssh, "exec nice -n 19 " + command_line(argv, context_), listing_state_, nullptr);
+      ssh_channel_send_eof(listing_.get());
+    }
   } catch (const ConnectError&) {
     if (!ssh_is_connected(ssh.get())) throw;
     release_channel(listing_, listing_state_);
@@ -279,11 +330,50 @@ void HostWatch::start_listing(SshSession& ssh) {
   }
 }
 
+void HostWatch::start_lxd_listing(SshSession& ssh) {
+  lxd_answer_ = HttpResponseReader();
+  lxd_fed_ = 0;
+  lxd_garbled_ = false;
+  const std::string request = render_request({"GET", in_project("/1.0/instances?recursion=2", project_), ""});
+  listing_ = open_forward_channel(ssh, listing_state_, ForwardTarget{"", 0, lxd_socket_});
+  // A few hundred bytes: within any channel's first window.
+  if (ssh_channel_write(listing_.get(), request.data(), static_cast<std::uint32_t>(request.size())) !=
+      static_cast<int>(request.size())) {
+    if (!ssh_is_connected(ssh.get())) ssh.lost("while asking LXD for its instances");
+    throw ConnectError("the host did not take the request for LXD's instances");
+  }
+}
+
+bool HostWatch::lxd_answered() {
+  if (!lxd_ || !listing_) return false;
+  const std::string& got = listing_sink_.out_;
+  if (lxd_fed_ < got.size() && !lxd_garbled_) {
+    try {
+      (void)lxd_answer_.feed(std::string_view(got).substr(lxd_fed_));
+    } catch (const Error&) {
+      lxd_garbled_ = true;
+    }
+    lxd_fed_ = got.size();
+  }
+  return lxd_garbled_ || lxd_answer_.done();
+}
+
 void HostWatch::finish_listing() {
-  const bool listed = listing_state_.exit_status == 0;
+  const bool closed = listing_state_.closed;
+  const bool listed = lxd_ ? !lxd_garbled_ && (lxd_answer_.done() || (closed && lxd_answer_.finish())) &&
+                                 lxd_answer_.response().status == 200
+                           : listing_state_.exit_status == 0;
   release_channel(listing_, listing_state_);
   try {
-    if (listed) {
+    if (listed && lxd_) {
+      std::vector<LxdInstance> instances = parse_lxd_instances(lxd_answer_.response().body);
+      LxdList fancy;
+      fancy.format = LxdList::Format::fancy;
+      fancy.fields = {"NAME", "STATE", "IPV4", "IPV6"};  // lxc_ls_fields: what followers read
+      last_listing_ = render_lxd_ls(instances, fancy, 0);
+      ++listings_;
+      write_file_atomically(cache_, render_cache(lxd_container_rows(std::move(instances))), 0600);
+    } else if (listed) {
       const auto rows = parse_lxc_ls_fancy(listing_sink_.out_);  // throws for what is not a listing
       last_listing_ = std::move(listing_sink_.out_);
       ++listings_;
@@ -351,8 +441,7 @@ class Master {
         host_(std::move(host)),
         idle_timeout_(std::chrono::seconds(config.idle_timeout_s.value)),
         version_(version),
-        // LXC's watch (lxc-monitor, the lxcpath): an LXD host's events are not watched yet.
-        watch_(watched, paths, config.watch.value && watched.backend.value == Backend::lxc) {
+        watch_(watched, paths, config.watch.value) {
     struct stat st {};
     if (::lstat(path_.c_str(), &st) == 0) socket_inode_ = st.st_ino;
   }

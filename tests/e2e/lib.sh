@@ -266,6 +266,25 @@ watch_state() {
   tail -n 30 "$LXHOST_LAB_DIR/sshd/sshd.log" | sed 's/^/     /'
 }
 
+# ms_until BOUND_MS DESCRIPTION CMD...: how long (ms) until CMD succeeds, polled every 20 ms (in
+# MS_TAKEN); checks it was within BOUND_MS (SLOW times that in a sanitizer build). Not within
+# BOUND_MS + 9 s, it is a failure, and the suite's ms_until_late (when it has one) says what it knows.
+ms_until() {
+  local bound=$(($1 * SLOW)) what=$2 start=${EPOCHREALTIME/./} ms
+  shift 2
+  until "$@"; do
+    ms=$(((${EPOCHREALTIME/./} - start) / 1000))
+    if [ "$ms" -ge $((bound + 9000)) ]; then
+      fail "$what: not seen after $ms ms"
+      ! declare -F ms_until_late >/dev/null || ms_until_late
+      return 0
+    fi
+    sleep 0.02
+  done
+  MS_TAKEN=$(((${EPOCHREALTIME/./} - start) / 1000))
+  check "$what within $bound ms ($MS_TAKEN ms)" test "$MS_TAKEN" -le "$bound"
+}
+
 container_exists() { [ -d "$LAB_LXCPATH/$1" ]; }
 container_state() { host_lxc info -n "$1" -s -H 2>/dev/null || echo ABSENT; }
 

@@ -764,3 +764,108 @@ TEST_CASE("watch_line, run by sh: unprivileged on an lxcpath that is not the use
   CHECK(ran.out == "watch running\nwatch 0\nlxcpath\n");
   CHECK(tools.received().find("lxc-monitor") == std::string::npos);
 }
+
+namespace {
+
+// A stand-in for LXD's client: `lxc monitor` writes its pid and the socket it was pointed at,
+// prints an event as `lxc monitor --format=json` does (a JSON line, then a blank one) once $DIR/fire
+// appears (and removes it), and stays; $DIR/quit makes it exit.
+void lxd_watch_tools(const StandIns& tools) {
+  tools.logging("lxc",
+                "echo $$ >\"$DIR/monitor\"\n"
+                "printf '%s\\n' \"$LXD_SOCKET\" >\"$DIR/socket\"\n"
+                "while sleep 0.02; do\n"
+                "  [ ! -e \"$DIR/quit\" ] || exit 1\n"
+                "  [ ! -e \"$DIR/fire\" ] || { rm \"$DIR/fire\"; printf '{\"type\":\"lifecycle\"}\\n\\n'; }\n"
+                "done\n");
+}
+
+}  // namespace
+
+TEST_CASE("lxd_watch_line, run by sh: `lxd SOCKET` once LXD's monitor runs, a line per event, TERM ends both",
+          "[remote_line]") {
+  StandIns tools;
+  lxd_watch_tools(tools);
+  const std::string socket = tools.path("it's lxd.socket");
+  std::ofstream(tools.path("watch")) << lxd_watch_line(socket, "my project");
+  // The first line; an event, then another: `changed` each (the blank lines between tell nothing);
+  // nothing more in the next 0.5 s; TERM ends the watch and the monitor.
+  const auto ran = tools.sh(
+      "/bin/sh \"$DIR/watch\" >\"$DIR/out\" &\n"
+      "w=$!\n"
+      "lines() { wc -l <\"$DIR/out\" | tr -d ' '; }\n"
+      "n=0; until [ \"$(lines)\" = 1 ]; do n=$((n + 1)); [ $n -lt 500 ] || exit 9; sleep 0.01; done\n"
+      "n=0; until [ -s \"$DIR/monitor\" ]; do n=$((n + 1)); [ $n -lt 500 ] || exit 8; sleep 0.01; done\n"
+      "for i in 2 3; do\n"
+      "  : >\"$DIR/fire\"\n"
+      "  n=0; until [ \"$(lines)\" = $i ]; do n=$((n + 1)); [ $n -lt 100 ] || { echo \"event $i not told within 1 s\"; break; }; sleep 0.01; done\n"
+      "done\n"
+      "sleep 0.5\n"
+      "kill -TERM $w; wait $w; echo \"watch $?\"\n"
+      "n=0; while kill -0 \"$(cat \"$DIR/monitor\")\" 2>/dev/null; do n=$((n + 1)); [ $n -lt 200 ] || { echo 'monitor alive'; break; }; sleep 0.01; done\n"
+      "cat \"$DIR/out\" \"$DIR/socket\"\n");
+  CHECK(ran.status == 0);
+  CHECK(ran.out == "watch 0\nlxd " + socket + "\nchanged\nchanged\n" + socket + "\n");
+  CHECK(tools.received() ==
+        logged({"lxc", "monitor", "--type=lifecycle", "--format=json", "--project", "my project"}));
+}
+
+TEST_CASE("lxd_watch_line, run by sh: it ends when LXD's monitor ends, or when its parent (the session) is gone",
+          "[remote_line]") {
+  StandIns tools;
+  lxd_watch_tools(tools);
+  std::ofstream(tools.path("watch")) << lxd_watch_line("/run/lxd.socket", "default");
+  // The monitor exits (LXD went away): the watch ends within a second, exit 0 (the master starts
+  // it again after a pause).
+  const auto quit = tools.sh(
+      "/bin/sh \"$DIR/watch\" >/dev/null &\n"
+      "w=$!\n"
+      "n=0; until [ -s \"$DIR/monitor\" ]; do n=$((n + 1)); [ $n -lt 500 ] || exit 9; sleep 0.01; done\n"
+      ": >\"$DIR/quit\"\n"
+      "n=0; while kill -0 $w 2>/dev/null; do n=$((n + 1)); [ $n -lt 200 ] || { echo 'watch running after 2 s'; exit 7; }; sleep 0.01; done\n"
+      "wait $w; echo \"watch $?\"\n"
+      "rm \"$DIR/quit\" \"$DIR/monitor\"\n");
+  CHECK(quit.status == 0);
+  CHECK(quit.out == "watch 0\n");
+  // The watch's parent sh ends once the monitor runs: the watch notices within a second and ends
+  // the monitor.
+  const auto orphaned = tools.sh(
+      "/bin/sh -c '/bin/sh \"$DIR/watch\" >/dev/null & echo $! >\"$DIR/pid\"\n"
+      "  n=0; until [ -s \"$DIR/monitor\" ]; do n=$((n + 1)); [ $n -lt 500 ] || exit 9; sleep 0.01; done' || exit $?\n"
+      "n=0; while kill -0 \"$(cat \"$DIR/pid\")\" 2>/dev/null || kill -0 \"$(cat \"$DIR/monitor\")\" 2>/dev/null; do\n"
+      "  n=$((n + 1)); [ $n -lt 300 ] || { echo 'still running after 3 s'; exit 7; }; sleep 0.01\n"
+      "done\n"
+      "echo ended\n");
+  CHECK(orphaned.status == 0);
+  CHECK(orphaned.out == "ended\n");
+}
+
+TEST_CASE("lxd_watch_line, run by sh: LXD's monitor is not held up when nobody reads the channel", "[remote_line]") {
+  // A monitor held up would be a websocket LXD cannot write to.
+  StandIns tools;
+  tools.logging("lxc",
+                "echo $$ >\"$DIR/monitor\"\n"
+                "i=0; while [ $i -lt 5000 ]; do printf '{\"type\":\"lifecycle\",\"n\":%d}\\n\\n' $i; i=$((i + 1)); done\n"
+                ": >\"$DIR/told\"\n"
+                "exec sleep 30\n");
+  std::ofstream(tools.path("watch")) << lxd_watch_line("/run/lxd.socket", "default");
+  // The watch's stdout is a pipe already full (64 KiB) that nobody reads: its first line blocks.
+  // The monitor's 5000 events get out all the same. Ending the pipe's reader ends the watch.
+  const auto ran = tools.sh(
+      "mkfifo \"$DIR/pipe\"\n"
+      "sleep 30 <\"$DIR/pipe\" & reader=$!\n"
+      "{ head -c 65536 /dev/zero; exec /bin/sh \"$DIR/watch\"; } >\"$DIR/pipe\" & w=$!\n"
+      "n=0; until [ -e \"$DIR/told\" ]; do n=$((n + 1)); [ $n -lt 1000 ] || { echo 'monitor held up'; break; }; sleep 0.01; done\n"
+      "kill $reader; wait $w; echo \"watch $?\"\n"
+      "n=0; while kill -0 \"$(cat \"$DIR/monitor\")\" 2>/dev/null; do n=$((n + 1)); [ $n -lt 300 ] || { echo 'monitor alive'; break; }; sleep 0.01; done\n");
+  CHECK(ran.status == 0);
+  CHECK(ran.out == "watch 0\n");
+}
+
+TEST_CASE("lxd_watch_line: without lxd_socket, the first of LXD's usual sockets", "[remote_line]") {
+  const std::string line = lxd_watch_line("", "default");
+  CHECK(line.starts_with(lxd_socket_search()));
+  CHECK(line.find("[ -z '' ] || s=''\n") != std::string::npos);
+  CHECK(lxd_socket_search().find("/var/snap/lxd/common/lxd/unix.socket /var/lib/lxd/unix.socket /var/lib/incus/unix.socket") !=
+        std::string::npos);
+}
