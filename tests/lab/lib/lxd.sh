@@ -226,23 +226,37 @@ lxd_up() {
 # lxd_stop_member MEMBER / lxd_start_member MEMBER: its daemon ended (TERM: as a member lost) or
 # started again. A member that rejoins is ONLINE at once, but for some seconds more an operation
 # placed on it fails ("Missing event connection with target cluster member", "Operation not
-# found"): start waits (bounded) until one succeeds, a probe instance made there and deleted.
+# found"), and m1 may still list its instances as ERROR (seen right after a launch there): start
+# waits (bounded) until both work, a probe instance made there, listed STOPPED, and deleted. And
+# the cluster takes a member for offline once its last heartbeat is older than 20 s (LXD's
+# cluster.offline_threshold), also when it runs again: a member down across a heartbeat round was
+# seen go offline seconds after its start. So start also waits for a heartbeat of the member
+# newer than its start (the members' rounds come every 10-20 s).
 lxd_stop_member() {
   lxd_pid "$1" || die "LXD $1 does not run"
   stop_pids "LXD $1" "$P"
 }
 lxd_start_member() {
-  local m=$1 probe=lab-probe-$1 deadline
+  local m=$1 probe=lab-probe-$1 deadline started beat
+  started=$(date -u +%Y-%m-%dT%H:%M:%S)
   lxd_start "$m"
   now
   deadline=$((NOW + 60000))
-  until lxd_client "${LXD_MEMBERS[0]}" init $LXD_IMAGE "$probe" --target "$m" >/dev/null 2>&1; do
+  until lxd_client "${LXD_MEMBERS[0]}" init $LXD_IMAGE "$probe" --target "$m" >/dev/null 2>&1 &&
+    [[ $(lxd_client "${LXD_MEMBERS[0]}" list -f csv -c s "^$probe\$" 2>/dev/null) == STOPPED ]]; do
     lxd_client "${LXD_MEMBERS[0]}" delete --force "$probe" >/dev/null 2>&1 || true
     now
     ((NOW < deadline)) || die "LXD $m is up but takes no operation after 60 s (see $LXD_LAB/$m/lxd.log)"
     sleep 0.5
   done
   quiet lxd_client "${LXD_MEMBERS[0]}" delete --force "$probe"
+  # The heartbeat as the cluster's database has it, to the second (RFC 3339: they sort as text).
+  until beat=$(LXD_DIR="$LXD_LAB/${LXD_MEMBERS[0]}" timeout 10 lxd sql global "SELECT heartbeat FROM nodes WHERE name = '$m'" 2>/dev/null |
+    grep -oE '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}') && [[ $beat > $started ]]; do
+    now
+    ((NOW < deadline)) || die "LXD $m runs, but the cluster has had no heartbeat of it for 60 s (see $LXD_LAB/$m/lxd.log)"
+    sleep 0.5
+  done
 }
 
 # Everything of the cluster: instances stopped (forced), daemons ended, their mounts, namespaces,
