@@ -140,8 +140,9 @@ class NewsSink : public OutputSink {
 // events, all members' in a cluster), and a listing is GET /1.0/instances?recursion=2 on a
 // direct-streamlocal channel to the socket that watch names (a forward: no session of sshd's
 // MaxSessions), printed as lxc-ls -f prints for the followers. A listing that has not ended within
-// kLongestListing is given up, and another made. Commands come first: a host whose sshd refuses a command's
-// channel while only the watch holds one (a MaxSessions of 1 or 2) loses the watch for good.
+// kLongestListing is given up, and another made. Commands come first: a host whose sshd refuses a
+// command's channel while only the watch holds one (a MaxSessions of 1 or 2) loses the watch for
+// good.
 class HostWatch {
  public:
   HostWatch(const HostConfig& host, const Paths& paths, bool enabled)
@@ -213,7 +214,8 @@ class HostWatch {
   void start_lxd_listing(SshSession& ssh);
   // An LXD listing's whole answer has come (LXD keeps the connection open after it).
   bool lxd_answered();
-  void finish_listing();
+  // Reads what the listing got into the cache and last_listing(); false when it got no listing.
+  bool finish_listing();
 
   bool enabled_;  // [mux] watch
   bool lxd_;      // backend = "lxd"
@@ -255,7 +257,10 @@ void HostWatch::tend(SshSession& ssh, bool free_channel, Clock::time_point last_
                                                                : std::min<Clock::duration>(pause_ * 2, kLongestPause);
     watch_again_at_ = now + pause_;
   }
-  if (listing_ && (listing_state_.closed || lxd_answered() || now - listed_at_ > kLongestListing)) finish_listing();
+  if (listing_) {
+    const bool late = now - listed_at_ > kLongestListing;
+    if ((listing_state_.closed || lxd_answered() || late) && !finish_listing() && late) want_listing();
+  }
   if (!watch_ && free_channel && now >= watch_again_at_) {
     watch_state_ = ChannelState();  // the last watch's end (`closed`) would end this one at once
     watch_state_.sink = &news_sink_;
@@ -358,14 +363,14 @@ bool HostWatch::lxd_answered() {
   return lxd_garbled_ || lxd_answer_.done();
 }
 
-void HostWatch::finish_listing() {
+bool HostWatch::finish_listing() {
   const bool closed = listing_state_.closed;
-  const bool listed = lxd_ ? !lxd_garbled_ && (lxd_answer_.done() || (closed && lxd_answer_.finish())) &&
-                                 lxd_answer_.response().status == 200
-                           : listing_state_.exit_status == 0;
+  const bool exited = listing_state_.exit_status == 0;
   release_channel(listing_, listing_state_);
+  bool listed = false;
   try {
-    if (listed && lxd_) {
+    const bool answered = lxd_ && !lxd_garbled_ && (lxd_answer_.done() || (closed && lxd_answer_.finish()));
+    if (answered && lxd_answer_.response().status == 200) {
       std::vector<LxdInstance> instances = parse_lxd_instances(lxd_answer_.response().body);
       LxdList fancy;
       fancy.format = LxdList::Format::fancy;
@@ -373,16 +378,19 @@ void HostWatch::finish_listing() {
       last_listing_ = render_lxd_ls(instances, fancy, 0);
       ++listings_;
       write_file_atomically(cache_, render_cache(lxd_container_rows(std::move(instances))), 0600);
-    } else if (listed) {
+      listed = true;
+    } else if (!lxd_ && exited) {
       const auto rows = parse_lxc_ls_fancy(listing_sink_.out_);  // throws for what is not a listing
       last_listing_ = std::move(listing_sink_.out_);
       ++listings_;
       write_file_atomically(cache_, render_cache(rows), 0600);
+      listed = true;
     }
   } catch (const Error&) {
     // Only a cache: a TAB refreshes it as it would without a master.
   }
   lock_.reset();
+  return listed;
 }
 
 // A client's connection and its channel; ServedClient decides what its frames ask of the channel,

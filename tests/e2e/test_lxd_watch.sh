@@ -19,7 +19,9 @@ stopped() { offered --state stopped | grep -qx "$1"; }
 monitors() { pgrep -u "$LAB_USER" -f -- '^lxc monitor --type=lifecycle' || true; }
 ms_until_late() {
   lxd_lx mux status 2>&1 | sed 's/^/     /'
-  ps -u "$LAB_USER" -o pid,ppid,etimes,args | grep -E 'lxc monitor|PID' | sed 's/^/     /'
+  ps -u "$LAB_USER" -o pid,ppid,pgid,etimes,args | grep -E 'lxc monitor|PID' | cut -c1-120 | sed 's/^/     /'
+  local p
+  for p in $(monitors); do echo "     $p's parents: $(ps -o ppid=,args= -p "$(ps -o ppid= -p "$p")" | cut -c1-80)"; done
 }
 
 capture lxd_lx ls -1
@@ -63,14 +65,19 @@ ms_until 1000 "after 5 changes in a row on m3: $burst offered as running" runnin
 capture lxd_lx mux stop
 expect_rc 0 "mux stop"
 gone() { [ -z "$(comm -12 <(monitors | sort) <(sort <<<"$MONITORS"))" ]; }
-check "LXD's monitor on the host ended with the master" wait_for 5 gone
+if wait_for 5 gone; then
+  pass "LXD's monitor on the host ended with the master"
+else
+  fail "LXD's monitor on the host did not end with the master (it ran: $(tr '\n' ' ' <<<"$MONITORS"))"
+  ms_until_late
+fi
 
 # The control: no watch, and nothing else refreshes the cache within its TTL.
 sed -i 's/^\[completion\]$/[mux]\nwatch = false\n\n[completion]/' "$T/lxd.toml"
 capture lxd_lx ls -1
 expect_rc 0 "ls -1 starts a master that does not watch"
 sleep 1
-check "... and it runs no LXD monitor" test -z "$(monitors)"
+if [ -z "$(monitors)" ]; then pass "... and it runs no LXD monitor"; else fail "... yet LXD monitors run"; ms_until_late; fi
 new_name quiet lxdw
 INSTANCES+=("$quiet")
 "${LXDC[@]}" init "$LAB_LXD_IMAGE" "$quiet" --target m2 >/dev/null 2>&1

@@ -600,6 +600,33 @@ void watch_tools(const StandIns& tools, bool inotify = false) {
                                        : "exit 1\n");
 }
 
+// sh lines: $DIR/watch run by a sh that ends once the monitor has written its pid to
+// $DIR/monitor; then `ended` once the watch and the monitor are both gone, or, not within
+// `seconds`, a line saying so and exit 7.
+std::string orphaned_watch(int seconds) {
+  return fmt::format(
+      "/bin/sh -c '/bin/sh \"$DIR/watch\" >/dev/null & echo $! >\"$DIR/pid\"\n"
+      "  n=0; until [ -s \"$DIR/monitor\" ]; do n=$((n + 1)); [ $n -lt 500 ] || exit 9; sleep 0.01; done' || exit $?\n"
+      "n=0; while kill -0 \"$(cat \"$DIR/pid\")\" 2>/dev/null || kill -0 \"$(cat \"$DIR/monitor\")\" 2>/dev/null; do\n"
+      "  n=$((n + 1)); [ $n -lt {} ] || {{ echo 'still running after {} s'; exit 7; }}; sleep 0.01\n"
+      "done\n"
+      "echo ended\n",
+      seconds * 100, seconds);
+}
+
+// sh lines: $DIR/watch with a stdout that is a pipe already full (64 KiB) that nobody reads, so
+// that its first line blocks; `monitor held up` unless $DIR/told (the monitor's news all written)
+// appears within 10 s. Ending the pipe's reader ends the watch (`watch 0`), which ends the monitor
+// ($DIR/monitor: its pid) within 3 s, or `monitor alive`.
+std::string unread_watch() {
+  return "mkfifo \"$DIR/pipe\"\n"
+         "sleep 30 <\"$DIR/pipe\" & reader=$!\n"
+         "{ head -c 65536 /dev/zero; exec /bin/sh \"$DIR/watch\"; } >\"$DIR/pipe\" & w=$!\n"
+         "n=0; until [ -e \"$DIR/told\" ]; do n=$((n + 1)); [ $n -lt 1000 ] || { echo 'monitor held up'; break; }; sleep 0.01; done\n"
+         "kill $reader; wait $w; echo \"watch $?\"\n"
+         "n=0; while kill -0 \"$(cat \"$DIR/monitor\")\" 2>/dev/null; do n=$((n + 1)); [ $n -lt 300 ] || { echo 'monitor alive'; break; }; sleep 0.01; done\n";
+}
+
 // The stand-ins, and $DIR/watch: the watch of $DIR/lxc, run without sudo.
 void watch_script(const StandIns& tools, bool inotify = false) {
   watch_tools(tools, inotify);
@@ -702,13 +729,7 @@ TEST_CASE("watch_line, run by sh: it ends, and takes lxc-monitor with it, when i
   watch_script(tools);
   // The watch's parent sh ends once lxc-monitor runs; the watch notices within a second, and ends
   // lxc-monitor over 1.5 s.
-  const auto ran = tools.sh(
-      "/bin/sh -c '/bin/sh \"$DIR/watch\" >/dev/null & echo $! >\"$DIR/pid\"\n"
-      "  n=0; until [ -s \"$DIR/monitor\" ]; do n=$((n + 1)); [ $n -lt 500 ] || exit 9; sleep 0.01; done' || exit $?\n"
-      "n=0; while kill -0 \"$(cat \"$DIR/pid\")\" 2>/dev/null || kill -0 \"$(cat \"$DIR/monitor\")\" 2>/dev/null; do\n"
-      "  n=$((n + 1)); [ $n -lt 500 ] || { echo 'still running after 5 s'; exit 7; }; sleep 0.01\n"
-      "done\n"
-      "echo ended\n");
+  const auto ran = tools.sh(orphaned_watch(5));
   CHECK(ran.status == 0);
   CHECK(ran.out == "ended\n");
 }
@@ -723,15 +744,8 @@ TEST_CASE("watch_line, run by sh: lxc-monitor is not held up when nobody reads t
                 "i=0; while [ $i -lt 5000 ]; do echo \"'c$i' changed state to [RUNNING]\"; i=$((i + 1)); done\n"
                 ": >\"$DIR/told\"\n"
                 "exec sleep 30\n");
-  // The watch's stdout is a pipe already full (64 KiB) that nobody reads: its first line blocks.
-  // lxc-monitor's 5000 lines (180 KB) get out all the same. Ending the pipe's reader ends the watch.
-  const auto ran = tools.sh(
-      "mkfifo \"$DIR/pipe\"\n"
-      "sleep 30 <\"$DIR/pipe\" & reader=$!\n"
-      "{ head -c 65536 /dev/zero; exec /bin/sh \"$DIR/watch\"; } >\"$DIR/pipe\" & w=$!\n"
-      "n=0; until [ -e \"$DIR/told\" ]; do n=$((n + 1)); [ $n -lt 1000 ] || { echo 'lxc-monitor held up'; break; }; sleep 0.01; done\n"
-      "kill $reader; wait $w; echo \"watch $?\"\n"
-      "n=0; while kill -0 \"$(cat \"$DIR/monitor\")\" 2>/dev/null; do n=$((n + 1)); [ $n -lt 300 ] || { echo 'lxc-monitor alive'; break; }; sleep 0.01; done\n");
+  // lxc-monitor's 5000 lines (180 KB) get out all the same.
+  const auto ran = tools.sh(unread_watch());
   CHECK(ran.status == 0);
   CHECK(ran.out == "watch 0\n");
 }
@@ -829,13 +843,7 @@ TEST_CASE("lxd_watch_line, run by sh: it ends when LXD's monitor ends, or when i
   CHECK(quit.out == "watch 0\n");
   // The watch's parent sh ends once the monitor runs: the watch notices within a second and ends
   // the monitor.
-  const auto orphaned = tools.sh(
-      "/bin/sh -c '/bin/sh \"$DIR/watch\" >/dev/null & echo $! >\"$DIR/pid\"\n"
-      "  n=0; until [ -s \"$DIR/monitor\" ]; do n=$((n + 1)); [ $n -lt 500 ] || exit 9; sleep 0.01; done' || exit $?\n"
-      "n=0; while kill -0 \"$(cat \"$DIR/pid\")\" 2>/dev/null || kill -0 \"$(cat \"$DIR/monitor\")\" 2>/dev/null; do\n"
-      "  n=$((n + 1)); [ $n -lt 300 ] || { echo 'still running after 3 s'; exit 7; }; sleep 0.01\n"
-      "done\n"
-      "echo ended\n");
+  const auto orphaned = tools.sh(orphaned_watch(3));
   CHECK(orphaned.status == 0);
   CHECK(orphaned.out == "ended\n");
 }
@@ -849,15 +857,8 @@ TEST_CASE("lxd_watch_line, run by sh: LXD's monitor is not held up when nobody r
                 ": >\"$DIR/told\"\n"
                 "exec sleep 30\n");
   std::ofstream(tools.path("watch")) << lxd_watch_line("/run/lxd.socket", "default");
-  // The watch's stdout is a pipe already full (64 KiB) that nobody reads: its first line blocks.
-  // The monitor's 5000 events get out all the same. Ending the pipe's reader ends the watch.
-  const auto ran = tools.sh(
-      "mkfifo \"$DIR/pipe\"\n"
-      "sleep 30 <\"$DIR/pipe\" & reader=$!\n"
-      "{ head -c 65536 /dev/zero; exec /bin/sh \"$DIR/watch\"; } >\"$DIR/pipe\" & w=$!\n"
-      "n=0; until [ -e \"$DIR/told\" ]; do n=$((n + 1)); [ $n -lt 1000 ] || { echo 'monitor held up'; break; }; sleep 0.01; done\n"
-      "kill $reader; wait $w; echo \"watch $?\"\n"
-      "n=0; while kill -0 \"$(cat \"$DIR/monitor\")\" 2>/dev/null; do n=$((n + 1)); [ $n -lt 300 ] || { echo 'monitor alive'; break; }; sleep 0.01; done\n");
+  // The monitor's 5000 events get out all the same.
+  const auto ran = tools.sh(unread_watch());
   CHECK(ran.status == 0);
   CHECK(ran.out == "watch 0\n");
 }
