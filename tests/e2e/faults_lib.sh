@@ -25,17 +25,6 @@ gone_within() {
   wait_for "$s" pids_gone "$@"
 }
 
-# suite_lxhost_pids: every lxhost process of this suite, master or client: the binary under test
-# with this suite's runtime directory in its environment (`lab exec` execs all the way).
-suite_lxhost_pids() {
-  local d p
-  for d in /proc/[0-9]*; do
-    p=${d#/proc/}
-    [ "$d/exe" -ef "$LXHOST_BIN" ] 2>/dev/null || continue
-    grep -qxF "XDG_RUNTIME_DIR=$T/run" <<<"$(tr '\0' '\n' 2>/dev/null <"$d/environ")" && echo "$p"
-  done | sort -n
-}
-
 # only_masters_left: within 5 s, every lxhost process of the suite is a master `mux status` lists.
 only_masters_left() {
   strays() { [ -z "$(comm -23 <(suite_lxhost_pids) <(master_pids | sort -n))" ]; }

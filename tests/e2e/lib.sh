@@ -31,12 +31,27 @@ CHECKS=0
 AT_EXIT=()
 at_exit() { AT_EXIT+=("$1"); }
 
+# suite_lxhost_pids: every lxhost process of this suite, master or client: the binary under test
+# with this suite's runtime directory in its environment (`lab exec` execs all the way).
+suite_lxhost_pids() {
+  local d p
+  for d in /proc/[0-9]*; do
+    p=${d#/proc/}
+    [ "$d/exe" -ef "$LXHOST_BIN" ] 2>/dev/null || continue
+    grep -qxF "XDG_RUNTIME_DIR=$T/run" <<<"$(tr '\0' '\n' 2>/dev/null <"$d/environ")" && echo "$p"
+  done | sort -n
+}
+
 cleanup() {
   local rc=$? i
   set +e
   for ((i = ${#AT_EXIT[@]} - 1; i >= 0; i--)); do eval "${AT_EXIT[i]}"; done
   tm kill-server >/dev/null 2>&1 || true
   [ -z "${LX+x}" ] || "${LX[@]}" mux stop --all >/dev/null 2>&1 || true
+  # What a TAB started detached ends with the suite too: a cache refresh, and a master it may have
+  # started since (which would go on watching the host for its idle time, 10 minutes).
+  # shellcheck disable=SC2046 # PIDs, one a word
+  kill $(suite_lxhost_pids) 2>/dev/null
   local name
   for name in "${CREATED[@]}"; do
     lxc-stop -P "$LAB_LXCPATH" -n "$name" -k >/dev/null 2>&1 || true

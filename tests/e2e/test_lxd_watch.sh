@@ -14,9 +14,10 @@ listed() { offered | grep -qx "$1"; }
 not_listed() { ! offered | grep -qx "$1"; }
 running() { offered --state running | grep -qx "$1"; }
 stopped() { offered --state stopped | grep -qx "$1"; }
-# monitors: the PIDs of LXD monitors the lab user runs on the host (this suite's master's, as the
-# LXD suites run one at a time), one a line.
-monitors() { pgrep -u "$LAB_USER" -f -- '^lxc monitor --type=lifecycle' || true; }
+# monitors: the PIDs of LXD monitors the lab user runs on the host, one a line, but those that ran
+# before this suite's first master (another suite's master may watch the cluster still).
+monitors() { comm -23 <(pgrep -u "$LAB_USER" -f -- '^lxc monitor --type=lifecycle' | sort) <(sort <<<"$BEFORE"); }
+BEFORE=$(pgrep -u "$LAB_USER" -f -- '^lxc monitor --type=lifecycle' || true)
 ms_until_late() {
   lxd_lx mux status 2>&1 | sed 's/^/     /'
   ps -u "$LAB_USER" -o pid,ppid,pgid,etimes,args | grep -E 'lxc monitor|PID' | cut -c1-120 | sed 's/^/     /'
@@ -64,7 +65,7 @@ ms_until 1000 "after 5 changes in a row on m3: $burst offered as running" runnin
 # The master stopped: its monitor on the host ends with it.
 capture lxd_lx mux stop
 expect_rc 0 "mux stop"
-gone() { [ -z "$(comm -12 <(monitors | sort) <(sort <<<"$MONITORS"))" ]; }
+gone() { [ -z "$(comm -12 <(monitors) <(sort <<<"$MONITORS"))" ]; }
 if wait_for 5 gone; then
   pass "LXD's monitor on the host ended with the master"
 else
