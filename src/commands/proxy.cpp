@@ -1,9 +1,9 @@
 // `proxy HOST PORT`: OpenSSH's ProxyCommand for `*.local` names. Directly when the name resolves
 // (mDNS, then the system) and the port answers within a short bound; otherwise through the
-// container host: LXC (lxc-info) or, on an LXD host, LXD (the instance's state) says the container's
-// address, and a direct-tcpip channel on the host's SSH
-// session reaches it. A name the host's completion cache lists as one of its containers asks the
-// host and mDNS at once, and does not wait for mDNS once the host has answered. With several
+// container host: LXC (lxc-info) or, on an LXD host, LXD (the instance's state) says the
+// container's address, and a direct-tcpip channel on the host's SSH session reaches it. A name
+// the host's completion cache lists as one of its containers asks the host and mDNS at once, and
+// does not wait for mDNS once the host has answered. With several
 // configured hosts (and no -H), the host that has the container is found first (proxy_any_host).
 // Errors on stderr only (stdout is ssh's connection), exit 255.
 #include <fmt/format.h>
